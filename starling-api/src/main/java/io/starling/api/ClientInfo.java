@@ -1,0 +1,15 @@
+package io.starling.api;
+
+import java.net.InetSocketAddress;
+
+/**
+ * Who a connection is, as plugins see it.
+ *
+ * @param username        null when the client sent none
+ * @param remoteAddress   null for clients that are not network connections (bridges, HTTP publish)
+ * @param protocolVersion 3 (MQTT 3.1), 4 (3.1.1) or 5
+ * @param listener        name of the listener the client connected through
+ */
+public record ClientInfo(String clientId, String username, InetSocketAddress remoteAddress, int protocolVersion,
+        String listener) {
+}

@@ -1,0 +1,17 @@
+package io.starling.api.auth;
+
+import io.starling.api.ClientInfo;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Decides whether a client may publish to or subscribe to a topic. Answer {@link Decision#IGNORE} to let the
+ * next authorizer decide; when every authorizer ignores, the broker's configured default applies.
+ */
+public interface Authorizer {
+
+    enum Action { PUBLISH, SUBSCRIBE }
+
+    enum Decision { ALLOW, DENY, IGNORE }
+
+    CompletionStage<Decision> authorize(ClientInfo client, Action action, String topic);
+}

@@ -1,0 +1,184 @@
+package io.starling.broker.bootstrap;
+
+import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.starling.api.auth.Authenticator;
+import io.starling.api.auth.Authorizer;
+import io.starling.api.hook.HookListener;
+import io.starling.api.store.RetainedStore;
+import io.starling.api.store.SessionStore;
+import io.starling.broker.config.BrokerConfig;
+import io.starling.broker.config.ConfigLoader;
+import io.starling.broker.config.ListenerConfig;
+import io.starling.broker.hook.Hooks;
+import io.starling.broker.metrics.BrokerMetrics;
+import io.starling.broker.protocol.BrokerServices;
+import io.starling.broker.protocol.MqttConnection;
+import io.starling.broker.retain.InMemoryRetainedStore;
+import io.starling.broker.routing.MessageDispatcher;
+import io.starling.broker.routing.Router;
+import io.starling.broker.security.AuthenticationChain;
+import io.starling.broker.security.AuthorizationChain;
+import io.starling.broker.security.RuleAuthorizer;
+import io.starling.broker.session.DeliveryEvents;
+import io.starling.broker.session.InMemorySessionStore;
+import io.starling.broker.session.SessionRegistry;
+import io.starling.broker.session.SessionSettings;
+import io.starling.broker.transport.EventLoops;
+import io.starling.broker.transport.MqttListener;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Starling node, and the embedding API: the one place where the parts are wired together.
+ *
+ * <pre>{@code
+ * try (Starling node = Starling.builder().port(0).dataDir(tempDir).start()) {
+ *     int port = node.port();
+ * }
+ * }</pre>
+ */
+public final class Starling implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Starling.class);
+
+    private final BrokerConfig config;
+    private final BrokerServices services;
+    private final EventLoops loops;
+    private final ScheduledExecutorService scheduler;
+    private final ChannelGroup connections = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
+    private final List<MqttListener> listeners = new ArrayList<>();
+    private final SessionStore sessionStore;
+    private final RetainedStore retainedStore;
+    private volatile boolean closed;
+
+    public static StarlingBuilder builder() {
+        return new StarlingBuilder();
+    }
+
+    Starling(BrokerConfig config, List<Authenticator> authenticators, List<Authorizer> authorizers,
+            List<HookListener> hookListeners, SessionStore sessionStore, RetainedStore retainedStore) {
+        this.config = config;
+        this.sessionStore = sessionStore == null ? new InMemorySessionStore() : sessionStore;
+        this.retainedStore = retainedStore == null ? new InMemoryRetainedStore() : retainedStore;
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + config.dataDir(), e);
+        }
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "starling-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        Hooks hooks = new Hooks();
+        hookListeners.forEach(l -> hooks.add(l, 0));
+        BrokerMetrics metrics = new BrokerMetrics();
+        Router router = new Router(config.mqtt().sharedStrategy());
+        MessageDispatcher dispatcher = new MessageDispatcher(router, this.retainedStore, metrics);
+        SessionRegistry sessions = new SessionRegistry(router, this.sessionStore, scheduler,
+                SessionSettings.from(config.mqtt()), new DeliveryEvents(hooks, metrics), dispatcher::publish);
+        AuthenticationChain authentication = new AuthenticationChain(config.allowAnonymous());
+        authenticators.forEach(a -> authentication.add(a, 0));
+        AuthorizationChain authorization = new AuthorizationChain(config.authorizationNoMatchAllows());
+        if (!config.authorizationRules().isEmpty()) {
+            authorization.add(new RuleAuthorizer(config.authorizationRules()), 1000);
+        }
+        authorizers.forEach(a -> authorization.add(a, 0));
+        this.services = new BrokerServices(config.nodeName(), config.mqtt(), sessions, router, this.retainedStore,
+                dispatcher, authentication, authorization, hooks, metrics);
+        int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
+        int acceptors = config.listeners().stream().mapToInt(ListenerConfig::acceptors).max().orElse(1);
+        this.loops = new EventLoops(acceptors, workers);
+    }
+
+    /** Binds every listener; on failure, releases what was started and rethrows. */
+    Starling startListeners() {
+        try {
+            for (ListenerConfig lc : config.listeners()) {
+                MqttListener listener = new MqttListener(lc, services, connections);
+                listener.start(loops);
+                listeners.add(listener);
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        LOG.info("Starling {} node {} started (config: {})", Version.current(), config.nodeName(), config.source());
+        return this;
+    }
+
+    /** The port of the first listener: what a test or an embedding caller connects to. */
+    public int port() {
+        return listeners.get(0).boundAddress().getPort();
+    }
+
+    /** The bound address of the listener named {@code type:name}, e.g. {@code tcp:default}. */
+    public InetSocketAddress address(String listenerId) {
+        for (MqttListener l : listeners) {
+            if (l.config().id().equals(listenerId)) {
+                return l.boundAddress();
+            }
+        }
+        throw new IllegalArgumentException("no listener " + listenerId);
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    public BrokerMetrics metrics() {
+        return services.metrics();
+    }
+
+    /** The node's parts, for modules that extend it (management, cluster, bridges). */
+    public BrokerServices services() {
+        return services;
+    }
+
+    public Path dataDir() {
+        return config.dataDir();
+    }
+
+    /**
+     * Stops gracefully: no new connections, MQTT 5 clients told DISCONNECT 0x8B, queued writes flushed, then
+     * the threads stop.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        listeners.forEach(MqttListener::stop);
+        for (Channel ch : connections) {
+            MqttConnection conn = ch.pipeline().get(MqttConnection.class);
+            if (conn != null) {
+                conn.shutdown();
+            } else {
+                ch.close();
+            }
+        }
+        connections.newCloseFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        loops.close();
+        scheduler.shutdownNow();
+        sessionStore.close();
+        retainedStore.close();
+        LOG.info("Starling node {} stopped", config.nodeName());
+    }
+
+    static BrokerConfig defaultConfig() {
+        return ConfigLoader.defaults(System.getenv());
+    }
+}

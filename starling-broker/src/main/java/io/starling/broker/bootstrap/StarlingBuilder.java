@@ -1,0 +1,105 @@
+package io.starling.broker.bootstrap;
+
+import io.starling.api.auth.Authenticator;
+import io.starling.api.auth.Authorizer;
+import io.starling.api.hook.HookListener;
+import io.starling.api.store.RetainedStore;
+import io.starling.api.store.SessionStore;
+import io.starling.broker.config.BrokerConfig;
+import io.starling.broker.config.ConfigLoader;
+import io.starling.broker.config.ListenerConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Builds an embedded node; everything not set comes from the built-in defaults. */
+public final class StarlingBuilder {
+    private BrokerConfig config;
+    private String host;
+    private Integer port;
+    private Path dataDir;
+    private final List<Authenticator> authenticators = new ArrayList<>();
+    private final List<Authorizer> authorizers = new ArrayList<>();
+    private final List<HookListener> hooks = new ArrayList<>();
+    private SessionStore sessionStore;
+    private RetainedStore retainedStore;
+
+    StarlingBuilder() {
+    }
+
+    /** Uses a complete configuration, e.g. from {@link ConfigLoader#load}. */
+    public StarlingBuilder config(BrokerConfig brokerConfig) {
+        this.config = brokerConfig;
+        return this;
+    }
+
+    /** Uses HOCON text laid over the defaults, e.g. {@code "mqtt.max_inflight = 10"}. */
+    public StarlingBuilder config(String hocon) {
+        this.config = ConfigLoader.fromString(hocon);
+        return this;
+    }
+
+    public StarlingBuilder configFile(Path file) {
+        this.config = ConfigLoader.load(file, Map.of());
+        return this;
+    }
+
+    /** The port of the single TCP listener; 0 lets the OS choose (read it back with {@link Starling#port()}). */
+    public StarlingBuilder port(int tcpPort) {
+        this.port = tcpPort;
+        return this;
+    }
+
+    public StarlingBuilder host(String bindHost) {
+        this.host = bindHost;
+        return this;
+    }
+
+    public StarlingBuilder dataDir(Path dir) {
+        this.dataDir = dir;
+        return this;
+    }
+
+    public StarlingBuilder authenticator(Authenticator authenticator) {
+        authenticators.add(authenticator);
+        return this;
+    }
+
+    public StarlingBuilder authorizer(Authorizer authorizer) {
+        authorizers.add(authorizer);
+        return this;
+    }
+
+    public StarlingBuilder hookListener(HookListener listener) {
+        hooks.add(listener);
+        return this;
+    }
+
+    public StarlingBuilder sessionStore(SessionStore store) {
+        this.sessionStore = store;
+        return this;
+    }
+
+    public StarlingBuilder retainedStore(RetainedStore store) {
+        this.retainedStore = store;
+        return this;
+    }
+
+    /** Starts the node; listeners are bound when this returns. */
+    public Starling start() {
+        BrokerConfig effective = config != null ? config : ConfigLoader.defaults(Map.of());
+        if (port != null || host != null) {
+            ListenerConfig first = effective.listeners().get(0);
+            ListenerConfig single = new ListenerConfig(first.type(), first.name(),
+                    host != null ? host : first.host(), port != null ? port : first.port(), first.acceptors(),
+                    first.maxConnections());
+            effective = effective.withListeners(List.of(single));
+        }
+        if (dataDir != null) {
+            effective = effective.withDataDir(dataDir);
+        }
+        return new Starling(effective, authenticators, authorizers, hooks, sessionStore, retainedStore)
+                .startListeners();
+    }
+}

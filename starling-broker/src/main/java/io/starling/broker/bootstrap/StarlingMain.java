@@ -1,0 +1,91 @@
+package io.starling.broker.bootstrap;
+
+import io.starling.broker.config.BrokerConfig;
+import io.starling.broker.config.ConfigLoader;
+import io.starling.broker.config.ConfigurationException;
+import io.starling.broker.transport.ListenerBindException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code starling [-c FILE]}: runs a node in the foreground until it is told to stop. */
+@Command(name = "starling", mixinStandardHelpOptions = true, versionProvider = StarlingMain.VersionProvider.class,
+        description = "Runs a Starling MQTT broker node in the foreground.")
+public final class StarlingMain implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(StarlingMain.class);
+    static final int CONFIG_ERROR = 2;
+    static final int START_ERROR = 3;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Configuration file (default: $STARLING_CONFIG, else etc/starling.conf)")
+    private Path configFile;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new StarlingMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Map<String, String> env = System.getenv();
+        BrokerConfig config;
+        try {
+            config = loadConfig(env);
+        } catch (ConfigurationException e) {
+            System.err.println("starling: configuration error: " + e.getMessage());
+            LOG.error("configuration error: {}", e.getMessage());
+            return CONFIG_ERROR;
+        }
+        Starling node;
+        try {
+            node = Starling.builder().config(config.withDataDir(resolveHome(config.dataDir()))).start();
+        } catch (ListenerBindException e) {
+            System.err.println("starling: " + e.getMessage());
+            LOG.error("{}", e.getMessage());
+            return START_ERROR;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "starling-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    private BrokerConfig loadConfig(Map<String, String> env) {
+        Path file = configFile;
+        if (file == null && env.get("STARLING_CONFIG") != null) {
+            file = Path.of(env.get("STARLING_CONFIG"));
+        }
+        if (file == null) {
+            Path fallback = resolveHome(Path.of("etc", "starling.conf"));
+            if (!Files.exists(fallback)) {
+                LOG.warn("no configuration file at {}; running on the built-in defaults", fallback);
+                return ConfigLoader.defaults(env);
+            }
+            file = fallback;
+        }
+        return ConfigLoader.load(file, env);
+    }
+
+    /** Resolves a relative path against {@code starling.home} when the start script set it. */
+    private static Path resolveHome(Path path) {
+        String home = System.getProperty("starling.home");
+        return path.isAbsolute() || home == null ? path : Path.of(home).resolve(path);
+    }
+
+    /** Supplies {@code --version}. */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"Starling " + Version.current()};
+        }
+    }
+}

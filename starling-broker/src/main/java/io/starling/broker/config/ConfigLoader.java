@@ -1,0 +1,287 @@
+package io.starling.broker.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads the HOCON configuration: the user's file over the built-in defaults, then {@code STARLING_*}
+ * environment overrides. Unknown keys and wrong types fail with the file, the line and the key.
+ */
+public final class ConfigLoader {
+
+    /** Environment variables with this prefix and a double underscore override settings. */
+    public static final String ENV_PREFIX = "STARLING_";
+    private static final Set<String> LISTENER_KEYS = Set.of("bind", "acceptors", "max_connections");
+    private static final Set<String> RULE_KEYS = Set.of("permission", "action", "topic");
+
+    private ConfigLoader() {
+    }
+
+    /** Loads {@code file} (which must exist) over the defaults, with overrides from {@code env}. */
+    public static BrokerConfig load(Path file, Map<String, String> env) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigurationException(file + ": configuration file not found");
+        }
+        Config user;
+        try {
+            user = ConfigFactory.parseFile(file.toFile(),
+                    ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+        } catch (ConfigException e) {
+            throw new ConfigurationException(describe(e), e);
+        }
+        return build(user, env, file.toString());
+    }
+
+    /** The defaults alone, with overrides from {@code env}: what an embedded node or a test starts from. */
+    public static BrokerConfig defaults(Map<String, String> env) {
+        return build(ConfigFactory.empty(), env, "defaults");
+    }
+
+    /** Parses HOCON text over the defaults; used by embedding callers and tests. */
+    public static BrokerConfig fromString(String hocon) {
+        Config user;
+        try {
+            user = ConfigFactory.parseString(hocon, ConfigParseOptions.defaults().setOriginDescription("config"));
+        } catch (ConfigException e) {
+            throw new ConfigurationException(describe(e), e);
+        }
+        return build(user, Map.of(), "config");
+    }
+
+    private static BrokerConfig build(Config user, Map<String, String> env, String source) {
+        Config reference = ConfigFactory.parseResources(ConfigLoader.class, "/reference.conf");
+        Config withEnv = applyEnv(user, env);
+        checkUnknownKeys(withEnv, reference);
+        Config c = withEnv.withFallback(reference).resolve();
+        try {
+            return new BrokerConfig(
+                    c.getString("node.name"),
+                    Path.of(c.getString("node.data_dir")),
+                    listeners(c.getObject("listeners.tcp"), c),
+                    mqtt(c.getConfig("mqtt")),
+                    c.getBoolean("authentication.allow_anonymous"),
+                    permission(c, "authorization.no_match"),
+                    rules(c),
+                    source);
+        } catch (ConfigException e) {
+            throw new ConfigurationException(describe(e), e);
+        }
+    }
+
+    private static Config applyEnv(Config user, Map<String, String> env) {
+        Config result = user;
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            String name = e.getKey();
+            if (!name.startsWith(ENV_PREFIX) || !name.contains("__")) {
+                continue;
+            }
+            String path = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace("__", ".");
+            result = result.withValue(path, ConfigValueFactory.fromAnyRef(e.getValue(), "environment variable " + name));
+        }
+        return result;
+    }
+
+    private static void checkUnknownKeys(Config user, Config reference) {
+        for (Map.Entry<String, ConfigValue> entry : user.entrySet()) {
+            String path = entry.getKey();
+            List<String> parts = ConfigUtil.splitPath(path);
+            boolean known;
+            if (parts.size() >= 3 && parts.get(0).equals("listeners") && parts.get(1).equals("tcp")) {
+                known = parts.size() == 4 && LISTENER_KEYS.contains(parts.get(3));
+            } else if (path.equals("authorization.rules")) {
+                known = true;
+            } else {
+                known = reference.hasPathOrNull(path);
+            }
+            if (!known) {
+                throw new ConfigurationException(where(entry.getValue().origin()) + ": unknown setting '" + path + "'");
+            }
+        }
+    }
+
+    private static List<ListenerConfig> listeners(ConfigObject tcp, Config root) {
+        List<ListenerConfig> result = new ArrayList<>();
+        for (String name : tcp.keySet()) {
+            Config l = root.getConfig("listeners.tcp." + ConfigUtil.joinPath(name));
+            String bind = l.getString("bind");
+            int colon = bind.lastIndexOf(':');
+            if (colon < 0) {
+                throw new ConfigurationException(where(l.getValue("bind").origin())
+                        + ": listeners.tcp." + name + ".bind must be host:port, was '" + bind + "'");
+            }
+            int port;
+            try {
+                port = Integer.parseInt(bind.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+            if (port < 0 || port > 65535) {
+                throw new ConfigurationException(where(l.getValue("bind").origin())
+                        + ": listeners.tcp." + name + ".bind has no valid port: '" + bind + "'");
+            }
+            String host = bind.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            result.add(new ListenerConfig("tcp", name, host, port, positive(l, "acceptors"),
+                    positive(l, "max_connections")));
+        }
+        return result;
+    }
+
+    private static MqttConfig mqtt(Config m) {
+        long maxPacket = m.getBytes("max_packet_size");
+        if (maxPacket < 16 || maxPacket > 268_435_460L) {
+            throw invalid(m, "max_packet_size", "must be between 16 bytes and 256MB");
+        }
+        int maxQos = m.getInt("max_qos");
+        if (maxQos < 0 || maxQos > 2) {
+            throw invalid(m, "max_qos", "must be 0, 1 or 2");
+        }
+        int receiveMaximum = m.getInt("receive_maximum");
+        if (receiveMaximum < 1 || receiveMaximum > 65535) {
+            throw invalid(m, "receive_maximum", "must be between 1 and 65535");
+        }
+        int maxInflight = m.getInt("max_inflight");
+        if (maxInflight < 1 || maxInflight > 65535) {
+            throw invalid(m, "max_inflight", "must be between 1 and 65535");
+        }
+        int maxTopicAlias = m.getInt("max_topic_alias");
+        if (maxTopicAlias < 0 || maxTopicAlias > 65535) {
+            throw invalid(m, "max_topic_alias", "must be between 0 and 65535");
+        }
+        int maxKeepAlive = m.getInt("max_keepalive");
+        if (maxKeepAlive < 1 || maxKeepAlive > 65535) {
+            throw invalid(m, "max_keepalive", "must be between 1 and 65535 seconds");
+        }
+        double multiplier = m.getDouble("keepalive_multiplier");
+        if (multiplier < 1.0) {
+            throw invalid(m, "keepalive_multiplier", "must be at least 1.0");
+        }
+        Duration maxExpiry = m.getDuration("max_session_expiry");
+        if (maxExpiry.isNegative()) {
+            throw invalid(m, "max_session_expiry", "must not be negative");
+        }
+        return new MqttConfig(
+                (int) maxPacket,
+                positive(m, "max_clientid_len"),
+                positive(m, "max_topic_levels"),
+                nonNegative(m, "max_subscriptions"),
+                maxInflight,
+                receiveMaximum,
+                positive(m, "max_queued_messages"),
+                m.getBoolean("queue_qos0"),
+                enumValue(m, "drop_policy", DropPolicy.class),
+                maxTopicAlias,
+                maxQos,
+                m.getBoolean("retain_available"),
+                m.getBoolean("wildcard_subscription"),
+                m.getBoolean("shared_subscription"),
+                enumValue(m, "shared_subscription_strategy", SharedStrategy.class),
+                multiplier,
+                maxKeepAlive,
+                Math.min(maxExpiry.getSeconds(), 0xFFFFFFFFL),
+                m.getDuration("connect_timeout"),
+                m.getString("server_reference"),
+                m.getBoolean("server_moved"));
+    }
+
+    private static List<AuthorizationRule> rules(Config c) {
+        List<AuthorizationRule> rules = new ArrayList<>();
+        for (ConfigObject o : c.getObjectList("authorization.rules")) {
+            for (String key : o.keySet()) {
+                if (!RULE_KEYS.contains(key)) {
+                    throw new ConfigurationException(where(o.get(key).origin())
+                            + ": unknown setting '" + key + "' in an authorization rule (expected permission, action, topic)");
+                }
+            }
+            Config r = o.toConfig();
+            AuthorizationRule.Action action = enumValue(r, "action", AuthorizationRule.Action.class);
+            rules.add(new AuthorizationRule(permission(r, "permission"), action, r.getString("topic")));
+        }
+        return rules;
+    }
+
+    private static boolean permission(Config c, String path) {
+        String value = c.getString(path);
+        return switch (value) {
+            case "allow" -> true;
+            case "deny" -> false;
+            default -> throw invalid(c, path, "must be allow or deny, was '" + value + "'");
+        };
+    }
+
+    private static <E extends Enum<E>> E enumValue(Config c, String path, Class<E> type) {
+        String value = c.getString(path);
+        try {
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            List<String> allowed = new ArrayList<>();
+            for (E constant : type.getEnumConstants()) {
+                allowed.add(constant.name().toLowerCase(Locale.ROOT));
+            }
+            throw invalid(c, path, "must be one of " + String.join(", ", allowed) + ", was '" + value + "'");
+        }
+    }
+
+    private static int positive(Config c, String path) {
+        int v = c.getInt(path);
+        if (v < 1) {
+            throw invalid(c, path, "must be at least 1, was " + v);
+        }
+        return v;
+    }
+
+    private static int nonNegative(Config c, String path) {
+        int v = c.getInt(path);
+        if (v < 0) {
+            throw invalid(c, path, "must not be negative, was " + v);
+        }
+        return v;
+    }
+
+    private static ConfigurationException invalid(Config c, String path, String problem) {
+        ConfigValue value = c.getValue(path);
+        return new ConfigurationException(where(value.origin()) + ": " + path + " " + problem);
+    }
+
+    private static String where(ConfigOrigin origin) {
+        if (origin.filename() != null) {
+            String name = new File(origin.filename()).getPath();
+            return origin.lineNumber() > 0 ? name + ":" + origin.lineNumber() : name;
+        }
+        return origin.lineNumber() > 0 ? origin.description().replaceAll(": \\d+$", "") + ":" + origin.lineNumber()
+                : origin.description();
+    }
+
+    private static String describe(ConfigException e) {
+        ConfigOrigin origin = e.origin();
+        String message = e.getMessage();
+        if (origin != null) {
+            String prefix = origin.description() + ": ";
+            if (message.startsWith(prefix)) {
+                message = message.substring(prefix.length());
+            }
+            return where(origin) + ": " + message;
+        }
+        return message;
+    }
+
+}

@@ -1,0 +1,31 @@
+package io.starling.broker.config;
+
+import java.time.Duration;
+
+/** Protocol limits and capabilities, from the {@code mqtt} section. */
+public record MqttConfig(
+        int maxPacketSize,
+        int maxClientIdLength,
+        int maxTopicLevels,
+        int maxSubscriptions,
+        int maxInflight,
+        int receiveMaximum,
+        int maxQueuedMessages,
+        boolean queueQos0,
+        DropPolicy dropPolicy,
+        int maxTopicAlias,
+        int maxQos,
+        boolean retainAvailable,
+        boolean wildcardSubscription,
+        boolean sharedSubscription,
+        SharedStrategy sharedStrategy,
+        double keepAliveMultiplier,
+        int maxKeepAlive,
+        long maxSessionExpirySeconds,
+        Duration connectTimeout,
+        String serverReference,
+        boolean serverMoved) {
+
+    /** No cap on the session expiry a client asks for. */
+    public static final long UNLIMITED = 0;
+}

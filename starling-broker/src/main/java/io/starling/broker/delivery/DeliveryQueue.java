@@ -1,0 +1,120 @@
+package io.starling.broker.delivery;
+
+import io.starling.broker.config.DropPolicy;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * The bounded queue of messages waiting for a subscriber: offline, or behind a full in-flight window or a slow
+ * socket. When it is full it gives up a QoS 0 message first, then the oldest or the newest as configured.
+ * Not thread-safe: the session guards it.
+ */
+public final class DeliveryQueue {
+
+    private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
+    private final int capacity;
+    private final DropPolicy policy;
+    private int qos0Count;
+
+    public DeliveryQueue(int capacity, DropPolicy policy) {
+        this.capacity = capacity;
+        this.policy = policy;
+    }
+
+    /** Queues the delivery; returns the one given up to make room (possibly {@code delivery}), or null. */
+    public Delivery offer(Delivery delivery) {
+        boolean isQos0 = delivery.qos().value() == 0;
+        if (queue.size() < capacity) {
+            add(delivery, isQos0);
+            return null;
+        }
+        if (isQos0) {
+            return delivery;
+        }
+        if (qos0Count > 0) {
+            Delivery victim = removeFirstQos0();
+            add(delivery, false);
+            return victim;
+        }
+        if (policy == DropPolicy.DROP_NEWEST) {
+            return delivery;
+        }
+        Delivery oldest = poll();
+        add(delivery, false);
+        return oldest;
+    }
+
+    private void add(Delivery delivery, boolean isQos0) {
+        queue.addLast(delivery);
+        if (isQos0) {
+            qos0Count++;
+        }
+    }
+
+    private Delivery removeFirstQos0() {
+        Iterator<Delivery> it = queue.iterator();
+        while (it.hasNext()) {
+            Delivery d = it.next();
+            if (d.qos().value() == 0) {
+                it.remove();
+                qos0Count--;
+                return d;
+            }
+        }
+        throw new IllegalStateException("QoS 0 count out of step with the queue");
+    }
+
+    public Delivery peek() {
+        return queue.peekFirst();
+    }
+
+    public Delivery poll() {
+        Delivery d = queue.pollFirst();
+        if (d != null && d.qos().value() == 0) {
+            qos0Count--;
+        }
+        return d;
+    }
+
+    /** Puts a delivery back at the head, bypassing the bound: it was already counted once. */
+    public void pushFront(Delivery delivery) {
+        queue.addFirst(delivery);
+        if (delivery.qos().value() == 0) {
+            qos0Count++;
+        }
+    }
+
+    public boolean isEmpty() {
+        return queue.isEmpty();
+    }
+
+    public int size() {
+        return queue.size();
+    }
+
+    /** Removes and returns every delivery that came through a shared group. */
+    public List<Delivery> removeShared() {
+        List<Delivery> removed = new ArrayList<>();
+        Iterator<Delivery> it = queue.iterator();
+        while (it.hasNext()) {
+            Delivery d = it.next();
+            if (d.group() != null) {
+                removed.add(d);
+                it.remove();
+                if (d.qos().value() == 0) {
+                    qos0Count--;
+                }
+            }
+        }
+        return removed;
+    }
+
+    public List<Delivery> drainAll() {
+        List<Delivery> all = new ArrayList<>(queue);
+        queue.clear();
+        qos0Count = 0;
+        return all;
+    }
+}

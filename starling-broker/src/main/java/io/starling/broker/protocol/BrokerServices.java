@@ -1,0 +1,25 @@
+package io.starling.broker.protocol;
+
+import io.starling.api.store.RetainedStore;
+import io.starling.broker.config.MqttConfig;
+import io.starling.broker.hook.Hooks;
+import io.starling.broker.metrics.BrokerMetrics;
+import io.starling.broker.routing.MessageDispatcher;
+import io.starling.broker.routing.Router;
+import io.starling.broker.security.AuthenticationChain;
+import io.starling.broker.security.AuthorizationChain;
+import io.starling.broker.session.SessionRegistry;
+
+/** What every connection of a node shares; built once by the bootstrap. */
+public record BrokerServices(
+        String nodeName,
+        MqttConfig mqtt,
+        SessionRegistry sessions,
+        Router router,
+        RetainedStore retained,
+        MessageDispatcher dispatcher,
+        AuthenticationChain authentication,
+        AuthorizationChain authorization,
+        Hooks hooks,
+        BrokerMetrics metrics) {
+}

@@ -1,0 +1,203 @@
+package io.starling.broker.protocol;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.starling.api.ClientInfo;
+import io.starling.api.auth.AuthRequest;
+import io.starling.api.auth.AuthResult;
+import io.starling.api.store.StoredSession;
+import io.starling.broker.config.MqttConfig;
+import io.starling.broker.session.SessionRegistry;
+import io.starling.codec.MqttProperties;
+import io.starling.codec.MqttVersion;
+import io.starling.codec.ReasonCode;
+import io.starling.codec.packet.ConnAckPacket;
+import io.starling.codec.packet.ConnectPacket;
+import io.starling.codec.packet.Will;
+import java.net.InetSocketAddress;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/** CONNECT: checks what the client asks for, authenticates it, opens its session and answers CONNACK. */
+final class ConnectFlow {
+    /** Name of the pipeline handler that times the connect and then the keep-alive. */
+    static final String IDLE_HANDLER = "idle";
+
+    private final MqttConnection conn;
+    private final MqttConfig mqtt;
+
+    ConnectFlow(MqttConnection conn) {
+        this.conn = conn;
+        this.mqtt = conn.services.mqtt();
+    }
+
+    CompletionStage<?> connect(ConnectPacket connect) {
+        conn.version = connect.version();
+        conn.state = MqttConnection.State.CONNECTING;
+        MqttProperties props = connect.properties();
+        boolean v5 = connect.version().isV5();
+        String clientId = connect.clientId();
+        boolean assigned = false;
+        if (clientId.isEmpty()) {
+            if (connect.version() == MqttVersion.MQTT_3_1 || (!v5 && !connect.cleanStart())) {
+                return refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "an empty client id needs a clean session");
+            }
+            clientId = "starling-" + UUID.randomUUID();
+            assigned = true;
+        }
+        if (clientId.length() > mqtt.maxClientIdLength()) {
+            return refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+                    "client id longer than " + mqtt.maxClientIdLength() + " characters");
+        }
+        if (!mqtt.serverReference().isEmpty()) {
+            return redirect();
+        }
+        Will will = connect.will();
+        if (will != null) {
+            if (will.qos() > mqtt.maxQos()) {
+                return refuse(ReasonCode.QOS_NOT_SUPPORTED, "will QoS " + will.qos() + " above maximum " + mqtt.maxQos());
+            }
+            if (will.retain() && !mqtt.retainAvailable()) {
+                return refuse(ReasonCode.RETAIN_NOT_SUPPORTED, "retained will but retain is not available");
+            }
+        }
+        if (props.authenticationMethod() != null) {
+            return refuse(ReasonCode.BAD_AUTHENTICATION_METHOD,
+                    "authentication method '" + props.authenticationMethod() + "' is not supported");
+        }
+        InetSocketAddress remote = (InetSocketAddress) conn.channel().remoteAddress();
+        ClientInfo client = new ClientInfo(clientId, connect.username(), remote, connect.version().level(),
+                conn.listenerName);
+        CompletableFuture<AuthResult> auth = conn.services.authentication()
+                .authenticate(new AuthRequest(client, connect.password())).toCompletableFuture();
+        String finalClientId = clientId;
+        boolean finalAssigned = assigned;
+        if (auth.isDone()) {
+            accept(connect, client, finalClientId, finalAssigned, auth.join());
+            return null;
+        }
+        return auth.orTimeout(30, TimeUnit.SECONDS)
+                .exceptionally(e -> AuthResult.deny("authentication failed: " + e))
+                .thenAcceptAsync(r -> accept(connect, client, finalClientId, finalAssigned, r), conn.ctx.executor());
+    }
+
+    private void accept(ConnectPacket connect, ClientInfo client, String clientId, boolean assigned, AuthResult auth) {
+        if (!conn.channel().isActive()) {
+            return;
+        }
+        if (auth.outcome() != AuthResult.Outcome.ALLOW) {
+            String why = auth.reason() == null ? "authentication failed" : auth.reason();
+            refuse(connect.username() == null && connect.password() == null ? ReasonCode.NOT_AUTHORIZED
+                    : ReasonCode.BAD_USER_NAME_OR_PASSWORD, why);
+            return;
+        }
+        MqttProperties props = connect.properties();
+        boolean v5 = connect.version().isV5();
+        long requestedExpiry = v5 ? orZero(props.sessionExpiryInterval())
+                : connect.cleanStart() ? 0 : StoredSession.NEVER_EXPIRES;
+        long expiry = capExpiry(requestedExpiry);
+        conn.connectSessionExpiry = requestedExpiry;
+        conn.client = client;
+        conn.requestProblemInformation = props.requestProblemInformation() == null
+                || props.requestProblemInformation() == 1;
+        conn.clientMaxPacketSize = props.maximumPacketSize() == null ? 0 : props.maximumPacketSize();
+        int clientReceiveMaximum = props.receiveMaximum() == null ? 65535 : props.receiveMaximum();
+        if (v5) {
+            conn.outboundAliases = new OutboundTopicAliases(
+                    props.topicAliasMaximum() == null ? 0 : props.topicAliasMaximum());
+            conn.inboundAliases = new InboundTopicAliases(mqtt.maxTopicAlias());
+        }
+
+        SessionRegistry.Opened opened = conn.services.sessions().open(clientId, connect.cleanStart(), conn);
+        conn.session = opened.session();
+        conn.session.expirySeconds(expiry);
+        Will will = connect.will();
+        if (will != null) {
+            long delay = v5 ? orZero(will.properties().willDelayInterval()) : 0;
+            conn.session.will(MessageMapping.willMessage(will, clientId, System.currentTimeMillis()), delay);
+        } else {
+            conn.session.will(null, 0);
+        }
+
+        int keepAlive = connect.keepAliveSeconds();
+        Integer serverKeepAlive = null;
+        if (v5 && mqtt.maxKeepAlive() < 65535 && (keepAlive == 0 || keepAlive > mqtt.maxKeepAlive())) {
+            keepAlive = mqtt.maxKeepAlive();
+            serverKeepAlive = keepAlive;
+        }
+        MqttProperties connackProps = MqttProperties.NONE;
+        if (v5) {
+            MqttProperties.Builder b = MqttProperties.builder()
+                    .receiveMaximum(mqtt.receiveMaximum())
+                    .maximumPacketSize((long) mqtt.maxPacketSize())
+                    .topicAliasMaximum(mqtt.maxTopicAlias())
+                    .serverKeepAlive(serverKeepAlive)
+                    .assignedClientIdentifier(assigned ? clientId : null)
+                    .sessionExpiryInterval(expiry != requestedExpiry ? expiry : null)
+                    .maximumQos(mqtt.maxQos() < 2 ? mqtt.maxQos() : null)
+                    .retainAvailable(mqtt.retainAvailable() ? null : 0)
+                    .wildcardSubscriptionAvailable(mqtt.wildcardSubscription() ? null : 0)
+                    .sharedSubscriptionAvailable(mqtt.sharedSubscription() ? null : 0);
+            connackProps = b.build();
+        }
+        conn.ctx.writeAndFlush(new ConnAckPacket(opened.sessionPresent(), ReasonCode.SUCCESS, connackProps),
+                conn.ctx.voidPromise());
+        conn.state = MqttConnection.State.CONNECTED;
+        startKeepAlive(keepAlive);
+        conn.session.attach(conn, clientReceiveMaximum);
+        conn.services.hooks().connected(client, opened.sessionPresent());
+        MqttConnection.LOG.debug("{} {} connected, MQTT {}, clean start {}, session present {}", conn.listenerName,
+                conn.who(), connect.version(), connect.cleanStart(), opened.sessionPresent());
+    }
+
+    private void startKeepAlive(int keepAliveSeconds) {
+        ChannelPipeline pipeline = conn.ctx.pipeline();
+        if (pipeline.get(IDLE_HANDLER) != null) {
+            pipeline.remove(IDLE_HANDLER);
+        }
+        if (keepAliveSeconds > 0) {
+            long timeoutMillis = (long) (keepAliveSeconds * 1000L * mqtt.keepAliveMultiplier());
+            pipeline.addFirst(IDLE_HANDLER, new IdleStateHandler(timeoutMillis, 0, 0, TimeUnit.MILLISECONDS));
+        }
+    }
+
+    long capExpiry(long requested) {
+        long max = mqtt.maxSessionExpirySeconds();
+        return max == MqttConfig.UNLIMITED ? requested : Math.min(requested, max);
+    }
+
+    private CompletionStage<?> redirect() {
+        int reason = mqtt.serverMoved() ? ReasonCode.SERVER_MOVED : ReasonCode.USE_ANOTHER_SERVER;
+        MqttProperties props = MqttProperties.builder().serverReference(mqtt.serverReference()).build();
+        send(reason, props);
+        return null;
+    }
+
+    /** Answers CONNACK with a failure reason and closes; logs one line. */
+    CompletionStage<?> refuse(int reasonCode, String why) {
+        MqttConnection.LOG.info("{} {}: connection refused (reason 0x{}){}", conn.listenerName, conn.who(),
+                Integer.toHexString(reasonCode), why == null ? "" : ": " + why);
+        MqttProperties props = MqttProperties.NONE;
+        if (why != null && conn.isV5()) {
+            props = MqttProperties.builder().reasonString(why).build();
+        }
+        send(reasonCode, props);
+        return null;
+    }
+
+    private void send(int reasonCode, MqttProperties props) {
+        conn.state = MqttConnection.State.CLOSED;
+        if (conn.version == null) {
+            // Unsupported protocol level: answer in the 3.1.1 format every client can read.
+            conn.version = MqttVersion.MQTT_3_1_1;
+        }
+        conn.ctx.writeAndFlush(new ConnAckPacket(false, reasonCode, props)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private static long orZero(Long value) {
+        return value == null ? 0 : value;
+    }
+}

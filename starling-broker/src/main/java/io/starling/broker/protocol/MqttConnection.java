@@ -1,0 +1,348 @@
+package io.starling.broker.protocol;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.starling.api.ClientInfo;
+import io.starling.api.Message;
+import io.starling.broker.delivery.Delivery;
+import io.starling.broker.session.ClientConnection;
+import io.starling.broker.session.Session;
+import io.starling.codec.MqttProperties;
+import io.starling.codec.MqttVersion;
+import io.starling.codec.PacketEncoder;
+import io.starling.codec.PacketType;
+import io.starling.codec.ReasonCode;
+import io.starling.codec.packet.AckPacket;
+import io.starling.codec.packet.DisconnectPacket;
+import io.starling.codec.packet.InvalidPacket;
+import io.starling.codec.packet.MqttPacket;
+import io.starling.codec.packet.PingRespPacket;
+import io.starling.codec.packet.PublishPacket;
+import io.starling.codec.packet.SubscribePacket;
+import io.starling.codec.packet.UnsubscribePacket;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: the protocol state machine between the decoder and the session. Inbound packets are
+ * handled in order on the channel's event loop; when a packet waits for an asynchronous decision (authentication,
+ * authorization) reading pauses and later packets wait behind it, so order is kept and nothing blocks the loop.
+ */
+public final class MqttConnection extends ChannelInboundHandlerAdapter implements ClientConnection {
+    static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
+
+    enum State { AWAITING_CONNECT, CONNECTING, CONNECTED, CLOSED }
+
+    final BrokerServices services;
+    final String listenerName;
+    private final ConnectFlow connectFlow;
+    private final PublishFlow publishFlow;
+    private final SubscribeFlow subscribeFlow;
+    private final ArrayDeque<MqttPacket> backlog = new ArrayDeque<>();
+    private boolean waiting;
+
+    ChannelHandlerContext ctx;
+    volatile MqttVersion version;
+    State state = State.AWAITING_CONNECT;
+    ClientInfo client;
+    Session session;
+    boolean publishWillOnClose = true;
+    boolean requestProblemInformation = true;
+    long connectSessionExpiry;
+    long clientMaxPacketSize;
+    OutboundTopicAliases outboundAliases = new OutboundTopicAliases(0);
+    InboundTopicAliases inboundAliases = new InboundTopicAliases(0);
+
+    public MqttConnection(BrokerServices services, String listenerName) {
+        this.services = services;
+        this.listenerName = listenerName;
+        this.connectFlow = new ConnectFlow(this);
+        this.publishFlow = new PublishFlow(this);
+        this.subscribeFlow = new SubscribeFlow(this);
+    }
+
+    /** The version the encoder uses: unknown until CONNECT, then the client's. */
+    public MqttVersion version() {
+        return version;
+    }
+
+    Channel channel() {
+        return ctx.channel();
+    }
+
+    boolean isV5() {
+        return version == MqttVersion.MQTT_5;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext context) {
+        this.ctx = context;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext context) {
+        services.metrics().connectionOpened();
+        context.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object msg) {
+        MqttPacket packet = (MqttPacket) msg;
+        if (waiting) {
+            backlog.add(packet);
+            return;
+        }
+        handle(packet);
+    }
+
+    private void handle(MqttPacket packet) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        CompletionStage<?> pending = dispatch(packet);
+        if (pending != null && !pending.toCompletableFuture().isDone()) {
+            waiting = true;
+            channel().config().setAutoRead(false);
+            pending.whenComplete((r, e) -> ctx.executor().execute(this::resume));
+        }
+    }
+
+    private void resume() {
+        waiting = false;
+        while (!waiting && !backlog.isEmpty()) {
+            handle(backlog.poll());
+        }
+        if (!waiting && channel().isActive()) {
+            channel().config().setAutoRead(true);
+        }
+    }
+
+    /** Handles one packet; returns a stage when the rest of the work completes later, else null. */
+    private CompletionStage<?> dispatch(MqttPacket packet) {
+        if (packet instanceof InvalidPacket invalid) {
+            services.metrics().malformedPacket();
+            violation(invalid.reasonCode(), invalid.message());
+            return null;
+        }
+        if (state == State.AWAITING_CONNECT) {
+            return connectFlow.connect((io.starling.codec.packet.ConnectPacket) packet);
+        }
+        if (state != State.CONNECTED) {
+            return null;
+        }
+        switch (packet.type()) {
+            case CONNECT -> violation(ReasonCode.PROTOCOL_ERROR, "second CONNECT on one connection");
+            case PUBLISH -> {
+                return publishFlow.publish((PublishPacket) packet);
+            }
+            case PUBACK -> session.onPubAck(((AckPacket) packet).packetId());
+            case PUBREC -> onPubRec((AckPacket) packet);
+            case PUBREL -> publishFlow.release((AckPacket) packet);
+            case PUBCOMP -> session.onPubComp(((AckPacket) packet).packetId());
+            case SUBSCRIBE -> {
+                return subscribeFlow.subscribe((SubscribePacket) packet);
+            }
+            case UNSUBSCRIBE -> subscribeFlow.unsubscribe((UnsubscribePacket) packet);
+            case PINGREQ -> ctx.writeAndFlush(PingRespPacket.INSTANCE, ctx.voidPromise());
+            case DISCONNECT -> onDisconnect((DisconnectPacket) packet);
+            case AUTH -> violation(ReasonCode.PROTOCOL_ERROR, "AUTH without enhanced authentication in CONNECT");
+            default -> violation(ReasonCode.PROTOCOL_ERROR, "unexpected " + packet.type());
+        }
+        return null;
+    }
+
+    private void onPubRec(AckPacket ack) {
+        boolean failed = ReasonCode.isError(ack.reasonCode());
+        if (session.onPubRec(ack.packetId(), failed)) {
+            if (!failed) {
+                ctx.writeAndFlush(AckPacket.of(PacketType.PUBREL, ack.packetId()), ctx.voidPromise());
+            }
+        } else if (!failed) {
+            int reason = isV5() ? ReasonCode.PACKET_IDENTIFIER_NOT_FOUND : ReasonCode.SUCCESS;
+            ctx.writeAndFlush(new AckPacket(PacketType.PUBREL, ack.packetId(), reason, MqttProperties.NONE),
+                    ctx.voidPromise());
+        }
+    }
+
+    private void onDisconnect(DisconnectPacket disconnect) {
+        Long newExpiry = disconnect.properties().sessionExpiryInterval();
+        if (newExpiry != null) {
+            if (connectSessionExpiry == 0 && newExpiry != 0) {
+                violation(ReasonCode.PROTOCOL_ERROR, "session expiry set in DISCONNECT after 0 in CONNECT");
+                return;
+            }
+            session.expirySeconds(connectFlow.capExpiry(newExpiry));
+        }
+        publishWillOnClose = disconnect.reasonCode() == ReasonCode.DISCONNECT_WITH_WILL;
+        state = State.CLOSED;
+        ctx.close();
+    }
+
+    /** The client broke the protocol: tell it why where the protocol allows, log one line, close. */
+    void violation(int reasonCode, String message) {
+        LOG.warn("{} {}: {}; closing connection (reason 0x{})", listenerName, who(), message,
+                Integer.toHexString(reasonCode));
+        if (state == State.CONNECTED && isV5()) {
+            closeWith(reasonCode, null);
+        } else if (state == State.AWAITING_CONNECT && reasonCode == ReasonCode.UNSUPPORTED_PROTOCOL_VERSION) {
+            connectFlow.refuse(ReasonCode.UNSUPPORTED_PROTOCOL_VERSION, null);
+        } else {
+            state = State.CLOSED;
+            ctx.close();
+        }
+    }
+
+    /** Sends DISCONNECT (MQTT 5 only) and closes once it is written. */
+    void closeWith(int reasonCode, String reasonString) {
+        State before = state;
+        state = State.CLOSED;
+        if (before == State.CONNECTED && isV5() && ctx.channel().isActive()) {
+            MqttProperties props = reasonString == null ? MqttProperties.NONE
+                    : MqttProperties.builder().reasonString(reasonString).build();
+            ctx.writeAndFlush(new DisconnectPacket(reasonCode, props)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
+    }
+
+    /** Starts a graceful close from the node (shutdown): MQTT 5 clients are told 0x8B first. */
+    public void shutdown() {
+        ctx.executor().execute(() -> {
+            publishWillOnClose = false;
+            closeWith(ReasonCode.SERVER_SHUTTING_DOWN, "server shutting down");
+        });
+    }
+
+    String who() {
+        if (client != null) {
+            return "client '" + client.clientId() + "' (" + address() + ")";
+        }
+        return address();
+    }
+
+    private String address() {
+        if (ctx == null) {
+            return "?";
+        }
+        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        return remote == null ? "?" : remote.getAddress().getHostAddress() + ":" + remote.getPort();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext context, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            if (state == State.AWAITING_CONNECT) {
+                LOG.info("{} {}: no CONNECT in time; closing connection", listenerName, who());
+                state = State.CLOSED;
+                context.close();
+            } else if (state == State.CONNECTED) {
+                LOG.info("{} {}: keep-alive timed out; closing connection", listenerName, who());
+                closeWith(ReasonCode.KEEP_ALIVE_TIMEOUT, null);
+            }
+            return;
+        }
+        context.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext context) {
+        Session s = session;
+        if (s != null && context.channel().isWritable()) {
+            context.executor().execute(s::drain);
+        }
+        context.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) {
+        boolean wasConnected = client != null && session != null;
+        state = State.CLOSED;
+        services.metrics().connectionClosed();
+        if (wasConnected) {
+            services.sessions().closed(session, this, publishWillOnClose);
+            services.hooks().disconnected(client, publishWillOnClose ? "abnormal" : "normal");
+            LOG.debug("{} {} disconnected", listenerName, who());
+        }
+        backlog.clear();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.debug("{} {}: {}", listenerName, who(), cause.toString());
+        } else {
+            LOG.warn("{} {}: unexpected error; closing connection", listenerName, who(), cause);
+        }
+        state = State.CLOSED;
+        context.close();
+    }
+
+    // ---- ClientConnection: called by the session, under its monitor, from any thread ----
+
+    @Override
+    public boolean inEventLoop() {
+        return ctx.executor().inEventLoop();
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        ctx.executor().execute(task);
+    }
+
+    @Override
+    public boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public boolean sendPublish(Delivery delivery, int packetId, boolean dup) {
+        Message m = delivery.message();
+        long now = System.currentTimeMillis();
+        String topic = m.topic();
+        Integer alias = null;
+        boolean newAlias = false;
+        if (isV5()) {
+            alias = outboundAliases.existing(topic);
+            if (alias != null) {
+                topic = "";
+            } else {
+                alias = outboundAliases.proposeNew();
+                newAlias = alias != null;
+            }
+        }
+        MqttProperties props = isV5() ? MessageMapping.publishProperties(m, delivery.subscriptionIds(), alias, now)
+                : MqttProperties.NONE;
+        PublishPacket packet = new PublishPacket(packetId, topic, m.payload(), delivery.qos().value(),
+                delivery.retain(), dup, props);
+        if (clientMaxPacketSize > 0 && PacketEncoder.encodedSize(packet, version) > clientMaxPacketSize) {
+            return false;
+        }
+        if (newAlias) {
+            outboundAliases.commit(m.topic(), alias);
+        }
+        Channel ch = ctx.channel();
+        ch.writeAndFlush(packet, ch.voidPromise());
+        return true;
+    }
+
+    @Override
+    public void sendPubRel(int packetId) {
+        Channel ch = ctx.channel();
+        ch.writeAndFlush(AckPacket.of(PacketType.PUBREL, packetId), ch.voidPromise());
+    }
+
+    @Override
+    public void takenOver() {
+        ctx.executor().execute(() -> {
+            LOG.info("{} {}: session taken over by a new connection", listenerName, who());
+            closeWith(ReasonCode.SESSION_TAKEN_OVER, "session taken over");
+        });
+    }
+}

@@ -1,0 +1,33 @@
+package io.starling.broker.protocol;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Topic aliases the node assigns when sending to an MQTT 5 client that allows them: the first message on a topic
+ * carries topic and alias, later ones the alias alone. Aliases are handed out until the client's maximum is
+ * reached, then topics go without. Guarded by the session the connection serves.
+ */
+final class OutboundTopicAliases {
+    private final int maximum;
+    private final Map<String, Integer> aliases;
+
+    OutboundTopicAliases(int maximum) {
+        this.maximum = maximum;
+        this.aliases = maximum > 0 ? new HashMap<>() : Map.of();
+    }
+
+    /** The alias already sent for the topic, or null. */
+    Integer existing(String topic) {
+        return maximum == 0 ? null : aliases.get(topic);
+    }
+
+    /** A new alias for the topic, or null when the client allows no more; not recorded until {@link #commit}. */
+    Integer proposeNew() {
+        return aliases.size() < maximum ? aliases.size() + 1 : null;
+    }
+
+    void commit(String topic, int alias) {
+        aliases.put(topic, alias);
+    }
+}

@@ -1,0 +1,137 @@
+package io.starling.broker.protocol;
+
+import io.starling.api.Message;
+import io.starling.api.auth.Authorizer.Action;
+import io.starling.api.hook.HookListener.DropReason;
+import io.starling.broker.config.MqttConfig;
+import io.starling.codec.MqttProperties;
+import io.starling.codec.PacketType;
+import io.starling.codec.ReasonCode;
+import io.starling.codec.Topics;
+import io.starling.codec.packet.AckPacket;
+import io.starling.codec.packet.PublishPacket;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** Inbound PUBLISH and PUBREL: topic aliases, limits, authorization, routing and the QoS 1/2 answers. */
+final class PublishFlow {
+    private final MqttConnection conn;
+    private final MqttConfig mqtt;
+
+    PublishFlow(MqttConnection conn) {
+        this.conn = conn;
+        this.mqtt = conn.services.mqtt();
+    }
+
+    CompletionStage<?> publish(PublishPacket packet) {
+        String topic = resolveTopic(packet);
+        if (topic == null) {
+            return null;
+        }
+        if (packet.qos() > mqtt.maxQos()) {
+            conn.violation(ReasonCode.QOS_NOT_SUPPORTED, "PUBLISH with QoS " + packet.qos() + " above maximum");
+            return null;
+        }
+        if (packet.retain() && !mqtt.retainAvailable()) {
+            conn.violation(ReasonCode.RETAIN_NOT_SUPPORTED, "retained PUBLISH but retain is not available");
+            return null;
+        }
+        if (Topics.levels(topic) > mqtt.maxTopicLevels()) {
+            refuse(packet, ReasonCode.TOPIC_NAME_INVALID, "topic has more than " + mqtt.maxTopicLevels() + " levels");
+            return null;
+        }
+        if (packet.qos() == 2) {
+            if (conn.session.awaitsRelease(packet.packetId())) {
+                // A resent QoS 2 PUBLISH whose PUBREC was lost: answer again, route nothing.
+                ack(PacketType.PUBREC, packet.packetId(), ReasonCode.SUCCESS);
+                return null;
+            }
+            if (conn.session.inboundQos2Count() >= mqtt.receiveMaximum()) {
+                conn.violation(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED,
+                        "more than " + mqtt.receiveMaximum() + " QoS 2 messages awaiting PUBREL");
+                return null;
+            }
+        }
+        CompletableFuture<Boolean> allowed = conn.services.authorization().authorize(conn.client, Action.PUBLISH, topic);
+        if (allowed.isDone()) {
+            route(packet, topic, allowed.join());
+            return null;
+        }
+        return allowed.exceptionally(e -> false)
+                .thenAcceptAsync(ok -> route(packet, topic, ok), conn.ctx.executor());
+    }
+
+    /** The topic the PUBLISH is for, after topic aliases; null when the connection was closed for it. */
+    private String resolveTopic(PublishPacket packet) {
+        Integer alias = packet.properties().topicAlias();
+        if (alias == null) {
+            return packet.topic();
+        }
+        if (!conn.inboundAliases.isValid(alias)) {
+            conn.violation(ReasonCode.TOPIC_ALIAS_INVALID, "topic alias " + alias + " outside 1.." + mqtt.maxTopicAlias());
+            return null;
+        }
+        if (!packet.topic().isEmpty()) {
+            conn.inboundAliases.set(alias, packet.topic());
+            return packet.topic();
+        }
+        String topic = conn.inboundAliases.get(alias);
+        if (topic == null) {
+            conn.violation(ReasonCode.PROTOCOL_ERROR, "topic alias " + alias + " used before it was set");
+        }
+        return topic;
+    }
+
+    private void route(PublishPacket packet, String topic, boolean allowed) {
+        if (conn.state != MqttConnection.State.CONNECTED) {
+            return;
+        }
+        int qos = packet.qos();
+        if (!allowed) {
+            MqttConnection.LOG.info("{} {}: not authorized to publish to '{}'", conn.listenerName, conn.who(), topic);
+            conn.services.metrics().messageDropped(DropReason.NOT_AUTHORIZED);
+            // MQTT 3 has no way to say no: the message is acknowledged and dropped.
+            int reason = conn.isV5() ? ReasonCode.NOT_AUTHORIZED : ReasonCode.SUCCESS;
+            answer(packet, reason);
+            return;
+        }
+        if (qos == 2) {
+            conn.session.beginInboundQos2(packet.packetId());
+        }
+        Message message = MessageMapping.toMessage(topic, packet.payload(), qos, packet.retain(),
+                packet.properties(), conn.client.clientId(), System.currentTimeMillis());
+        conn.services.hooks().published(conn.client, message);
+        int destinations = conn.services.dispatcher().publish(message);
+        answer(packet, destinations == 0 && conn.isV5() ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS);
+    }
+
+    private void answer(PublishPacket packet, int reason) {
+        if (packet.qos() == 1) {
+            ack(PacketType.PUBACK, packet.packetId(), reason);
+        } else if (packet.qos() == 2) {
+            ack(PacketType.PUBREC, packet.packetId(), reason);
+        }
+    }
+
+    private void refuse(PublishPacket packet, int reason, String why) {
+        if (packet.qos() > 0 && conn.isV5()) {
+            MqttConnection.LOG.info("{} {}: PUBLISH refused (reason 0x{}): {}", conn.listenerName, conn.who(),
+                    Integer.toHexString(reason), why);
+            ack(packet.qos() == 1 ? PacketType.PUBACK : PacketType.PUBREC, packet.packetId(), reason);
+        } else {
+            conn.violation(reason, why);
+        }
+    }
+
+    void release(AckPacket pubrel) {
+        boolean known = conn.session.releaseInboundQos2(pubrel.packetId());
+        int reason = known || !conn.isV5() ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND;
+        ack(PacketType.PUBCOMP, pubrel.packetId(), reason);
+    }
+
+    private void ack(PacketType type, int packetId, int reason) {
+        AckPacket ack = reason == ReasonCode.SUCCESS ? AckPacket.of(type, packetId)
+                : new AckPacket(type, packetId, reason, MqttProperties.NONE);
+        conn.ctx.writeAndFlush(ack, conn.ctx.voidPromise());
+    }
+}

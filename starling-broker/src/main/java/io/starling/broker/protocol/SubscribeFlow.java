@@ -1,0 +1,144 @@
+package io.starling.broker.protocol;
+
+import io.starling.api.Message;
+import io.starling.api.auth.Authorizer.Action;
+import io.starling.broker.config.MqttConfig;
+import io.starling.broker.routing.Subscription;
+import io.starling.broker.session.Session;
+import io.starling.broker.session.SharedFilter;
+import io.starling.codec.MqttProperties;
+import io.starling.codec.ReasonCode;
+import io.starling.codec.Topics;
+import io.starling.codec.packet.SubAckPacket;
+import io.starling.codec.packet.SubscribePacket;
+import io.starling.codec.packet.TopicSubscription;
+import io.starling.codec.packet.UnsubAckPacket;
+import io.starling.codec.packet.UnsubscribePacket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** SUBSCRIBE and UNSUBSCRIBE: limits, authorization, the route table, and retained messages for new filters. */
+final class SubscribeFlow {
+    private final MqttConnection conn;
+    private final MqttConfig mqtt;
+
+    SubscribeFlow(MqttConnection conn) {
+        this.conn = conn;
+        this.mqtt = conn.services.mqtt();
+    }
+
+    CompletionStage<?> subscribe(SubscribePacket packet) {
+        List<TopicSubscription> requested = packet.subscriptions();
+        List<CompletableFuture<Boolean>> decisions = new ArrayList<>(requested.size());
+        boolean allDone = true;
+        for (TopicSubscription t : requested) {
+            CompletableFuture<Boolean> d = conn.services.authorization()
+                    .authorize(conn.client, Action.SUBSCRIBE, t.topicFilter());
+            decisions.add(d);
+            allDone &= d.isDone();
+        }
+        if (allDone) {
+            complete(packet, decisions);
+            return null;
+        }
+        return CompletableFuture.allOf(decisions.toArray(new CompletableFuture<?>[0]))
+                .handleAsync((r, e) -> {
+                    complete(packet, decisions);
+                    return null;
+                }, conn.ctx.executor());
+    }
+
+    private void complete(SubscribePacket packet, List<CompletableFuture<Boolean>> decisions) {
+        if (conn.state != MqttConnection.State.CONNECTED) {
+            return;
+        }
+        List<TopicSubscription> requested = packet.subscriptions();
+        int subscriptionId = packet.properties().subscriptionIdentifiers().isEmpty() ? 0
+                : packet.properties().subscriptionIdentifiers().get(0);
+        List<Integer> codes = new ArrayList<>(requested.size());
+        List<Runnable> retainedDeliveries = new ArrayList<>(0);
+        for (int i = 0; i < requested.size(); i++) {
+            boolean allowed = decisions.get(i).isDone() && !decisions.get(i).isCompletedExceptionally()
+                    && decisions.get(i).join();
+            codes.add(subscribeOne(requested.get(i), subscriptionId, allowed, retainedDeliveries));
+        }
+        conn.ctx.writeAndFlush(new SubAckPacket(packet.packetId(), codes, MqttProperties.NONE), conn.ctx.voidPromise());
+        retainedDeliveries.forEach(Runnable::run);
+    }
+
+    private int subscribeOne(TopicSubscription t, int subscriptionId, boolean allowed, List<Runnable> retained) {
+        String clientFilter = t.topicFilter();
+        SharedFilter shared = SharedFilter.parse(clientFilter);
+        String filter = shared == null ? clientFilter : shared.filter();
+        Session session = conn.session;
+        if (!allowed) {
+            MqttConnection.LOG.info("{} {}: not authorized to subscribe to '{}'", conn.listenerName, conn.who(),
+                    clientFilter);
+            return ReasonCode.NOT_AUTHORIZED;
+        }
+        if (shared != null && !mqtt.sharedSubscription()) {
+            return ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED;
+        }
+        if (Topics.hasWildcard(filter) && !mqtt.wildcardSubscription()) {
+            return ReasonCode.WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED;
+        }
+        if (Topics.levels(filter) > mqtt.maxTopicLevels()) {
+            return ReasonCode.TOPIC_FILTER_INVALID;
+        }
+        if (mqtt.maxSubscriptions() > 0 && session.subscriptionCount() >= mqtt.maxSubscriptions()
+                && !session.hasSubscription(clientFilter)) {
+            return ReasonCode.QUOTA_EXCEEDED;
+        }
+        int granted = Math.min(t.qos(), mqtt.maxQos());
+        Subscription subscription = new Subscription(filter, session, granted, t.noLocal(), t.retainAsPublished(),
+                t.retainHandling(), subscriptionId);
+        session.putSubscription(clientFilter, subscription);
+        boolean isNew;
+        if (shared != null) {
+            isNew = conn.services.router().subscribeShared(shared.group(), subscription);
+        } else {
+            isNew = conn.services.router().subscribe(subscription);
+        }
+        conn.services.hooks().subscribed(conn.client, clientFilter, granted);
+        // Shared subscriptions never receive retained messages on subscribe [MQTT-3.8.4-... shared rules].
+        boolean sendRetained = shared == null && mqtt.retainAvailable()
+                && (t.retainHandling() == 0 || (t.retainHandling() == 1 && isNew));
+        if (sendRetained) {
+            retained.add(() -> deliverRetained(session, subscription));
+        }
+        return granted;
+    }
+
+    private void deliverRetained(Session session, Subscription subscription) {
+        long now = System.currentTimeMillis();
+        List<Message> expired = new ArrayList<>(0);
+        conn.services.retained().forEachMatching(subscription.topicFilter(), m -> {
+            if (m.isExpired(now)) {
+                expired.add(m);
+            } else {
+                session.deliverRetained(m, subscription);
+            }
+        });
+        for (Message m : expired) {
+            conn.services.retained().remove(m.topic());
+        }
+    }
+
+    void unsubscribe(UnsubscribePacket packet) {
+        List<Integer> codes = new ArrayList<>(packet.topicFilters().size());
+        for (String clientFilter : packet.topicFilters()) {
+            Subscription removed = conn.session.removeSubscription(clientFilter);
+            if (removed == null) {
+                codes.add(ReasonCode.NO_SUBSCRIPTION_EXISTED);
+                continue;
+            }
+            conn.services.sessions().unroute(clientFilter, removed);
+            conn.services.hooks().unsubscribed(conn.client, clientFilter);
+            codes.add(ReasonCode.SUCCESS);
+        }
+        conn.ctx.writeAndFlush(new UnsubAckPacket(packet.packetId(), codes, MqttProperties.NONE),
+                conn.ctx.voidPromise());
+    }
+}

@@ -1,0 +1,27 @@
+package io.starling.broker.routing;
+
+import io.starling.api.Message;
+import java.util.List;
+
+/**
+ * Where the router sends a message: a local session, a shared-subscription group, and later a remote node, a
+ * bridge or a STOMP subscription. The router does not care which.
+ */
+public interface Destination {
+
+    /** Stable identity, unique among destinations: a client id for sessions. */
+    String id();
+
+    /** Whether the destination can take a message now rather than queue it; shared groups prefer these. */
+    default boolean isOnline() {
+        return true;
+    }
+
+    /**
+     * Hands over a message. Called on the publisher's thread; implementations must not block.
+     *
+     * @param matched the subscriptions of this destination that matched the topic, never empty
+     * @param group   the shared group that chose this destination, or null for a plain subscription
+     */
+    void deliver(Message message, List<Subscription> matched, SharedGroup group);
+}

@@ -1,0 +1,40 @@
+package io.starling.broker.routing;
+
+import io.starling.api.Message;
+import io.starling.api.hook.HookListener.DropReason;
+import io.starling.api.store.RetainedStore;
+import io.starling.broker.metrics.BrokerMetrics;
+
+/**
+ * The entry to the message path for every source — clients, wills, and later bridges, the cluster and the
+ * HTTP API: keeps the retained store current, then routes.
+ */
+public final class MessageDispatcher {
+
+    private final Router router;
+    private final RetainedStore retained;
+    private final BrokerMetrics metrics;
+
+    public MessageDispatcher(Router router, RetainedStore retained, BrokerMetrics metrics) {
+        this.router = router;
+        this.retained = retained;
+        this.metrics = metrics;
+    }
+
+    /** Publishes the message; returns the number of destinations it was routed to. */
+    public int publish(Message message) {
+        metrics.messageReceived();
+        if (message.retain()) {
+            if (message.payload().length == 0) {
+                retained.remove(message.topic());
+            } else {
+                retained.put(message);
+            }
+        }
+        int destinations = router.route(message);
+        if (destinations == 0) {
+            metrics.messageDropped(DropReason.NO_SUBSCRIBERS);
+        }
+        return destinations;
+    }
+}

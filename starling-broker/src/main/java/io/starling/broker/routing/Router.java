@@ -1,0 +1,107 @@
+package io.starling.broker.routing;
+
+import io.starling.api.Message;
+import io.starling.broker.config.SharedStrategy;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The route table and the one message path: {@link #route} finds every destination whose filters match a
+ * topic and hands each the message once, with all of its matching subscriptions.
+ */
+public final class Router {
+
+    private final TopicTrie trie = new TopicTrie();
+    private final Map<String, SharedGroup> groups = new ConcurrentHashMap<>();
+    private final SharedStrategy sharedStrategy;
+    private final ThreadLocal<ArrayList<Subscription>> scratch = ThreadLocal.withInitial(() -> new ArrayList<>(16));
+
+    public Router(SharedStrategy sharedStrategy) {
+        this.sharedStrategy = sharedStrategy;
+    }
+
+    /** Adds or replaces a subscription; returns true when the destination had no subscription to that filter. */
+    public boolean subscribe(Subscription subscription) {
+        return trie.add(subscription) == null;
+    }
+
+    public boolean unsubscribe(String topicFilter, Destination destination) {
+        return trie.remove(topicFilter, destination) != null;
+    }
+
+    /** Adds a member to a shared group, creating the group on first use; true when the member is new. */
+    public boolean subscribeShared(String group, Subscription member) {
+        synchronized (groups) {
+            String key = group + "/" + member.topicFilter();
+            SharedGroup shared = groups.get(key);
+            if (shared == null) {
+                shared = new SharedGroup(group, member.topicFilter(), sharedStrategy);
+                groups.put(key, shared);
+                trie.add(new Subscription(member.topicFilter(), shared, 2, false, false, 2, 0));
+            }
+            return shared.add(member);
+        }
+    }
+
+    public boolean unsubscribeShared(String group, String topicFilter, Destination member) {
+        synchronized (groups) {
+            String key = group + "/" + topicFilter;
+            SharedGroup shared = groups.get(key);
+            if (shared == null || !shared.remove(member)) {
+                return false;
+            }
+            if (shared.isEmpty()) {
+                groups.remove(key);
+                trie.remove(topicFilter, shared);
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Delivers the message to every matching destination and returns how many there were. A destination with
+     * several matching filters gets it once.
+     */
+    public int route(Message message) {
+        ArrayList<Subscription> matches = scratch.get();
+        matches.clear();
+        try {
+            trie.match(message.topic(), matches);
+            int n = matches.size();
+            if (n == 0) {
+                return 0;
+            }
+            if (n == 1) {
+                Subscription s = matches.get(0);
+                s.destination().deliver(message, List.of(s), null);
+                return 1;
+            }
+            return deliverGrouped(message, new ArrayList<>(matches));
+        } finally {
+            matches.clear();
+        }
+    }
+
+    private static int deliverGrouped(Message message, List<Subscription> matches) {
+        Map<Destination, List<Subscription>> byDestination = new IdentityHashMap<>();
+        for (Subscription s : matches) {
+            byDestination.computeIfAbsent(s.destination(), d -> new ArrayList<>(2)).add(s);
+        }
+        for (Map.Entry<Destination, List<Subscription>> e : byDestination.entrySet()) {
+            e.getKey().deliver(message, e.getValue(), null);
+        }
+        return byDestination.size();
+    }
+
+    /** The number of filter subscriptions in the table, shared groups counted once. */
+    public int subscriptionCount() {
+        return trie.size();
+    }
+
+    public int sharedGroupCount() {
+        return groups.size();
+    }
+}

@@ -1,0 +1,59 @@
+package io.starling.broker.security;
+
+import io.starling.api.auth.AuthRequest;
+import io.starling.api.auth.AuthResult;
+import io.starling.api.auth.Authenticator;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Asks each authenticator in priority order; the first that does not ignore the client decides. When all
+ * ignore it, {@code allow_anonymous} decides. A failed or exceptional authenticator denies (fail closed).
+ */
+public final class AuthenticationChain {
+    private static final CompletableFuture<AuthResult> ALLOW = CompletableFuture.completedFuture(AuthResult.allow());
+    private static final CompletableFuture<AuthResult> DENY =
+            CompletableFuture.completedFuture(AuthResult.deny("anonymous access is disabled"));
+
+    private record Entry(Authenticator authenticator, int priority) {
+    }
+
+    private final List<Entry> chain = new CopyOnWriteArrayList<>();
+    private final boolean allowAnonymous;
+
+    public AuthenticationChain(boolean allowAnonymous) {
+        this.allowAnonymous = allowAnonymous;
+    }
+
+    public synchronized void add(Authenticator authenticator, int priority) {
+        chain.add(new Entry(authenticator, priority));
+        chain.sort(Comparator.comparingInt(Entry::priority));
+    }
+
+    public void remove(Authenticator authenticator) {
+        chain.removeIf(e -> e.authenticator == authenticator);
+    }
+
+    public CompletionStage<AuthResult> authenticate(AuthRequest request) {
+        return next(chain, 0, request);
+    }
+
+    private CompletionStage<AuthResult> next(List<Entry> entries, int index, AuthRequest request) {
+        if (index == entries.size()) {
+            return allowAnonymous ? ALLOW : DENY;
+        }
+        CompletionStage<AuthResult> answer;
+        try {
+            answer = entries.get(index).authenticator.authenticate(request);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(AuthResult.deny("authenticator failed: " + e));
+        }
+        return answer.exceptionally(e -> AuthResult.deny("authenticator failed: " + e))
+                .thenCompose(r -> r.outcome() == AuthResult.Outcome.IGNORE
+                        ? next(entries, index + 1, request)
+                        : CompletableFuture.completedFuture(r));
+    }
+}

@@ -1,0 +1,382 @@
+package io.starling.broker.session;
+
+import io.starling.api.Message;
+import io.starling.api.QoS;
+import io.starling.api.hook.HookListener.DropReason;
+import io.starling.broker.delivery.Delivery;
+import io.starling.broker.delivery.DeliveryQueue;
+import io.starling.broker.delivery.InflightWindow;
+import io.starling.broker.routing.Destination;
+import io.starling.broker.routing.SharedGroup;
+import io.starling.broker.routing.Subscription;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * The broker's side of one client id: its subscriptions, the messages in flight to it and queued for it, and the
+ * QoS 2 packet ids it sent that await PUBREL. It outlives connections for as long as its expiry says. Every
+ * method holds the session's monitor briefly and never blocks inside it: writes to the connection only enqueue.
+ */
+public final class Session implements Destination {
+
+    private final String clientId;
+    private final SessionSettings settings;
+    private final DeliveryEvents events;
+    private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    private final InflightWindow inflight = new InflightWindow();
+    private final DeliveryQueue queue;
+    private final Set<Integer> inboundQos2 = new HashSet<>();
+    private volatile ClientConnection connection;
+    private int window;
+    private long expirySeconds;
+    private ScheduledFuture<?> expiryTask;
+    private Message will;
+    private long willDelaySeconds;
+    private ScheduledFuture<?> willTask;
+
+    public Session(String clientId, SessionSettings settings, DeliveryEvents events) {
+        this.clientId = clientId;
+        this.settings = settings;
+        this.events = events;
+        this.queue = new DeliveryQueue(settings.maxQueued(), settings.dropPolicy());
+    }
+
+    @Override
+    public String id() {
+        return clientId;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    @Override
+    public boolean isOnline() {
+        return connection != null;
+    }
+
+    public ClientConnection connection() {
+        return connection;
+    }
+
+    // ---- connection lifecycle ----
+
+    /** Attaches a connection: resends what is in flight (DUP set, or PUBREL), then what is queued. */
+    public synchronized void attach(ClientConnection newConnection, int clientReceiveMaximum) {
+        connection = newConnection;
+        window = Math.min(settings.maxInflight(), clientReceiveMaximum);
+        for (InflightWindow.Entry e : inflight.inOrder()) {
+            if (e.phase() == InflightWindow.Phase.PUBREL_SENT) {
+                newConnection.sendPubRel(e.packetId());
+            } else if (!newConnection.sendPublish(e.delivery(), e.packetId(), true)) {
+                inflight.remove(e.packetId());
+                events.dropped(clientId, e.delivery().message(), DropReason.TOO_LARGE);
+            }
+        }
+        drain();
+    }
+
+    /**
+     * Detaches {@code old} if it is still the session's connection. Returns the shared-subscription messages
+     * the client had not acknowledged, for the caller to hand to other members; null when {@code old} was no
+     * longer attached.
+     */
+    public synchronized List<Delivery> detach(ClientConnection old) {
+        if (connection != old || old == null) {
+            return null;
+        }
+        connection = null;
+        List<Delivery> shared = new ArrayList<>(inflight.removeUnacknowledgedShared());
+        shared.addAll(queue.removeShared());
+        return shared;
+    }
+
+    // ---- outbound ----
+
+    @Override
+    public void deliver(Message message, List<Subscription> matched, SharedGroup group) {
+        int qos = -1;
+        boolean retainAsPublished = false;
+        int idCount = 0;
+        for (Subscription s : matched) {
+            if (s.noLocal() && clientId.equals(message.publisherId())) {
+                continue;
+            }
+            qos = Math.max(qos, s.qos());
+            retainAsPublished |= s.retainAsPublished();
+            if (s.subscriptionId() != 0) {
+                idCount++;
+            }
+        }
+        if (qos < 0) {
+            return;
+        }
+        int[] ids = Delivery.NO_IDS;
+        if (idCount > 0) {
+            ids = new int[idCount];
+            int i = 0;
+            for (Subscription s : matched) {
+                if (s.subscriptionId() != 0 && !(s.noLocal() && clientId.equals(message.publisherId()))) {
+                    ids[i++] = s.subscriptionId();
+                }
+            }
+        }
+        QoS effective = QoS.min(message.qos(), QoS.of(qos));
+        enqueue(new Delivery(message, effective, retainAsPublished && message.retain(), ids, group));
+    }
+
+    /** Sends a retained message matched by a new subscription: always with the retain flag set. */
+    public void deliverRetained(Message message, Subscription subscription) {
+        int[] ids = subscription.subscriptionId() != 0 ? new int[] {subscription.subscriptionId()} : Delivery.NO_IDS;
+        enqueue(new Delivery(message, QoS.min(message.qos(), QoS.of(subscription.qos())), true, ids, null));
+    }
+
+    /** Takes back a shared-subscription message that no other member could take. */
+    public void requeue(Delivery delivery) {
+        enqueue(delivery);
+    }
+
+    /**
+     * Sends or queues a delivery. Deliveries from other threads hop to the connection's thread first, so that
+     * every write to the socket is made there and messages keep the order in which they were routed.
+     */
+    private void enqueue(Delivery d) {
+        ClientConnection c = connection;
+        if (c != null && !c.inEventLoop()) {
+            c.execute(() -> enqueueHere(d));
+            return;
+        }
+        enqueueHere(d);
+    }
+
+    private synchronized void enqueueHere(Delivery d) {
+        ClientConnection c = connection;
+        if (c == null) {
+            if (d.qos() == QoS.AT_MOST_ONCE && !settings.queueQos0()) {
+                events.dropped(clientId, d.message(), DropReason.QOS0_OFFLINE);
+                return;
+            }
+            offer(d);
+            return;
+        }
+        if (!queue.isEmpty() || !c.isWritable()
+                || (d.qos() != QoS.AT_MOST_ONCE && inflight.size() >= window)) {
+            offer(d);
+            return;
+        }
+        send(c, d);
+    }
+
+    private void offer(Delivery d) {
+        Delivery dropped = queue.offer(d);
+        if (dropped != null) {
+            events.dropped(clientId, dropped.message(), DropReason.QUEUE_FULL);
+        }
+    }
+
+    private void send(ClientConnection c, Delivery d) {
+        if (d.message().isExpired(System.currentTimeMillis())) {
+            events.dropped(clientId, d.message(), DropReason.EXPIRED);
+            return;
+        }
+        if (d.qos() == QoS.AT_MOST_ONCE) {
+            if (c.sendPublish(d, 0, false)) {
+                events.sent(clientId, d.message());
+            } else {
+                events.dropped(clientId, d.message(), DropReason.TOO_LARGE);
+            }
+            return;
+        }
+        InflightWindow.Entry e = inflight.add(d);
+        if (c.sendPublish(d, e.packetId(), false)) {
+            events.sent(clientId, d.message());
+        } else {
+            inflight.remove(e.packetId());
+            events.dropped(clientId, d.message(), DropReason.TOO_LARGE);
+        }
+    }
+
+    /** Sends queued messages while the connection is writable and the window has room. */
+    public synchronized void drain() {
+        ClientConnection c = connection;
+        while (c != null && !queue.isEmpty() && c.isWritable()) {
+            Delivery d = queue.peek();
+            if (d.qos() != QoS.AT_MOST_ONCE && inflight.size() >= window) {
+                return;
+            }
+            queue.poll();
+            send(c, d);
+        }
+    }
+
+    // ---- acknowledgements from the client ----
+
+    /** PUBACK: returns false when no QoS 1 message was in flight with that id. */
+    public synchronized boolean onPubAck(int packetId) {
+        InflightWindow.Entry e = inflight.get(packetId);
+        if (e == null || e.delivery().qos() != QoS.AT_LEAST_ONCE) {
+            return false;
+        }
+        inflight.remove(packetId);
+        events.acked(clientId, e.delivery().message());
+        drain();
+        return true;
+    }
+
+    /**
+     * PUBREC: returns false when no QoS 2 message was in flight with that id. A failure reason ends the
+     * exchange; otherwise the caller sends PUBREL.
+     */
+    public synchronized boolean onPubRec(int packetId, boolean failed) {
+        InflightWindow.Entry e = inflight.get(packetId);
+        if (e == null || e.delivery().qos() != QoS.EXACTLY_ONCE) {
+            return false;
+        }
+        if (failed) {
+            inflight.remove(packetId);
+            drain();
+        } else {
+            inflight.released(e);
+        }
+        return true;
+    }
+
+    /** PUBCOMP: returns false when no PUBREL was outstanding with that id. */
+    public synchronized boolean onPubComp(int packetId) {
+        InflightWindow.Entry e = inflight.get(packetId);
+        if (e == null || e.phase() != InflightWindow.Phase.PUBREL_SENT) {
+            return false;
+        }
+        inflight.remove(packetId);
+        events.acked(clientId, e.delivery().message());
+        drain();
+        return true;
+    }
+
+    // ---- inbound QoS 2 ----
+
+    /** Records an inbound QoS 2 packet id; false when it was already recorded (a resent PUBLISH). */
+    public synchronized boolean beginInboundQos2(int packetId) {
+        return inboundQos2.add(packetId);
+    }
+
+    public synchronized boolean awaitsRelease(int packetId) {
+        return inboundQos2.contains(packetId);
+    }
+
+    /** PUBREL from the client: returns false when the id was not awaiting release. */
+    public synchronized boolean releaseInboundQos2(int packetId) {
+        return inboundQos2.remove(packetId);
+    }
+
+    public synchronized int inboundQos2Count() {
+        return inboundQos2.size();
+    }
+
+    // ---- subscriptions ----
+
+    /** Records a subscription by the filter the client sent; returns the one it replaced, or null. */
+    public synchronized Subscription putSubscription(String clientFilter, Subscription subscription) {
+        return subscriptions.put(clientFilter, subscription);
+    }
+
+    public synchronized Subscription removeSubscription(String clientFilter) {
+        return subscriptions.remove(clientFilter);
+    }
+
+    public synchronized boolean hasSubscription(String clientFilter) {
+        return subscriptions.containsKey(clientFilter);
+    }
+
+    public synchronized int subscriptionCount() {
+        return subscriptions.size();
+    }
+
+    public synchronized Map<String, Subscription> subscriptions() {
+        return new LinkedHashMap<>(subscriptions);
+    }
+
+    // ---- expiry ----
+
+    public synchronized long expirySeconds() {
+        return expirySeconds;
+    }
+
+    public synchronized void expirySeconds(long seconds) {
+        expirySeconds = seconds;
+    }
+
+    synchronized void expiryTask(ScheduledFuture<?> task) {
+        if (expiryTask != null) {
+            expiryTask.cancel(false);
+        }
+        expiryTask = task;
+    }
+
+    // ---- will ----
+
+    /** The will of the connection now attached, or null; replaces any earlier one. */
+    public synchronized void will(Message message, long delaySeconds) {
+        will = message;
+        willDelaySeconds = delaySeconds;
+    }
+
+    synchronized Message takeWill() {
+        Message w = will;
+        will = null;
+        return w;
+    }
+
+    synchronized long willDelaySeconds() {
+        return willDelaySeconds;
+    }
+
+    synchronized void willTask(ScheduledFuture<?> task) {
+        willTask = task;
+    }
+
+    /** Cancels a will waiting for its delay; returns its message, or null when none was waiting. */
+    synchronized Message cancelPendingWill() {
+        if (willTask == null) {
+            return null;
+        }
+        willTask.cancel(false);
+        willTask = null;
+        Message pending = will;
+        will = null;
+        return pending;
+    }
+
+    /** Ends the session: returns what it still held, for the caller to count as dropped. */
+    synchronized List<Delivery> end() {
+        expiryTask(null);
+        connection = null;
+        List<Delivery> left = new ArrayList<>();
+        for (InflightWindow.Entry e : inflight.inOrder()) {
+            left.add(e.delivery());
+            inflight.remove(e.packetId());
+        }
+        left.addAll(queue.drainAll());
+        inboundQos2.clear();
+        subscriptions.clear();
+        return left;
+    }
+
+    public synchronized int queuedCount() {
+        return queue.size();
+    }
+
+    public synchronized int inflightCount() {
+        return inflight.size();
+    }
+
+    @Override
+    public String toString() {
+        return "Session[" + clientId + "]";
+    }
+}

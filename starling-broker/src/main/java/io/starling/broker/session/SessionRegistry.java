@@ -1,0 +1,227 @@
+package io.starling.broker.session;
+
+import io.starling.api.Message;
+import io.starling.api.hook.HookListener.DropReason;
+import io.starling.api.store.SessionStore;
+import io.starling.api.store.StoredSession;
+import io.starling.api.store.StoredSubscription;
+import io.starling.broker.delivery.Delivery;
+import io.starling.broker.routing.Router;
+import io.starling.broker.routing.Subscription;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Every session of the node by client id: opens, resumes and takes over sessions, ends them when they expire,
+ * and publishes wills when and only when the specification says so. Work for one client id is serialised by a
+ * striped lock; wills are published after it is released.
+ */
+public final class SessionRegistry {
+    private static final int STRIPES = 256;
+
+    /** The outcome of {@link #open}. */
+    public record Opened(Session session, boolean sessionPresent) {
+    }
+
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Object[] locks = new Object[STRIPES];
+    private final Router router;
+    private final SessionStore store;
+    private final ScheduledExecutorService scheduler;
+    private final SessionSettings settings;
+    private final DeliveryEvents events;
+    private final Consumer<Message> willSink;
+
+    public SessionRegistry(Router router, SessionStore store, ScheduledExecutorService scheduler,
+            SessionSettings settings, DeliveryEvents events, Consumer<Message> willSink) {
+        this.router = router;
+        this.store = store;
+        this.scheduler = scheduler;
+        this.settings = settings;
+        this.events = events;
+        this.willSink = willSink;
+        for (int i = 0; i < STRIPES; i++) {
+            locks[i] = new Object();
+        }
+    }
+
+    private Object lock(String clientId) {
+        return locks[Math.floorMod(clientId.hashCode(), STRIPES)];
+    }
+
+    public Session get(String clientId) {
+        return sessions.get(clientId);
+    }
+
+    public int size() {
+        return sessions.size();
+    }
+
+    public Collection<Session> all() {
+        return sessions.values();
+    }
+
+    /**
+     * Gives a new connection its session: takes over a connected one (its connection is closed), resumes a
+     * stored one unless {@code cleanStart}, or creates one.
+     */
+    public Opened open(String clientId, boolean cleanStart, ClientConnection connection) {
+        List<Message> willsToPublish = new ArrayList<>(1);
+        List<Delivery> toRedispatch = List.of();
+        Opened opened;
+        synchronized (lock(clientId)) {
+            Session existing = sessions.get(clientId);
+            if (existing != null) {
+                ClientConnection old = existing.connection();
+                if (old != null) {
+                    List<Delivery> shared = existing.detach(old);
+                    toRedispatch = shared == null ? List.of() : shared;
+                    old.takenOver();
+                    Message oldWill = existing.takeWill();
+                    if (oldWill != null && (cleanStart || existing.willDelaySeconds() == 0)) {
+                        willsToPublish.add(oldWill);
+                    }
+                }
+                Message pending = existing.cancelPendingWill();
+                if (pending != null && cleanStart) {
+                    willsToPublish.add(pending);
+                }
+                existing.expiryTask(null);
+            }
+            if (existing != null && !cleanStart) {
+                opened = new Opened(existing, true);
+            } else {
+                if (existing != null) {
+                    end(existing);
+                }
+                Session created = new Session(clientId, settings, events);
+                sessions.put(clientId, created);
+                opened = new Opened(created, false);
+            }
+        }
+        redispatch(opened.session(), toRedispatch);
+        willsToPublish.forEach(willSink);
+        return opened;
+    }
+
+    /**
+     * The session's connection closed. {@code publishWill} is false after a normal DISCONNECT. The session
+     * ends now when its expiry is 0, else when the expiry runs out; the will goes out after its delay or when
+     * the session ends, whichever is first.
+     */
+    public void closed(Session session, ClientConnection connection, boolean publishWill) {
+        Message willNow = null;
+        List<Delivery> shared;
+        synchronized (lock(session.clientId())) {
+            shared = session.detach(connection);
+            if (shared == null) {
+                return;
+            }
+            Message will = session.takeWill();
+            if (!publishWill) {
+                will = null;
+            }
+            long expiry = session.expirySeconds();
+            if (expiry == 0) {
+                if (sessions.remove(session.clientId(), session)) {
+                    end(session);
+                }
+                willNow = will;
+            } else {
+                saveToStore(session);
+                if (expiry != StoredSession.NEVER_EXPIRES) {
+                    session.expiryTask(scheduler.schedule(() -> expire(session), expiry, TimeUnit.SECONDS));
+                }
+                if (will != null) {
+                    long delay = Math.min(session.willDelaySeconds(), expiry);
+                    if (delay == 0) {
+                        willNow = will;
+                    } else {
+                        session.will(will, session.willDelaySeconds());
+                        session.willTask(scheduler.schedule(() -> fireWill(session), delay, TimeUnit.SECONDS));
+                    }
+                }
+            }
+        }
+        redispatch(session, shared);
+        if (willNow != null) {
+            willSink.accept(willNow);
+        }
+    }
+
+    private void fireWill(Session session) {
+        Message will;
+        synchronized (lock(session.clientId())) {
+            if (session.isOnline()) {
+                return;
+            }
+            will = session.cancelPendingWill();
+        }
+        if (will != null) {
+            willSink.accept(will);
+        }
+    }
+
+    private void expire(Session session) {
+        Message will;
+        synchronized (lock(session.clientId())) {
+            if (session.isOnline() || !sessions.remove(session.clientId(), session)) {
+                return;
+            }
+            will = session.cancelPendingWill();
+            end(session);
+        }
+        if (will != null) {
+            willSink.accept(will);
+        }
+    }
+
+    /** Removes the session's routes and counts what it still held as dropped. Caller holds the stripe lock. */
+    private void end(Session session) {
+        for (Map.Entry<String, Subscription> e : session.subscriptions().entrySet()) {
+            unroute(e.getKey(), e.getValue());
+        }
+        for (Delivery d : session.end()) {
+            if (d.group() != null && d.group().redispatch(d.message(), session)) {
+                continue;
+            }
+            events.dropped(session.clientId(), d.message(), DropReason.SESSION_ENDED);
+        }
+        store.delete(session.clientId());
+    }
+
+    /** Removes one subscription of a session from the route table. */
+    public void unroute(String clientFilter, Subscription subscription) {
+        SharedFilter shared = SharedFilter.parse(clientFilter);
+        if (shared != null) {
+            router.unsubscribeShared(shared.group(), shared.filter(), subscription.destination());
+        } else {
+            router.unsubscribe(subscription.topicFilter(), subscription.destination());
+        }
+    }
+
+    private void redispatch(Session from, List<Delivery> deliveries) {
+        for (Delivery d : deliveries) {
+            if (!d.group().redispatch(d.message(), from)) {
+                from.requeue(d);
+            }
+        }
+    }
+
+    public void saveToStore(Session session) {
+        List<StoredSubscription> subs = new ArrayList<>();
+        for (Map.Entry<String, Subscription> e : session.subscriptions().entrySet()) {
+            Subscription s = e.getValue();
+            subs.add(new StoredSubscription(e.getKey(), s.qos(), s.noLocal(), s.retainAsPublished(),
+                    s.retainHandling(), s.subscriptionId()));
+        }
+        store.save(new StoredSession(session.clientId(), session.expirySeconds(),
+                session.isOnline() ? 0 : System.currentTimeMillis(), subs));
+    }
+}

@@ -1,0 +1,51 @@
+package io.starling.broker.transport;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+/** The node's network threads: epoll on Linux when its native library loads, NIO elsewhere. */
+public final class EventLoops implements AutoCloseable {
+    private final EventLoopGroup acceptors;
+    private final EventLoopGroup workers;
+    private final boolean epoll;
+
+    public EventLoops(int acceptorThreads, int workerThreads) {
+        this.epoll = Epoll.isAvailable();
+        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.acceptors = new MultiThreadIoEventLoopGroup(acceptorThreads,
+                new DefaultThreadFactory("starling-acceptor", true), factory);
+        this.workers = new MultiThreadIoEventLoopGroup(workerThreads,
+                new DefaultThreadFactory("starling-io", true), factory);
+    }
+
+    EventLoopGroup acceptors() {
+        return acceptors;
+    }
+
+    EventLoopGroup workers() {
+        return workers;
+    }
+
+    Class<? extends ServerChannel> serverChannelType() {
+        return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    public String transportName() {
+        return epoll ? "epoll" : "nio";
+    }
+
+    @Override
+    public void close() {
+        acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,145 @@
+package io.starling.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.starling.codec.packet.ConnectPacket;
+import io.starling.codec.packet.InvalidPacket;
+import io.starling.codec.packet.MqttPacket;
+import io.starling.codec.packet.PublishPacket;
+import java.util.List;
+
+/**
+ * Frames and decodes MQTT packets. A packet whose fixed header announces more than the maximum packet size is
+ * refused before its body is buffered. The first problem produces an {@link InvalidPacket} and every byte after
+ * it is discarded, so the handler downstream sees valid packets in order, then at most one InvalidPacket.
+ */
+public final class MqttDecoder extends ByteToMessageDecoder {
+
+    /** Which side's packets this decoder accepts. */
+    public enum Role { SERVER, CLIENT }
+
+    private final Role role;
+    private int maxPacketSize;
+    private MqttVersion version;
+    private boolean failed;
+
+    /** A decoder for a server: learns the version from CONNECT. */
+    public static MqttDecoder forServer(int maxPacketSize) {
+        return new MqttDecoder(Role.SERVER, maxPacketSize, null);
+    }
+
+    /** A decoder for a client that speaks {@code version}. */
+    public static MqttDecoder forClient(int maxPacketSize, MqttVersion version) {
+        return new MqttDecoder(Role.CLIENT, maxPacketSize, version);
+    }
+
+    private MqttDecoder(Role role, int maxPacketSize, MqttVersion version) {
+        this.role = role;
+        this.maxPacketSize = maxPacketSize;
+        this.version = version;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        int start = in.readerIndex();
+        int readable = in.readableBytes();
+        if (readable < 2) {
+            return;
+        }
+        int first = in.getUnsignedByte(start);
+        PacketType type = PacketType.of(first >> 4);
+        int flags = first & 0x0F;
+        MqttPacket headerProblem = checkHeader(type, flags);
+        if (headerProblem != null) {
+            fail(in, out, headerProblem);
+            return;
+        }
+        int remaining = 0;
+        int lengthBytes = 0;
+        int b;
+        do {
+            if (lengthBytes == 4) {
+                fail(in, out, new InvalidPacket(type, ReasonCode.MALFORMED_PACKET, "remaining length over 4 bytes"));
+                return;
+            }
+            if (readable < 2 + lengthBytes) {
+                return;
+            }
+            b = in.getUnsignedByte(start + 1 + lengthBytes);
+            remaining |= (b & 0x7F) << (7 * lengthBytes);
+            lengthBytes++;
+        } while ((b & 0x80) != 0);
+        long total = 1L + lengthBytes + remaining;
+        if (total > maxPacketSize) {
+            fail(in, out, new InvalidPacket(type, ReasonCode.PACKET_TOO_LARGE,
+                    type + " of " + total + " bytes exceeds the maximum packet size " + maxPacketSize));
+            return;
+        }
+        if (readable < total) {
+            return;
+        }
+        in.skipBytes(1 + lengthBytes);
+        ByteBuf body = in.readSlice(remaining);
+        MqttPacket packet;
+        try {
+            packet = PacketBodyDecoder.decode(type, flags, body, version == null ? MqttVersion.MQTT_3_1_1 : version);
+        } catch (MqttDecodeException e) {
+            fail(in, out, new InvalidPacket(type, e.reasonCode(), e.getMessage()));
+            return;
+        }
+        if (packet instanceof InvalidPacket) {
+            fail(in, out, packet);
+            return;
+        }
+        if (role == Role.SERVER && packet instanceof PublishPacket publish
+                && !publish.properties().subscriptionIdentifiers().isEmpty()) {
+            fail(in, out, new InvalidPacket(type, ReasonCode.PROTOCOL_ERROR,
+                    "a client may not send a subscription identifier in PUBLISH"));
+            return;
+        }
+        if (packet instanceof ConnectPacket connect) {
+            version = connect.version();
+        }
+        out.add(packet);
+    }
+
+    private MqttPacket checkHeader(PacketType type, int flags) {
+        if (type == null) {
+            return new InvalidPacket(null, ReasonCode.MALFORMED_PACKET, "reserved packet type 0");
+        }
+        if (type != PacketType.PUBLISH && flags != type.requiredFlags()) {
+            return new InvalidPacket(type, ReasonCode.MALFORMED_PACKET, "reserved flags of " + type + " are wrong");
+        }
+        if (role == Role.SERVER) {
+            if (type.sentByServerOnly()) {
+                return new InvalidPacket(type, ReasonCode.PROTOCOL_ERROR, "a client may not send " + type);
+            }
+            if (version == null && type != PacketType.CONNECT) {
+                return new InvalidPacket(type, ReasonCode.PROTOCOL_ERROR, "first packet must be CONNECT, was " + type);
+            }
+        } else if (type.sentByClientOnly()) {
+            return new InvalidPacket(type, ReasonCode.PROTOCOL_ERROR, "a server may not send " + type);
+        }
+        return null;
+    }
+
+    private void fail(ByteBuf in, List<Object> out, MqttPacket problem) {
+        failed = true;
+        in.skipBytes(in.readableBytes());
+        out.add(problem);
+    }
+
+    /** The version learned from CONNECT, or null before it arrived. */
+    public MqttVersion version() {
+        return version;
+    }
+
+    public void maxPacketSize(int bytes) {
+        this.maxPacketSize = bytes;
+    }
+}

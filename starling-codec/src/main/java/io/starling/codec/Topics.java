@@ -1,0 +1,111 @@
+package io.starling.codec;
+
+/** The specification's rules for topic names and topic filters. */
+public final class Topics {
+    public static final String SHARE_PREFIX = "$share/";
+    public static final String QUEUE_PREFIX = "$queue/";
+
+    private Topics() {
+    }
+
+    /** A name a message is published to: not empty, no wildcards. */
+    public static boolean isValidTopicName(String topic) {
+        if (topic.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < topic.length(); i++) {
+            char c = topic.charAt(i);
+            if (c == '+' || c == '#') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A filter a client subscribes with: not empty, {@code +} alone in its level, {@code #} alone in the last
+     * level; for a shared subscription the group name has no wildcards and a filter follows it.
+     */
+    public static boolean isValidTopicFilter(String filter) {
+        if (filter.isEmpty()) {
+            return false;
+        }
+        if (filter.startsWith(SHARE_PREFIX)) {
+            int slash = filter.indexOf('/', SHARE_PREFIX.length());
+            if (slash <= SHARE_PREFIX.length() || slash == filter.length() - 1) {
+                return false;
+            }
+            String group = filter.substring(SHARE_PREFIX.length(), slash);
+            if (group.indexOf('+') >= 0 || group.indexOf('#') >= 0) {
+                return false;
+            }
+            return isValidPlainFilter(filter.substring(slash + 1));
+        }
+        if (filter.startsWith(QUEUE_PREFIX)) {
+            return filter.length() > QUEUE_PREFIX.length() && isValidPlainFilter(filter.substring(QUEUE_PREFIX.length()));
+        }
+        return isValidPlainFilter(filter);
+    }
+
+    private static boolean isValidPlainFilter(String filter) {
+        int length = filter.length();
+        for (int i = 0; i < length; i++) {
+            char c = filter.charAt(i);
+            if (c == '+' || c == '#') {
+                boolean startsLevel = i == 0 || filter.charAt(i - 1) == '/';
+                boolean endsLevel = i == length - 1 || filter.charAt(i + 1) == '/';
+                if (!startsLevel || !endsLevel) {
+                    return false;
+                }
+                if (c == '#' && i != length - 1) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    public static boolean hasWildcard(String filter) {
+        return filter.indexOf('+') >= 0 || filter.indexOf('#') >= 0;
+    }
+
+    public static boolean isShared(String filter) {
+        return filter.startsWith(SHARE_PREFIX) || filter.startsWith(QUEUE_PREFIX);
+    }
+
+    /** Number of levels in a topic name or filter: one more than the number of slashes. */
+    public static int levels(String topic) {
+        int levels = 1;
+        for (int i = 0; i < topic.length(); i++) {
+            if (topic.charAt(i) == '/') {
+                levels++;
+            }
+        }
+        return levels;
+    }
+
+    /**
+     * Whether a topic filter matches a topic name (or, for authorization rules, another filter taken
+     * literally). Leading wildcards do not match names that begin with '$'. Not for the message path: the
+     * router matches through its trie.
+     */
+    public static boolean matches(String filter, String topic) {
+        if (topic.startsWith("$") && (filter.startsWith("+") || filter.startsWith("#"))) {
+            return false;
+        }
+        String[] f = filter.split("/", -1);
+        String[] t = topic.split("/", -1);
+        for (int i = 0; i < f.length; i++) {
+            if (f[i].equals("#")) {
+                return true;
+            }
+            if (i >= t.length) {
+                return false;
+            }
+            if (!f[i].equals("+") && !f[i].equals(t[i])) {
+                return false;
+            }
+        }
+        return f.length == t.length;
+    }
+}

@@ -75,7 +75,7 @@ public final class ConfigLoader {
                     c.getString("node.name"),
                     Path.of(c.getString("node.data_dir")),
                     listeners(c.getObject("listeners.tcp"), c),
-                    mqtt(c.getConfig("mqtt")),
+                    mqtt(c),
                     c.getBoolean("authentication.allow_anonymous"),
                     permission(c, "authorization.no_match"),
                     rules(c),
@@ -146,61 +146,61 @@ public final class ConfigLoader {
         return result;
     }
 
-    private static MqttConfig mqtt(Config m) {
-        long maxPacket = m.getBytes("max_packet_size");
+    private static MqttConfig mqtt(Config c) {
+        long maxPacket = c.getBytes("mqtt.max_packet_size");
         if (maxPacket < 16 || maxPacket > 268_435_460L) {
-            throw invalid(m, "max_packet_size", "must be between 16 bytes and 256MB");
+            throw invalid(c, "mqtt.max_packet_size", "must be between 16 bytes and 256MB");
         }
-        int maxQos = m.getInt("max_qos");
+        int maxQos = c.getInt("mqtt.max_qos");
         if (maxQos < 0 || maxQos > 2) {
-            throw invalid(m, "max_qos", "must be 0, 1 or 2");
+            throw invalid(c, "mqtt.max_qos", "must be 0, 1 or 2");
         }
-        int receiveMaximum = m.getInt("receive_maximum");
+        int receiveMaximum = c.getInt("mqtt.receive_maximum");
         if (receiveMaximum < 1 || receiveMaximum > 65535) {
-            throw invalid(m, "receive_maximum", "must be between 1 and 65535");
+            throw invalid(c, "mqtt.receive_maximum", "must be between 1 and 65535");
         }
-        int maxInflight = m.getInt("max_inflight");
+        int maxInflight = c.getInt("mqtt.max_inflight");
         if (maxInflight < 1 || maxInflight > 65535) {
-            throw invalid(m, "max_inflight", "must be between 1 and 65535");
+            throw invalid(c, "mqtt.max_inflight", "must be between 1 and 65535");
         }
-        int maxTopicAlias = m.getInt("max_topic_alias");
+        int maxTopicAlias = c.getInt("mqtt.max_topic_alias");
         if (maxTopicAlias < 0 || maxTopicAlias > 65535) {
-            throw invalid(m, "max_topic_alias", "must be between 0 and 65535");
+            throw invalid(c, "mqtt.max_topic_alias", "must be between 0 and 65535");
         }
-        int maxKeepAlive = m.getInt("max_keepalive");
+        int maxKeepAlive = c.getInt("mqtt.max_keepalive");
         if (maxKeepAlive < 1 || maxKeepAlive > 65535) {
-            throw invalid(m, "max_keepalive", "must be between 1 and 65535 seconds");
+            throw invalid(c, "mqtt.max_keepalive", "must be between 1 and 65535 seconds");
         }
-        double multiplier = m.getDouble("keepalive_multiplier");
+        double multiplier = c.getDouble("mqtt.keepalive_multiplier");
         if (multiplier < 1.0) {
-            throw invalid(m, "keepalive_multiplier", "must be at least 1.0");
+            throw invalid(c, "mqtt.keepalive_multiplier", "must be at least 1.0");
         }
-        Duration maxExpiry = m.getDuration("max_session_expiry");
+        Duration maxExpiry = c.getDuration("mqtt.max_session_expiry");
         if (maxExpiry.isNegative()) {
-            throw invalid(m, "max_session_expiry", "must not be negative");
+            throw invalid(c, "mqtt.max_session_expiry", "must not be negative");
         }
         return new MqttConfig(
                 (int) maxPacket,
-                positive(m, "max_clientid_len"),
-                positive(m, "max_topic_levels"),
-                nonNegative(m, "max_subscriptions"),
+                positive(c, "mqtt.max_clientid_len"),
+                positive(c, "mqtt.max_topic_levels"),
+                nonNegative(c, "mqtt.max_subscriptions"),
                 maxInflight,
                 receiveMaximum,
-                positive(m, "max_queued_messages"),
-                m.getBoolean("queue_qos0"),
-                enumValue(m, "drop_policy", DropPolicy.class),
+                positive(c, "mqtt.max_queued_messages"),
+                c.getBoolean("mqtt.queue_qos0"),
+                enumValue(c, "mqtt.drop_policy", DropPolicy.class),
                 maxTopicAlias,
                 maxQos,
-                m.getBoolean("retain_available"),
-                m.getBoolean("wildcard_subscription"),
-                m.getBoolean("shared_subscription"),
-                enumValue(m, "shared_subscription_strategy", SharedStrategy.class),
+                c.getBoolean("mqtt.retain_available"),
+                c.getBoolean("mqtt.wildcard_subscription"),
+                c.getBoolean("mqtt.shared_subscription"),
+                enumValue(c, "mqtt.shared_subscription_strategy", SharedStrategy.class),
                 multiplier,
                 maxKeepAlive,
                 Math.min(maxExpiry.getSeconds(), 0xFFFFFFFFL),
-                m.getDuration("connect_timeout"),
-                m.getString("server_reference"),
-                m.getBoolean("server_moved"));
+                c.getDuration("mqtt.connect_timeout"),
+                c.getString("mqtt.server_reference"),
+                c.getBoolean("mqtt.server_moved"));
     }
 
     private static List<AuthorizationRule> rules(Config c) {

@@ -1,0 +1,130 @@
+package io.starling.broker.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private Path write(String text) throws IOException {
+        Path file = dir.resolve("starling.conf");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    @Test
+    void defaultsRunOutOfTheBox() {
+        BrokerConfig c = ConfigLoader.defaults(Map.of());
+        assertThat(c.listeners()).singleElement().satisfies(l -> {
+            assertThat(l.id()).isEqualTo("tcp:default");
+            assertThat(l.port()).isEqualTo(1883);
+        });
+        assertThat(c.mqtt().maxPacketSize()).isEqualTo(1_000_000);
+        assertThat(c.mqtt().maxSessionExpirySeconds()).isEqualTo(7200);
+    }
+
+    @Test
+    void fileValuesOverrideDefaults() throws IOException {
+        Path file = write("mqtt {\n  max_inflight = 7\n}\nlisteners.tcp.default.bind = \"127.0.0.1:1999\"\n");
+        BrokerConfig c = ConfigLoader.load(file, Map.of());
+        assertThat(c.mqtt().maxInflight()).isEqualTo(7);
+        assertThat(c.listeners().get(0).host()).isEqualTo("127.0.0.1");
+        assertThat(c.listeners().get(0).port()).isEqualTo(1999);
+    }
+
+    @Test
+    void unknownKeyNamesFileLineAndKey() throws IOException {
+        Path file = write("mqtt {\n  max_inflight = 7\n  max_inflihgt = 8\n}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage(file + ":3: unknown setting 'mqtt.max_inflihgt'");
+    }
+
+    @Test
+    void malformedFileNamesFileAndLine() throws IOException {
+        Path file = write("mqtt {\n  max_inflight = 7\n  max_qos = \n}\n}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith(file + ":");
+    }
+
+    @Test
+    void wrongTypeNamesFileLineAndKey() throws IOException {
+        Path file = write("\nmqtt.max_inflight = lots\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith(file + ":2:")
+                .hasMessageContaining("max_inflight");
+    }
+
+    @Test
+    void outOfRangeValueIsRefused() throws IOException {
+        Path file = write("mqtt.max_qos = 3\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+                .hasMessage(file + ":1: mqtt.max_qos must be 0, 1 or 2");
+    }
+
+    @Test
+    void badEnumListsTheChoices() throws IOException {
+        Path file = write("mqtt.drop_policy = drop_random\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+                .hasMessage(file + ":1: mqtt.drop_policy must be one of drop_oldest, drop_newest, was 'drop_random'");
+    }
+
+    @Test
+    void environmentOverridesFile() throws IOException {
+        Path file = write("mqtt.max_inflight = 7\n");
+        BrokerConfig c = ConfigLoader.load(file, Map.of(
+                "STARLING_MQTT__MAX_INFLIGHT", "9",
+                "STARLING_LISTENERS__TCP__DEFAULT__BIND", "127.0.0.1:2883",
+                "STARLING_CONFIG", "ignored: no double underscore"));
+        assertThat(c.mqtt().maxInflight()).isEqualTo(9);
+        assertThat(c.listeners().get(0).port()).isEqualTo(2883);
+    }
+
+    @Test
+    void unknownEnvironmentOverrideIsRefused() throws IOException {
+        Path file = write("");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of("STARLING_MQTT__NO_SUCH", "1")))
+                .hasMessageContaining("unknown setting 'mqtt.no_such'");
+    }
+
+    @Test
+    void authorizationRulesAreTyped() throws IOException {
+        Path file = write("authorization.rules = [\n"
+                + "  { permission = deny, action = subscribe, topic = \"test/nosubscribe\" }\n]\n");
+        BrokerConfig c = ConfigLoader.load(file, Map.of());
+        assertThat(c.authorizationRules()).containsExactly(
+                new AuthorizationRule(false, AuthorizationRule.Action.SUBSCRIBE, "test/nosubscribe"));
+    }
+
+    @Test
+    void unknownRuleKeyIsRefused() throws IOException {
+        Path file = write("authorization.rules = [\n  { permission = deny, action = subscribe, topik = \"x\" }\n]\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+                .hasMessageStartingWith(file + ":2: unknown setting 'topik'");
+    }
+
+    @Test
+    void missingFileIsNamed() {
+        Path file = dir.resolve("nope.conf");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+                .hasMessage(file + ": configuration file not found");
+    }
+
+    @Test
+    void listenerBindMustHaveAPort() throws IOException {
+        Path file = write("listeners.tcp.default.bind = \"0.0.0.0\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+                .hasMessage(file + ":1: listeners.tcp.default.bind must be host:port, was '0.0.0.0'");
+    }
+}

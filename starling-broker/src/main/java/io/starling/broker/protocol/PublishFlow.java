@@ -46,7 +46,9 @@ final class PublishFlow {
                 ack(PacketType.PUBREC, packet.packetId(), ReasonCode.SUCCESS);
                 return null;
             }
-            if (conn.session.inboundQos2Count() >= mqtt.receiveMaximum()) {
+            // Receive Maximum exists only in MQTT 5, where CONNACK announced it. MQTT 3.1/3.1.1 clients were
+            // never told a limit; their packet identifiers bound them to 65535 awaiting PUBREL.
+            if (conn.isV5() && conn.session.inboundQos2Count() >= mqtt.receiveMaximum()) {
                 conn.violation(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED,
                         "more than " + mqtt.receiveMaximum() + " QoS 2 messages awaiting PUBREL");
                 return null;

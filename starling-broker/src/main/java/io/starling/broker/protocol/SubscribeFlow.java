@@ -59,12 +59,20 @@ final class SubscribeFlow {
                 : packet.properties().subscriptionIdentifiers().get(0);
         List<Integer> codes = new ArrayList<>(requested.size());
         List<Runnable> retainedDeliveries = new ArrayList<>(0);
+        List<String> denied = new ArrayList<>(0);
         for (int i = 0; i < requested.size(); i++) {
             boolean allowed = decisions.get(i).isDone() && !decisions.get(i).isCompletedExceptionally()
                     && decisions.get(i).join();
+            if (!allowed) {
+                denied.add(requested.get(i).topicFilter());
+            }
             codes.add(subscribeOne(requested.get(i), subscriptionId, allowed, retainedDeliveries));
         }
-        conn.ctx.writeAndFlush(new SubAckPacket(packet.packetId(), codes, MqttProperties.NONE), conn.ctx.voidPromise());
+        MqttProperties props = MqttProperties.NONE;
+        if (!denied.isEmpty() && conn.isV5() && conn.requestProblemInformation) {
+            props = MqttProperties.builder().reasonString("not authorized: " + String.join(", ", denied)).build();
+        }
+        conn.ctx.writeAndFlush(new SubAckPacket(packet.packetId(), codes, props), conn.ctx.voidPromise());
         retainedDeliveries.forEach(Runnable::run);
     }
 
@@ -76,7 +84,9 @@ final class SubscribeFlow {
         if (!allowed) {
             MqttConnection.LOG.info("{} {}: not authorized to subscribe to '{}'", conn.listenerName, conn.who(),
                     clientFilter);
-            return ReasonCode.NOT_AUTHORIZED;
+            // 0x80 rather than 0x87 so that a client cannot probe which filters the rules protect; the reason
+            // string (when the client asked for problem information) and the log say why.
+            return ReasonCode.UNSPECIFIED_ERROR;
         }
         if (shared != null && !mqtt.sharedSubscription()) {
             return ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED;

@@ -98,7 +98,7 @@ public final class Starling implements AutoCloseable {
         authorizers.forEach(a -> authorization.add(a, 0));
         this.services = new BrokerServices(config.nodeName(), config.mqtt(), sessions, router, this.retainedStore,
                 dispatcher, authentication, authorization, hooks, metrics);
-        int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
+        int workers = config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
         int acceptors = config.listeners().stream().mapToInt(ListenerConfig::acceptors).max().orElse(1);
         this.loops = new EventLoops(acceptors, workers);
     }

@@ -3,10 +3,15 @@ package io.starling.broker.config;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The whole configuration of a node, typed and validated. */
+/**
+ * The whole configuration of a node, typed and validated.
+ *
+ * @param ioThreads network threads; 0 means one per available core
+ */
 public record BrokerConfig(
         String nodeName,
         Path dataDir,
+        int ioThreads,
         List<ListenerConfig> listeners,
         MqttConfig mqtt,
         boolean allowAnonymous,
@@ -20,21 +25,21 @@ public record BrokerConfig(
     }
 
     public BrokerConfig withListeners(List<ListenerConfig> newListeners) {
-        return new BrokerConfig(nodeName, dataDir, newListeners, mqtt, allowAnonymous, authorizationNoMatchAllows,
+        return new BrokerConfig(nodeName, dataDir, ioThreads, newListeners, mqtt, allowAnonymous, authorizationNoMatchAllows,
                 authorizationRules, source);
     }
 
     public BrokerConfig withDataDir(Path newDataDir) {
-        return new BrokerConfig(nodeName, newDataDir, listeners, mqtt, allowAnonymous, authorizationNoMatchAllows,
+        return new BrokerConfig(nodeName, newDataDir, ioThreads, listeners, mqtt, allowAnonymous, authorizationNoMatchAllows,
                 authorizationRules, source);
     }
 
     public BrokerConfig withMqtt(MqttConfig newMqtt) {
-        return new BrokerConfig(nodeName, dataDir, listeners, newMqtt, allowAnonymous, authorizationNoMatchAllows,
+        return new BrokerConfig(nodeName, dataDir, ioThreads, listeners, newMqtt, allowAnonymous, authorizationNoMatchAllows,
                 authorizationRules, source);
     }
 
     public BrokerConfig withAuthorization(boolean noMatchAllows, List<AuthorizationRule> rules) {
-        return new BrokerConfig(nodeName, dataDir, listeners, mqtt, allowAnonymous, noMatchAllows, rules, source);
+        return new BrokerConfig(nodeName, dataDir, ioThreads, listeners, mqtt, allowAnonymous, noMatchAllows, rules, source);
     }
 }

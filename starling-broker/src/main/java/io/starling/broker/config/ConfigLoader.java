@@ -74,6 +74,7 @@ public final class ConfigLoader {
             return new BrokerConfig(
                     c.getString("node.name"),
                     Path.of(c.getString("node.data_dir")),
+                    nonNegative(c, "node.io_threads"),
                     listeners(c.getObject("listeners.tcp"), c),
                     mqtt(c),
                     c.getBoolean("authentication.allow_anonymous"),

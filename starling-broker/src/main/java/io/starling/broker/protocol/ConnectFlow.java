@@ -1,6 +1,5 @@
 package io.starling.broker.protocol;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.starling.api.ClientInfo;
@@ -194,7 +193,7 @@ final class ConnectFlow {
             // Unsupported protocol level: answer in the 3.1.1 format every client can read.
             conn.version = MqttVersion.MQTT_3_1_1;
         }
-        conn.ctx.writeAndFlush(new ConnAckPacket(false, reasonCode, props)).addListener(ChannelFutureListener.CLOSE);
+        conn.closeAfter(conn.ctx.writeAndFlush(new ConnAckPacket(false, reasonCode, props)));
     }
 
     private static long orZero(Long value) {

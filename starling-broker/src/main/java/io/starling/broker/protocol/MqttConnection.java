@@ -1,9 +1,10 @@
 package io.starling.broker.protocol;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.starling.api.ClientInfo;
 import io.starling.api.Message;
@@ -27,6 +28,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +41,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
 
     enum State { AWAITING_CONNECT, CONNECTING, CONNECTED, CLOSED }
+
+    /** How long a connection the node closes waits for the client to close its side. */
+    private static final long CLOSE_LINGER_MILLIS = 2000;
 
     final BrokerServices services;
     final String listenerName;
@@ -206,10 +211,26 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         if (before == State.CONNECTED && isV5() && ctx.channel().isActive()) {
             MqttProperties props = reasonString == null ? MqttProperties.NONE
                     : MqttProperties.builder().reasonString(reasonString).build();
-            ctx.writeAndFlush(new DisconnectPacket(reasonCode, props)).addListener(ChannelFutureListener.CLOSE);
+            closeAfter(ctx.writeAndFlush(new DisconnectPacket(reasonCode, props)));
         } else {
             ctx.close();
         }
+    }
+
+    /**
+     * Closes once the last packet is written: sends FIN first and reads (and ignores) whatever the client still
+     * had in flight for a moment, so that the client reads our last packet instead of a connection reset.
+     */
+    void closeAfter(ChannelFuture lastPacket) {
+        lastPacket.addListener(f -> {
+            Channel ch = lastPacket.channel();
+            if (ch instanceof DuplexChannel duplex && ch.isActive()) {
+                duplex.shutdownOutput();
+                ch.eventLoop().schedule(() -> ch.close(), CLOSE_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            } else {
+                ch.close();
+            }
+        });
     }
 
     /** Starts a graceful close from the node (shutdown): MQTT 5 clients are told 0x8B first. */

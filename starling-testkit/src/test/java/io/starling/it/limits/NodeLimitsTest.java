@@ -1,0 +1,127 @@
+package io.starling.it.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.starling.broker.bootstrap.Starling;
+import io.starling.codec.MqttProperties;
+import io.starling.codec.MqttVersion;
+import io.starling.codec.ReasonCode;
+import io.starling.codec.packet.ConnAckPacket;
+import io.starling.codec.packet.ConnectPacket;
+import io.starling.codec.packet.DisconnectPacket;
+import io.starling.codec.packet.MqttPacket;
+import io.starling.codec.packet.PublishPacket;
+import io.starling.codec.packet.SubAckPacket;
+import io.starling.codec.packet.SubscribePacket;
+import io.starling.codec.packet.TopicSubscription;
+import io.starling.testkit.RawClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Limits and node-initiated closes, each on a node configured for it. */
+class NodeLimitsTest {
+
+    @TempDir
+    Path dataDir;
+
+    private Starling start(String hocon) {
+        return Starling.builder().config(hocon).host("127.0.0.1").port(0).dataDir(dataDir).start();
+    }
+
+    @Test
+    void gracefulStopTellsMqtt5ClientsServerShuttingDown() {
+        Starling node = start("");
+        try (RawClient v5 = RawClient.connect(node.port(), MqttVersion.MQTT_5, "v5");
+             RawClient v3 = RawClient.connect(node.port(), MqttVersion.MQTT_3_1_1, "v3")) {
+            node.close();
+            assertThat(v5.awaitClosed()).singleElement().isInstanceOfSatisfying(DisconnectPacket.class,
+                    d -> assertThat(d.reasonCode()).isEqualTo(ReasonCode.SERVER_SHUTTING_DOWN));
+            assertThat(v3.awaitClosed()).isEmpty();
+        }
+    }
+
+    @Test
+    void serverReferenceRedirectsClients() {
+        try (Starling node = start("mqtt.server_reference = \"other.example:1883\"\nmqtt.server_moved = true");
+             RawClient client = RawClient.open(node.port(), MqttVersion.MQTT_5)) {
+            client.send(connect(MqttVersion.MQTT_5, "moved"));
+            List<MqttPacket> got = client.awaitClosed();
+            assertThat(got).singleElement().isInstanceOfSatisfying(ConnAckPacket.class, c -> {
+                assertThat(c.reasonCode()).isEqualTo(ReasonCode.SERVER_MOVED);
+                assertThat(c.properties().serverReference()).isEqualTo("other.example:1883");
+            });
+        }
+    }
+
+    @Test
+    void connectMustArriveInTime() {
+        try (Starling node = start("mqtt.connect_timeout = 300ms");
+             RawClient silent = RawClient.open(node.port(), MqttVersion.MQTT_5)) {
+            assertThat(silent.awaitClosed(Duration.ofSeconds(5))).isEmpty();
+        }
+    }
+
+    @Test
+    void listenerRefusesConnectionsOverItsMaximum() {
+        try (Starling node = start("listeners.tcp.default { bind = \"127.0.0.1:0\", acceptors = 1, max_connections = 1 }");
+             RawClient first = RawClient.connect(node.port(), MqttVersion.MQTT_5, "first");
+             RawClient second = RawClient.open(node.port(), MqttVersion.MQTT_5)) {
+            assertThat(second.awaitClosed()).isEmpty();
+            first.send(new PublishPacket(0, "still/here", new byte[0], 0, false, false, MqttProperties.NONE));
+            assertThat(first.poll(Duration.ofMillis(200))).isNull();
+        }
+    }
+
+    @Test
+    void subscriptionsPerClientAreCapped() {
+        try (Starling node = start("mqtt.max_subscriptions = 2");
+             RawClient client = RawClient.connect(node.port(), MqttVersion.MQTT_5, "capped")) {
+            client.send(new SubscribePacket(1, List.of(TopicSubscription.of("a", 1), TopicSubscription.of("b", 1),
+                    TopicSubscription.of("c", 1), TopicSubscription.of("a", 0)), MqttProperties.NONE));
+            SubAckPacket ack = client.receive(SubAckPacket.class);
+            assertThat(ack.reasonCodes()).containsExactly(1, 1, ReasonCode.QUOTA_EXCEEDED, 0);
+        }
+    }
+
+    @Test
+    void grantedQosIsCappedByMaximumQos() {
+        try (Starling node = start("mqtt.max_qos = 1");
+             RawClient client = RawClient.connect(node.port(), MqttVersion.MQTT_5, "qos")) {
+            client.send(new SubscribePacket(1, List.of(TopicSubscription.of("q", 2)), MqttProperties.NONE));
+            assertThat(client.receive(SubAckPacket.class).reasonCodes()).containsExactly(1);
+            client.send(new PublishPacket(1, "q", new byte[] {1}, 2, false, false, MqttProperties.NONE));
+            assertThat(client.awaitClosed()).last().isInstanceOfSatisfying(DisconnectPacket.class,
+                    d -> assertThat(d.reasonCode()).isEqualTo(ReasonCode.QOS_NOT_SUPPORTED));
+        }
+    }
+
+    @Test
+    void connackAnnouncesMaximumQosAndLimits() {
+        try (Starling node = start("mqtt.max_qos = 1\nmqtt.receive_maximum = 7\nmqtt.max_packet_size = 4096");
+             RawClient client = RawClient.open(node.port(), MqttVersion.MQTT_5)) {
+            client.send(connect(MqttVersion.MQTT_5, "caps"));
+            ConnAckPacket ack = client.receive(ConnAckPacket.class);
+            assertThat(ack.properties().maximumQos()).isEqualTo(1);
+            assertThat(ack.properties().receiveMaximum()).isEqualTo(7);
+            assertThat(ack.properties().maximumPacketSize()).isEqualTo(4096L);
+        }
+    }
+
+    @Test
+    void topicLevelsAreCapped() {
+        try (Starling node = start("mqtt.max_topic_levels = 3");
+             RawClient client = RawClient.connect(node.port(), MqttVersion.MQTT_5, "levels")) {
+            client.send(new SubscribePacket(1, List.of(TopicSubscription.of("a/b/c", 0),
+                    TopicSubscription.of("a/b/c/d", 0)), MqttProperties.NONE));
+            assertThat(client.receive(SubAckPacket.class).reasonCodes())
+                    .containsExactly(0, ReasonCode.TOPIC_FILTER_INVALID);
+        }
+    }
+
+    private static ConnectPacket connect(MqttVersion version, String clientId) {
+        return new ConnectPacket(version, clientId, true, 60, null, null, null, MqttProperties.NONE);
+    }
+}

@@ -18,4 +18,16 @@ public final class Hex {
         }
         return bytes;
     }
+
+    /** Lower-case hex digits, a space between bytes. */
+    public static String encode(byte[] bytes) {
+        StringBuilder sb = new StringBuilder(bytes.length * 3);
+        for (byte b : bytes) {
+            if (sb.length() > 0) {
+                sb.append(' ');
+            }
+            sb.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+        }
+        return sb.toString();
+    }
 }

@@ -19,6 +19,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -95,6 +96,32 @@ public final class RawClient implements AutoCloseable {
     /** Sends bytes given as hex, spaces allowed: {@code "10 0c 00 04 4d 51 54 54"}. */
     public void sendHex(String hex) {
         sendBytes(Hex.decode(hex));
+    }
+
+    /**
+     * Reads the next bytes from the socket and fails unless they are exactly {@code hex}. Use it before any
+     * {@link #receive}: bytes already taken by the packet decoder are not seen again.
+     */
+    public void expectHex(String hex) {
+        byte[] expected = Hex.decode(hex);
+        byte[] actual = new byte[expected.length];
+        int read = 0;
+        try {
+            socket.setSoTimeout((int) DEFAULT_TIMEOUT.toMillis());
+            while (read < actual.length) {
+                int n = in.read(actual, read, actual.length - read);
+                if (n < 0) {
+                    break;
+                }
+                read += n;
+            }
+        } catch (IOException e) {
+            throw new AssertionError("reading " + hex + " failed after " + read + " bytes: " + e, e);
+        }
+        if (read < actual.length || !Arrays.equals(expected, actual)) {
+            throw new AssertionError("expected bytes [" + Hex.encode(expected) + "] but read ["
+                    + Hex.encode(Arrays.copyOf(actual, read)) + "]");
+        }
     }
 
     public MqttPacket receive() {

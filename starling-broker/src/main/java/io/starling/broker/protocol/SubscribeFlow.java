@@ -116,24 +116,23 @@ final class SubscribeFlow {
         boolean sendRetained = shared == null && mqtt.retainAvailable()
                 && (t.retainHandling() == 0 || (t.retainHandling() == 1 && isNew));
         if (sendRetained) {
-            retained.add(() -> deliverRetained(session, subscription));
+            // Read the retained set now, before SUBACK goes out: a message published after the client saw
+            // SUBACK then reaches it once, live, and not a second time from this scan.
+            List<Message> matching = matchingRetained(subscription.topicFilter());
+            retained.add(() -> matching.forEach(m -> session.deliverRetained(m, subscription)));
         }
         return granted;
     }
 
-    private void deliverRetained(Session session, Subscription subscription) {
+    private List<Message> matchingRetained(String filter) {
         long now = System.currentTimeMillis();
+        List<Message> matching = new ArrayList<>();
         List<Message> expired = new ArrayList<>(0);
-        conn.services.retained().forEachMatching(subscription.topicFilter(), m -> {
-            if (m.isExpired(now)) {
-                expired.add(m);
-            } else {
-                session.deliverRetained(m, subscription);
-            }
-        });
+        conn.services.retained().forEachMatching(filter, m -> (m.isExpired(now) ? expired : matching).add(m));
         for (Message m : expired) {
             conn.services.retained().remove(m.topic());
         }
+        return matching;
     }
 
     void unsubscribe(UnsubscribePacket packet) {

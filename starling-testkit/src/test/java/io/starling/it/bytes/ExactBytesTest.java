@@ -44,8 +44,8 @@ class ExactBytesTest {
     void mqtt5Conversation() {
         try (RawClient c = RawClient.open(BROKER.port(), MqttVersion.MQTT_5)) {
             c.sendHex("10 11 00 04 4d 51 54 54 05 02 00 3c 00 00 04 74 35 30 30");  // CONNECT "t500", no props
-            // CONNACK: receive maximum 32, topic alias maximum 65535, maximum packet size 1,000,000
-            c.expectHex("20 0e 00 00 0b 21 00 20 22 ff ff 27 00 0f 42 40");
+            // CONNACK: receive maximum 32, topic alias maximum 10, maximum packet size 1,000,000
+            c.expectHex("20 0e 00 00 0b 21 00 20 22 00 0a 27 00 0f 42 40");
             c.sendHex("82 09 00 01 00 00 03 61 2f 62 01");                      // SUBSCRIBE 1 "a/b" QoS 1
             c.expectHex("90 04 00 01 00 01");                                   // SUBACK, no props, granted 1
             c.sendHex("32 0a 00 03 61 2f 62 00 02 00 68 69");                   // PUBLISH QoS 1 id 2 "hi"

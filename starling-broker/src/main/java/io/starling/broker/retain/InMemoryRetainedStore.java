@@ -10,44 +10,64 @@ import java.util.function.Consumer;
 
 /**
  * Retained messages on the heap, indexed by topic level so that a wildcard subscription visits only the
- * branches its filter can match instead of every retained topic.
+ * branches its filter can match instead of every retained topic. Reads are lock-free; changes take one lock
+ * so that a cleared topic's empty branch can be pruned without losing a message stored there meanwhile.
  */
 public final class InMemoryRetainedStore implements RetainedStore {
 
     private static final class Node {
+        final Node parent;
+        final String level;
         final Map<String, Node> children = new ConcurrentHashMap<>(4);
         volatile Message message;
+
+        Node(Node parent, String level) {
+            this.parent = parent;
+            this.level = level;
+        }
     }
 
-    private final Node root = new Node();
+    private final Node root = new Node(null, null);
     private final AtomicLong size = new AtomicLong();
 
     @Override
-    public void put(Message message) {
+    public synchronized void put(Message message) {
         Node node = root;
         for (String level : message.topic().split("/", -1)) {
-            node = node.children.computeIfAbsent(level, l -> new Node());
+            Node parent = node;
+            node = node.children.computeIfAbsent(level, l -> new Node(parent, l));
         }
-        synchronized (node) {
-            if (node.message == null) {
-                size.incrementAndGet();
-            }
-            node.message = message;
+        if (node.message == null) {
+            size.incrementAndGet();
         }
+        node.message = message;
     }
 
     @Override
-    public void remove(String topic) {
+    public synchronized void remove(String topic) {
         Node node = find(topic);
-        if (node == null) {
+        if (node == null || node.message == null) {
             return;
         }
-        synchronized (node) {
-            if (node.message != null) {
-                node.message = null;
-                size.decrementAndGet();
-            }
+        node.message = null;
+        size.decrementAndGet();
+        while (node.parent != null && node.message == null && node.children.isEmpty()) {
+            node.parent.children.remove(node.level, node);
+            node = node.parent;
         }
+    }
+
+    /** Topic levels held in the index, for tests that check cleared topics leave nothing behind. */
+    int nodeCount() {
+        return count(root) - 1;
+    }
+
+    private static int count(Node node) {
+        int n = 1;
+        for (Node child : node.children.values()) {
+            n += count(child);
+        }
+        return n;
     }
 
     @Override

@@ -1,0 +1,96 @@
+package io.starling.broker.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.starling.api.Message;
+import io.starling.api.MessageProperties;
+import io.starling.api.QoS;
+import io.starling.broker.config.SharedStrategy;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RouterTest {
+
+    /** Records every delivery: the message and the subscriptions that matched. */
+    static final class Recorder implements Destination {
+        final String id;
+        final List<List<Subscription>> deliveries = new ArrayList<>();
+
+        Recorder(String id) {
+            this.id = id;
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public void deliver(Message message, List<Subscription> matched, SharedGroup group) {
+            deliveries.add(List.copyOf(matched));
+        }
+    }
+
+    private final Router router = new Router(SharedStrategy.ROUND_ROBIN);
+
+    private static Message message(String topic) {
+        return new Message(topic, new byte[0], QoS.EXACTLY_ONCE, false, MessageProperties.NONE, "pub", 0);
+    }
+
+    private static Subscription sub(String filter, Destination d, int qos, int id) {
+        return new Subscription(filter, d, qos, false, false, 0, id);
+    }
+
+    @Test
+    void overlappingFiltersDeliverOnceWithEveryMatch() {
+        Recorder r = new Recorder("c");
+        router.subscribe(sub("a/+", r, 1, 1));
+        router.subscribe(sub("a/#", r, 2, 2));
+        router.subscribe(sub("a/b", r, 0, 3));
+        assertThat(router.route(message("a/b"))).isEqualTo(1);
+        assertThat(r.deliveries).singleElement().satisfies(matched ->
+                assertThat(matched).extracting(Subscription::subscriptionId).containsExactlyInAnyOrder(1, 2, 3));
+    }
+
+    @Test
+    void dollarTopicsAreNotMatchedByLeadingWildcards() {
+        Recorder all = new Recorder("all");
+        Recorder sys = new Recorder("sys");
+        router.subscribe(sub("#", all, 0, 0));
+        router.subscribe(sub("+/x", all, 0, 0));
+        router.subscribe(sub("$SYS/#", sys, 0, 0));
+        assertThat(router.route(message("$SYS/x"))).isEqualTo(1);
+        assertThat(all.deliveries).isEmpty();
+        assertThat(sys.deliveries).hasSize(1);
+    }
+
+    @Test
+    void resubscribingReplacesAndUnsubscribingPrunes() {
+        Recorder r = new Recorder("c");
+        assertThat(router.subscribe(sub("a/b/c", r, 0, 0))).isTrue();
+        assertThat(router.subscribe(sub("a/b/c", r, 1, 0))).isFalse();
+        assertThat(router.subscriptionCount()).isEqualTo(1);
+        assertThat(router.unsubscribe("a/b/c", r)).isTrue();
+        assertThat(router.unsubscribe("a/b/c", r)).isFalse();
+        assertThat(router.subscriptionCount()).isZero();
+        assertThat(router.route(message("a/b/c"))).isZero();
+    }
+
+    @Test
+    void sharedGroupDeliversEachMessageToOneMemberInTurn() {
+        Recorder a = new Recorder("a");
+        Recorder b = new Recorder("b");
+        router.subscribeShared("g", sub("jobs/+", a, 1, 0));
+        router.subscribeShared("g", sub("jobs/+", b, 1, 0));
+        for (int i = 0; i < 10; i++) {
+            router.route(message("jobs/" + i));
+        }
+        assertThat(a.deliveries).hasSize(5);
+        assertThat(b.deliveries).hasSize(5);
+        router.unsubscribeShared("g", "jobs/+", a);
+        router.unsubscribeShared("g", "jobs/+", b);
+        assertThat(router.sharedGroupCount()).isZero();
+        assertThat(router.subscriptionCount()).isZero();
+    }
+}

@@ -211,10 +211,19 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         if (before == State.CONNECTED && isV5() && ctx.channel().isActive()) {
             MqttProperties props = reasonString == null ? MqttProperties.NONE
                     : MqttProperties.builder().reasonString(reasonString).build();
-            closeAfter(ctx.writeAndFlush(new DisconnectPacket(reasonCode, props)));
+            DisconnectPacket disconnect = new DisconnectPacket(reasonCode, props);
+            if (!fitsClient(disconnect)) {
+                disconnect = new DisconnectPacket(reasonCode, MqttProperties.NONE);
+            }
+            closeAfter(ctx.writeAndFlush(disconnect));
         } else {
             ctx.close();
         }
+    }
+
+    /** Whether the packet is within the maximum packet size the client announced (MQTT 5), if any. */
+    boolean fitsClient(MqttPacket packet) {
+        return clientMaxPacketSize == 0 || PacketEncoder.encodedSize(packet, version) <= clientMaxPacketSize;
     }
 
     /**
@@ -342,7 +351,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 : MqttProperties.NONE;
         PublishPacket packet = new PublishPacket(packetId, topic, m.payload(), delivery.qos().value(),
                 delivery.retain(), dup, props);
-        if (clientMaxPacketSize > 0 && PacketEncoder.encodedSize(packet, version) > clientMaxPacketSize) {
+        if (!fitsClient(packet)) {
             return false;
         }
         if (newAlias) {

@@ -72,7 +72,12 @@ final class SubscribeFlow {
         if (!denied.isEmpty() && conn.isV5() && conn.requestProblemInformation) {
             props = MqttProperties.builder().reasonString("not authorized: " + String.join(", ", denied)).build();
         }
-        conn.ctx.writeAndFlush(new SubAckPacket(packet.packetId(), codes, props), conn.ctx.voidPromise());
+        SubAckPacket ack = new SubAckPacket(packet.packetId(), codes, props);
+        if (!conn.fitsClient(ack)) {
+            // The reason string is the part a client may go without [MQTT-3.9.2-1].
+            ack = new SubAckPacket(packet.packetId(), codes, MqttProperties.NONE);
+        }
+        conn.ctx.writeAndFlush(ack, conn.ctx.voidPromise());
         retainedDeliveries.forEach(Runnable::run);
     }
 

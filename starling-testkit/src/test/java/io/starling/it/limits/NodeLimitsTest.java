@@ -121,6 +121,29 @@ class NodeLimitsTest {
         }
     }
 
+    @Test
+    void reasonStringsAreLeftOutWhenTheClientsMaximumPacketSizeIsSmall() {
+        String denyAll = "authorization.rules = [{ permission = deny, action = subscribe, topic = \"secret/#\" }]";
+        try (Starling node = start(denyAll);
+             RawClient roomy = RawClient.open(node.port(), MqttVersion.MQTT_5);
+             RawClient tight = RawClient.open(node.port(), MqttVersion.MQTT_5)) {
+            roomy.send(connect(MqttVersion.MQTT_5, "roomy"));
+            roomy.receive(ConnAckPacket.class);
+            tight.send(new ConnectPacket(MqttVersion.MQTT_5, "tight", true, 60, null, null, null,
+                    MqttProperties.builder().maximumPacketSize(16L).build()));
+            tight.receive(ConnAckPacket.class);
+            SubscribePacket subscribe = new SubscribePacket(1, List.of(TopicSubscription.of("secret/plans", 1)),
+                    MqttProperties.NONE);
+
+            roomy.send(subscribe);
+            assertThat(roomy.receive(SubAckPacket.class).properties().reasonString()).contains("not authorized");
+            tight.send(subscribe);
+            SubAckPacket small = tight.receive(SubAckPacket.class);
+            assertThat(small.reasonCodes()).containsExactly(ReasonCode.UNSPECIFIED_ERROR);
+            assertThat(small.properties().reasonString()).isNull();
+        }
+    }
+
     private static ConnectPacket connect(MqttVersion version, String clientId) {
         return new ConnectPacket(version, clientId, true, 60, null, null, null, MqttProperties.NONE);
     }

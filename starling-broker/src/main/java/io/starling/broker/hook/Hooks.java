@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The registered hook listeners, called in priority order (lowest first). A listener that throws is logged and
- * counted; the node carries on.
+ * counted; the node carries on. Each call checks for listeners first, so the message path allocates no
+ * capturing lambda when nobody listens.
  */
 public final class Hooks {
     private static final Logger LOG = LoggerFactory.getLogger(Hooks.class);
@@ -43,41 +44,62 @@ public final class Hooks {
     }
 
     public void connected(ClientInfo client, boolean sessionPresent) {
+        if (listeners.isEmpty()) {
+            return;
+        }
         each(l -> l.onConnected(client, sessionPresent));
     }
 
     public void disconnected(ClientInfo client, String reason) {
+        if (listeners.isEmpty()) {
+            return;
+        }
         each(l -> l.onDisconnected(client, reason));
     }
 
     public void subscribed(ClientInfo client, String filter, int grantedQos) {
+        if (listeners.isEmpty()) {
+            return;
+        }
         each(l -> l.onSubscribe(client, filter, grantedQos));
     }
 
     public void unsubscribed(ClientInfo client, String filter) {
+        if (listeners.isEmpty()) {
+            return;
+        }
         each(l -> l.onUnsubscribe(client, filter));
     }
 
     public void published(ClientInfo client, Message message) {
+        if (listeners.isEmpty()) {
+            return;
+        }
         each(l -> l.onPublish(client, message));
     }
 
     public void delivered(String clientId, Message message) {
+        if (listeners.isEmpty()) {
+            return;
+        }
         each(l -> l.onDelivered(clientId, message));
     }
 
     public void acked(String clientId, Message message) {
+        if (listeners.isEmpty()) {
+            return;
+        }
         each(l -> l.onAcked(clientId, message));
     }
 
     public void dropped(String clientId, Message message, DropReason reason) {
+        if (listeners.isEmpty()) {
+            return;
+        }
         each(l -> l.onDropped(clientId, message, reason));
     }
 
     private void each(Consumer<HookListener> call) {
-        if (listeners.isEmpty()) {
-            return;
-        }
         for (Registered r : listeners) {
             try {
                 call.accept(r.listener);

@@ -108,6 +108,14 @@ public final class MqttDecoder extends ByteToMessageDecoder {
         out.add(packet);
     }
 
+    /**
+     * Decodes the body of one packet whose fixed header the caller framed itself (a load generator that reads
+     * PUBLISH in place and only hands the rare packets here). Throws {@link MqttDecodeException} when malformed.
+     */
+    public static MqttPacket decodeBody(PacketType type, int flags, ByteBuf body, MqttVersion version) {
+        return PacketBodyDecoder.decode(type, flags, body, version);
+    }
+
     private MqttPacket checkHeader(PacketType type, int flags) {
         if (type == null) {
             return new InvalidPacket(null, ReasonCode.MALFORMED_PACKET, "reserved packet type 0");

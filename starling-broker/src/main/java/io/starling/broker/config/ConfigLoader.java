@@ -201,7 +201,9 @@ public final class ConfigLoader {
                 Math.min(maxExpiry.getSeconds(), 0xFFFFFFFFL),
                 c.getDuration("mqtt.connect_timeout"),
                 c.getString("mqtt.server_reference"),
-                c.getBoolean("mqtt.server_moved"));
+                c.getBoolean("mqtt.server_moved"),
+                c.getBoolean("mqtt.pause_publishers"),
+                positiveDuration(c, "mqtt.max_publisher_pause"));
     }
 
     private static List<AuthorizationRule> rules(Config c) {
@@ -248,6 +250,14 @@ public final class ConfigLoader {
             throw invalid(c, path, "must be at least 1, was " + v);
         }
         return v;
+    }
+
+    private static Duration positiveDuration(Config c, String path) {
+        Duration d = c.getDuration(path);
+        if (d.isNegative() || d.isZero()) {
+            throw invalid(c, path, "must be longer than 0");
+        }
+        return d;
     }
 
     private static int nonNegative(Config c, String path) {

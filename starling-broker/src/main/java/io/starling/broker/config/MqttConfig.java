@@ -24,7 +24,9 @@ public record MqttConfig(
         long maxSessionExpirySeconds,
         Duration connectTimeout,
         String serverReference,
-        boolean serverMoved) {
+        boolean serverMoved,
+        boolean pausePublishers,
+        Duration maxPublisherPause) {
 
     /** No cap on the session expiry a client asks for. */
     public static final long UNLIMITED = 0;

@@ -12,6 +12,7 @@ public final class BrokerMetrics {
     private final LongAdder messagesSent = new LongAdder();
     private final LongAdder connectionsAccepted = new LongAdder();
     private final LongAdder malformedPackets = new LongAdder();
+    private final LongAdder publisherPauses = new LongAdder();
     private final AtomicLong connectionsOpen = new AtomicLong();
     private final AtomicLong connectionsMax = new AtomicLong();
     private final Map<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
@@ -32,6 +33,15 @@ public final class BrokerMetrics {
 
     public void messageDropped(DropReason reason) {
         dropped.get(reason).increment();
+    }
+
+    /** A publisher's reading paused because a subscriber it feeds fell behind. */
+    public void publisherPaused() {
+        publisherPauses.increment();
+    }
+
+    public long publisherPauses() {
+        return publisherPauses.sum();
     }
 
     public void malformedPacket() {

@@ -4,6 +4,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.starling.broker.routing.Congestion;
+import io.starling.broker.routing.Destination;
+import java.util.concurrent.ScheduledFuture;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.starling.api.ClientInfo;
@@ -37,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * handled in order on the channel's event loop; when a packet waits for an asynchronous decision (authentication,
  * authorization) reading pauses and later packets wait behind it, so order is kept and nothing blocks the loop.
  */
-public final class MqttConnection extends ChannelInboundHandlerAdapter implements ClientConnection {
+public final class MqttConnection extends ChannelInboundHandlerAdapter implements ClientConnection, Congestion {
     static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
 
     enum State { AWAITING_CONNECT, CONNECTING, CONNECTED, CLOSED }
@@ -52,6 +55,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private final SubscribeFlow subscribeFlow;
     private final ArrayDeque<MqttPacket> backlog = new ArrayDeque<>();
     private boolean waiting;
+    private boolean pausedForCongestion;
+    private ScheduledFuture<?> congestionTimer;
 
     ChannelHandlerContext ctx;
     volatile MqttVersion version;
@@ -100,11 +105,17 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void channelRead(ChannelHandlerContext context, Object msg) {
         MqttPacket packet = (MqttPacket) msg;
-        if (waiting) {
+        if (held() || !backlog.isEmpty()) {
+            // Reading is paused, but the packets of the last read are decoded already: they wait, in order.
             backlog.add(packet);
             return;
         }
         handle(packet);
+    }
+
+    /** Whether packets wait: for an asynchronous decision, or for a subscriber this client feeds to catch up. */
+    private boolean held() {
+        return waiting || pausedForCongestion;
     }
 
     private void handle(MqttPacket packet) {
@@ -121,12 +132,42 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     private void resume() {
         waiting = false;
-        while (!waiting && !backlog.isEmpty()) {
+        handleBacklog();
+    }
+
+    private void handleBacklog() {
+        while (!held() && !backlog.isEmpty()) {
             handle(backlog.poll());
         }
-        if (!waiting && channel().isActive()) {
+        if (!held() && channel().isActive()) {
             channel().config().setAutoRead(true);
         }
+    }
+
+    /**
+     * A subscriber this connection just published to is falling behind: stop reading from this client (TCP
+     * pushes back on it) until the subscriber drained, or at most the configured pause.
+     */
+    @Override
+    public void congested(Destination destination) {
+        if (pausedForCongestion || destination == session) {
+            return;
+        }
+        pausedForCongestion = true;
+        services.metrics().publisherPaused();
+        channel().config().setAutoRead(false);
+        congestionTimer = ctx.executor().schedule(this::resumeAfterCongestion,
+                services.mqtt().maxPublisherPause().toNanos(), TimeUnit.NANOSECONDS);
+        destination.whenDrained(() -> ctx.executor().execute(this::resumeAfterCongestion));
+    }
+
+    private void resumeAfterCongestion() {
+        if (!pausedForCongestion) {
+            return;
+        }
+        pausedForCongestion = false;
+        congestionTimer.cancel(false);
+        handleBacklog();
     }
 
     /** Handles one packet; returns a stage when the rest of the work completes later, else null. */

@@ -103,7 +103,7 @@ final class PublishFlow {
         Message message = MessageMapping.toMessage(topic, packet.payload(), qos, packet.retain(),
                 packet.properties(), conn.client.clientId(), System.currentTimeMillis());
         conn.services.hooks().published(conn.client, message);
-        int destinations = conn.services.dispatcher().publish(message);
+        int destinations = conn.services.dispatcher().publish(message, mqtt.pausePublishers() ? conn : null);
         answer(packet, destinations == 0 && conn.isV5() ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS);
     }
 

@@ -24,4 +24,17 @@ public interface Destination {
      * @param group   the shared group that chose this destination, or null for a plain subscription
      */
     void deliver(Message message, List<Subscription> matched, SharedGroup group);
+
+    /**
+     * Whether the destination has fallen behind and asks its publishers to pause (a session whose backlog is
+     * over its high-water mark while its client still makes progress). Cheap: read after every delivery.
+     */
+    default boolean congested() {
+        return false;
+    }
+
+    /** Runs {@code resume} (on any thread) once the destination is no longer congested; at once if it is not. */
+    default void whenDrained(Runnable resume) {
+        resume.run();
+    }
 }

@@ -23,6 +23,11 @@ public final class MessageDispatcher {
 
     /** Publishes the message; returns the number of destinations it was routed to. */
     public int publish(Message message) {
+        return publish(message, null);
+    }
+
+    /** As {@link #publish(Message)}, telling {@code congestion} of destinations that are behind. */
+    public int publish(Message message, Congestion congestion) {
         metrics.messageReceived();
         if (message.retain()) {
             if (message.payload().length == 0) {
@@ -31,7 +36,7 @@ public final class MessageDispatcher {
                 retained.put(message);
             }
         }
-        int destinations = router.route(message);
+        int destinations = router.route(message, congestion);
         if (destinations == 0) {
             metrics.messageDropped(DropReason.NO_SUBSCRIBERS);
         }

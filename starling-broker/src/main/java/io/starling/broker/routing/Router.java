@@ -66,6 +66,11 @@ public final class Router {
      * several matching filters gets it once.
      */
     public int route(Message message) {
+        return route(message, null);
+    }
+
+    /** As {@link #route(Message)}, telling {@code congestion} (when not null) of every destination that is behind. */
+    public int route(Message message, Congestion congestion) {
         ArrayList<Subscription> matches = scratch.get();
         matches.clear();
         try {
@@ -76,22 +81,30 @@ public final class Router {
             }
             if (n == 1) {
                 Subscription s = matches.get(0);
-                s.destination().deliver(message, List.of(s), null);
+                Destination d = s.destination();
+                d.deliver(message, List.of(s), null);
+                if (congestion != null && d.congested()) {
+                    congestion.congested(d);
+                }
                 return 1;
             }
-            return deliverGrouped(message, new ArrayList<>(matches));
+            return deliverGrouped(message, new ArrayList<>(matches), congestion);
         } finally {
             matches.clear();
         }
     }
 
-    private static int deliverGrouped(Message message, List<Subscription> matches) {
+    private static int deliverGrouped(Message message, List<Subscription> matches, Congestion congestion) {
         Map<Destination, List<Subscription>> byDestination = new IdentityHashMap<>();
         for (Subscription s : matches) {
             byDestination.computeIfAbsent(s.destination(), d -> new ArrayList<>(2)).add(s);
         }
         for (Map.Entry<Destination, List<Subscription>> e : byDestination.entrySet()) {
-            e.getKey().deliver(message, e.getValue(), null);
+            Destination d = e.getKey();
+            d.deliver(message, e.getValue(), null);
+            if (congestion != null && d.congested()) {
+                congestion.congested(d);
+            }
         }
         return byDestination.size();
     }

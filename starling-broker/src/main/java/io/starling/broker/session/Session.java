@@ -14,8 +14,12 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The broker's side of one client id: its subscriptions, the messages in flight to it and queued for it, and the
@@ -31,6 +35,13 @@ public final class Session implements Destination {
     private final InflightWindow inflight = new InflightWindow();
     private final DeliveryQueue queue;
     private final Set<Integer> inboundQos2 = new HashSet<>();
+    /** Deliveries routed on other threads, waiting for one task on the connection's thread to take them all. */
+    private final Queue<Delivery> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger inboxSize = new AtomicInteger();
+    private final AtomicBoolean inboxTaskScheduled = new AtomicBoolean();
+    private final List<Runnable> drainWaiters = new ArrayList<>();
+    private volatile int queuedSize;
+    private volatile long lastProgressNanos = System.nanoTime();
     private volatile ClientConnection connection;
     private int window;
     private long expirySeconds;
@@ -93,6 +104,8 @@ public final class Session implements Destination {
         connection = null;
         List<Delivery> shared = new ArrayList<>(inflight.removeUnacknowledgedShared());
         shared.addAll(queue.removeShared());
+        queuedSize = queue.size();
+        releaseDrainWaiters();
         return shared;
     }
 
@@ -142,16 +155,46 @@ public final class Session implements Destination {
     }
 
     /**
-     * Sends or queues a delivery. Deliveries from other threads hop to the connection's thread first, so that
-     * every write to the socket is made there and messages keep the order in which they were routed.
+     * Sends or queues a delivery. Deliveries from other threads go through the inbox and hop to the connection's
+     * thread in batches, so that every write to the socket is made there, messages keep the order in which they
+     * were routed, and a busy publisher costs one task per batch rather than one per message.
      */
     private void enqueue(Delivery d) {
         ClientConnection c = connection;
-        if (c != null && !c.inEventLoop()) {
-            c.execute(() -> enqueueHere(d));
+        if (c != null && (!c.inEventLoop() || inboxSize.get() > 0)) {
+            if (inboxSize.get() >= settings.maxQueued()) {
+                // The connection's thread is that far behind: refuse at the hand-off so that memory stays bounded.
+                events.dropped(clientId, d.message(), DropReason.QUEUE_FULL);
+                return;
+            }
+            inboxSize.incrementAndGet();
+            inbox.offer(d);
+            if (inboxTaskScheduled.compareAndSet(false, true)) {
+                c.execute(this::takeInbox);
+            }
             return;
         }
         enqueueHere(d);
+    }
+
+    private void takeInbox() {
+        inboxTaskScheduled.set(false);
+        ClientConnection c = connection;
+        if (c != null && !c.inEventLoop()) {
+            // The client reconnected on another thread since this task was scheduled: follow it.
+            if (inboxTaskScheduled.compareAndSet(false, true)) {
+                c.execute(this::takeInbox);
+            }
+            return;
+        }
+        synchronized (this) {
+            Delivery d;
+            while ((d = inbox.poll()) != null) {
+                inboxSize.decrementAndGet();
+                enqueueHere(d);
+            }
+            releaseDrainWaitersIfBelowLowWater();
+        }
     }
 
     private synchronized void enqueueHere(Delivery d) {
@@ -174,12 +217,14 @@ public final class Session implements Destination {
 
     private void offer(Delivery d) {
         Delivery dropped = queue.offer(d);
+        queuedSize = queue.size();
         if (dropped != null) {
             events.dropped(clientId, dropped.message(), DropReason.QUEUE_FULL);
         }
     }
 
     private void send(ClientConnection c, Delivery d) {
+        lastProgressNanos = System.nanoTime();
         if (d.message().isExpired(System.currentTimeMillis())) {
             events.dropped(clientId, d.message(), DropReason.EXPIRED);
             return;
@@ -207,10 +252,49 @@ public final class Session implements Destination {
         while (c != null && !queue.isEmpty() && c.isWritable()) {
             Delivery d = queue.peek();
             if (d.qos() != QoS.AT_MOST_ONCE && inflight.size() >= window) {
-                return;
+                break;
             }
             queue.poll();
             send(c, d);
+        }
+        queuedSize = queue.size();
+        releaseDrainWaitersIfBelowLowWater();
+    }
+
+    // ---- publisher flow control ----
+
+    /**
+     * Over the high-water mark while the client keeps taking messages. A client that took nothing for the
+     * maximum pause is stalled, not slow: its publishers are not held back for it, its queue drops instead.
+     */
+    @Override
+    public boolean congested() {
+        return settings.pausePublishers() && inboxSize.get() + queuedSize >= settings.highWater()
+                && connection != null && System.nanoTime() - lastProgressNanos < settings.stallNanos();
+    }
+
+    @Override
+    public void whenDrained(Runnable resume) {
+        synchronized (this) {
+            if (congested()) {
+                drainWaiters.add(resume);
+                return;
+            }
+        }
+        resume.run();
+    }
+
+    private void releaseDrainWaitersIfBelowLowWater() {
+        if (!drainWaiters.isEmpty() && inboxSize.get() + queuedSize <= settings.lowWater()) {
+            releaseDrainWaiters();
+        }
+    }
+
+    private void releaseDrainWaiters() {
+        if (!drainWaiters.isEmpty()) {
+            List<Runnable> waiting = new ArrayList<>(drainWaiters);
+            drainWaiters.clear();
+            waiting.forEach(Runnable::run);
         }
     }
 
@@ -222,6 +306,7 @@ public final class Session implements Destination {
         if (e == null || e.delivery().qos() != QoS.AT_LEAST_ONCE) {
             return false;
         }
+        lastProgressNanos = System.nanoTime();
         inflight.remove(packetId);
         events.acked(clientId, e.delivery().message());
         drain();
@@ -362,6 +447,8 @@ public final class Session implements Destination {
             inflight.remove(e.packetId());
         }
         left.addAll(queue.drainAll());
+        queuedSize = 0;
+        releaseDrainWaiters();
         inboundQos2.clear();
         subscriptions.clear();
         return left;

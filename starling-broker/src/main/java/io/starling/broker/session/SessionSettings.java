@@ -5,10 +5,20 @@ import io.starling.broker.config.MqttConfig;
 
 /** The limits every session applies. */
 public record SessionSettings(int maxInflight, int maxQueued, boolean queueQos0, DropPolicy dropPolicy,
-        int maxSubscriptions) {
+        int maxSubscriptions, boolean pausePublishers, long stallNanos) {
 
     public static SessionSettings from(MqttConfig mqtt) {
         return new SessionSettings(mqtt.maxInflight(), mqtt.maxQueuedMessages(), mqtt.queueQos0(), mqtt.dropPolicy(),
-                mqtt.maxSubscriptions());
+                mqtt.maxSubscriptions(), mqtt.pausePublishers(), mqtt.maxPublisherPause().toNanos());
+    }
+
+    /** Backlog (handed over plus queued) from which a session asks its publishers to pause. */
+    public int highWater() {
+        return Math.max(1, maxQueued / 2);
+    }
+
+    /** Backlog under which paused publishers resume. */
+    public int lowWater() {
+        return maxQueued / 4;
     }
 }

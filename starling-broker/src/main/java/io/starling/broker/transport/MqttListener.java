@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.starling.broker.config.ListenerConfig;
 import io.starling.broker.protocol.BrokerServices;
@@ -27,6 +28,8 @@ public final class MqttListener {
     private final ListenerConfig config;
     private final BrokerServices services;
     private final ChannelGroup connections;
+    /** Flushes held back at most this many times in a row while a read batch is in progress. */
+    private static final int FLUSH_AFTER_WRITES = 256;
     private final AtomicInteger open = new AtomicInteger();
     private Channel serverChannel;
 
@@ -76,6 +79,8 @@ public final class MqttListener {
         MqttConnection connection = new MqttConnection(services, config.id());
         long connectTimeout = services.mqtt().connectTimeout().toMillis();
         ch.pipeline()
+                // Many writes per read batch (fan-out, acknowledgements) leave in one syscall.
+                .addLast("flush", new FlushConsolidationHandler(FLUSH_AFTER_WRITES, true))
                 .addLast("idle", new IdleStateHandler(connectTimeout, 0, 0, TimeUnit.MILLISECONDS))
                 .addLast("decoder", MqttDecoder.forServer(services.mqtt().maxPacketSize()))
                 .addLast("encoder", new MqttEncoder(ctx -> connection.version()))

@@ -1,0 +1,89 @@
+package io.starling.bench.load;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The interval throughput and latency are reported over: counters, the tool's and the broker's CPU time at
+ * its start and end, and the latency recorded in between.
+ */
+final class MeasuredWindow {
+    private final BenchStats stats;
+    private final ProcessProbe self = ProcessProbe.self();
+    private final ProcessProbe broker;
+    private BenchStats.Snapshot start;
+    private BenchStats.Snapshot end;
+    private long selfCpuStart;
+    private long selfCpuEnd;
+    private long brokerCpuStart;
+    private long brokerCpuEnd;
+    private Histogram latency;
+
+    MeasuredWindow(BenchStats stats, ProcessProbe broker) {
+        this.stats = stats;
+        this.broker = broker;
+    }
+
+    void begin() {
+        stats.latency.getIntervalHistogram(); // discards what warm-up recorded
+        selfCpuStart = self.cpuNanos();
+        brokerCpuStart = broker == null ? -1 : broker.cpuNanos();
+        start = stats.snapshot();
+    }
+
+    void end() {
+        end = stats.snapshot();
+        latency = stats.latency.getIntervalHistogram();
+        selfCpuEnd = self.cpuNanos();
+        brokerCpuEnd = broker == null ? -1 : broker.cpuNanos();
+    }
+
+    double seconds() {
+        return (end.atNanos() - start.atNanos()) / 1e9;
+    }
+
+    Map<String, Object> throughput() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        double s = seconds();
+        m.put("seconds", round(s));
+        m.put("published_per_second", Math.round((end.sent() - start.sent()) / s));
+        m.put("acked_per_second", Math.round((end.acked() - start.acked()) / s));
+        m.put("received_per_second", Math.round((end.received() - start.received()) / s));
+        m.put("errors", end.errors() - start.errors());
+        return m;
+    }
+
+    Map<String, Object> latencyMicros() {
+        return percentiles(latency);
+    }
+
+    Map<String, Object> cpu() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        long wall = end.atNanos() - start.atNanos();
+        m.put("tool_percent_of_one_core", round(100.0 * (selfCpuEnd - selfCpuStart) / wall));
+        if (broker != null && brokerCpuStart >= 0 && brokerCpuEnd >= 0) {
+            m.put("broker_percent_of_one_core", round(100.0 * (brokerCpuEnd - brokerCpuStart) / wall));
+        }
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        return m;
+    }
+
+    static Map<String, Object> percentiles(Histogram h) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("count", h.getTotalCount());
+        if (h.getTotalCount() > 0) {
+            m.put("p50", h.getValueAtPercentile(50));
+            m.put("p90", h.getValueAtPercentile(90));
+            m.put("p99", h.getValueAtPercentile(99));
+            m.put("p99_9", h.getValueAtPercentile(99.9));
+            m.put("max", h.getMaxValue());
+            m.put("mean", round(h.getMean()));
+        }
+        return m;
+    }
+
+    static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+}

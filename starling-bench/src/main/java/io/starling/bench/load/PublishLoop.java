@@ -1,0 +1,220 @@
+package io.starling.bench.load;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The publishing side of one client: paces PUBLISH packets at a rate (or as fast as the socket and the
+ * in-flight window allow), numbers them for the subscribers' loss count and tracks QoS 1/2 acknowledgements.
+ * Runs only on its channel's event loop.
+ */
+final class PublishLoop {
+    private static final int BURST = 64;
+
+    private final int publisherNumber;
+    private final byte[] topic;
+    private final int qos;
+    private final int payloadSize;
+    private final boolean v5;
+    private final double ratePerSecond;
+    private final long limit;
+    private final int maxInflight;
+    private final BenchStats stats;
+    private final boolean[] idInUse = new boolean[65536];
+
+    private ChannelHandlerContext ctx;
+    private int window;
+    private int nextId;
+    private int inflight;
+    private long sequence;
+    private long acked;
+    private boolean running;
+    private boolean pumpScheduled;
+    private long startNanos;
+    private ScheduledFuture<?> ticker;
+
+    PublishLoop(int publisherNumber, byte[] topic, int qos, int payloadSize, boolean v5, double ratePerSecond,
+            long limit, int maxInflight, BenchStats stats) {
+        this.publisherNumber = publisherNumber;
+        this.topic = topic;
+        this.qos = qos;
+        this.payloadSize = Math.max(payloadSize, Probe.HEADER_BYTES);
+        this.v5 = v5;
+        this.ratePerSecond = ratePerSecond;
+        this.limit = limit;
+        this.maxInflight = maxInflight;
+        this.stats = stats;
+    }
+
+    int publisherNumber() {
+        return publisherNumber;
+    }
+
+    String topic() {
+        return new String(topic, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Called on CONNACK with the broker's receive maximum (65535 when it sent none). */
+    void attach(ChannelHandlerContext context, int serverReceiveMaximum) {
+        this.ctx = context;
+        this.window = Math.max(1, Math.min(maxInflight, serverReceiveMaximum));
+    }
+
+    void start() {
+        ctx.executor().execute(() -> {
+            running = true;
+            startNanos = System.nanoTime();
+            if (ratePerSecond > 0) {
+                long period = Math.max(1_000_000L, (long) (1e9 / ratePerSecond));
+                ticker = ctx.executor().scheduleAtFixedRate(this::tick, 0, period, TimeUnit.NANOSECONDS);
+            } else {
+                pump();
+            }
+        });
+    }
+
+    void stop() {
+        if (ctx != null) {
+            ctx.executor().execute(this::halt);
+        }
+    }
+
+    void halt() {
+        running = false;
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+    }
+
+    /** Messages written so far; read after the event loop stopped. */
+    long sent() {
+        return sequence;
+    }
+
+    /** Messages the broker acknowledged (PUBACK, or PUBCOMP for QoS 2). */
+    long acked() {
+        return acked;
+    }
+
+    /** Frees window slots after acknowledgements or writability came back: called once per read batch. */
+    void resume() {
+        if (running && ratePerSecond <= 0 && !pumpScheduled) {
+            pump();
+        }
+    }
+
+    void onAck(int packetId) {
+        if (idInUse[packetId]) {
+            idInUse[packetId] = false;
+            inflight--;
+            acked++;
+            stats.acked.increment();
+        }
+    }
+
+    void onPubRec(int packetId, int reasonCode) {
+        if (reasonCode >= 0x80) {
+            if (idInUse[packetId]) {
+                idInUse[packetId] = false;
+                inflight--;
+                stats.refused.increment();
+            }
+            stats.error("PUBREC refused with 0x" + Integer.toHexString(reasonCode));
+            return;
+        }
+        ByteBuf rel = ctx.alloc().ioBuffer(4);
+        rel.writeByte(0x62).writeByte(2).writeShort(packetId);
+        ctx.write(rel, ctx.voidPromise());
+    }
+
+    void onPubAckRefused(int packetId, int reasonCode) {
+        if (idInUse[packetId]) {
+            idInUse[packetId] = false;
+            inflight--;
+            stats.refused.increment();
+        }
+        stats.error("PUBACK refused with 0x" + Integer.toHexString(reasonCode));
+    }
+
+    private void tick() {
+        if (!running) {
+            return;
+        }
+        long due = (long) ((System.nanoTime() - startNanos) * ratePerSecond / 1e9) + 1 - sequence;
+        int written = 0;
+        while (due-- > 0 && written < 4 * BURST && canSend()) {
+            send();
+            written++;
+        }
+        if (written > 0) {
+            ctx.flush();
+        }
+    }
+
+    private void pump() {
+        pumpScheduled = false;
+        int written = 0;
+        while (written < BURST && canSend() && ctx.channel().isWritable()) {
+            send();
+            written++;
+        }
+        if (written > 0) {
+            ctx.flush();
+        }
+        if (written == BURST) {
+            // Yield to reads (acknowledgements) before the next burst.
+            pumpScheduled = true;
+            ctx.executor().execute(this::pump);
+        }
+    }
+
+    private boolean canSend() {
+        return running && (limit <= 0 || sequence < limit) && (qos == 0 || inflight < window);
+    }
+
+    private void send() {
+        int packetId = 0;
+        if (qos > 0) {
+            packetId = allocateId();
+            inflight++;
+            stats.sentAwaitingAck.increment();
+        }
+        int remaining = 2 + topic.length + (qos > 0 ? 2 : 0) + (v5 ? 1 : 0) + payloadSize;
+        ByteBuf buf = ctx.alloc().ioBuffer(1 + varIntBytes(remaining) + remaining);
+        buf.writeByte(0x30 | qos << 1);
+        writeVarInt(buf, remaining);
+        buf.writeShort(topic.length).writeBytes(topic);
+        if (qos > 0) {
+            buf.writeShort(packetId);
+        }
+        if (v5) {
+            buf.writeByte(0);
+        }
+        Probe.write(buf, publisherNumber, sequence, payloadSize);
+        ctx.write(buf, ctx.voidPromise());
+        sequence++;
+        stats.sent.increment();
+    }
+
+    private int allocateId() {
+        do {
+            nextId = nextId == 65535 ? 1 : nextId + 1;
+        } while (idInUse[nextId]);
+        idInUse[nextId] = true;
+        return nextId;
+    }
+
+    private static int varIntBytes(int value) {
+        return value < 128 ? 1 : value < 16_384 ? 2 : value < 2_097_152 ? 3 : 4;
+    }
+
+    private static void writeVarInt(ByteBuf buf, int value) {
+        do {
+            int b = value & 0x7F;
+            value >>>= 7;
+            buf.writeByte(value > 0 ? b | 0x80 : b);
+        } while (value > 0);
+    }
+}

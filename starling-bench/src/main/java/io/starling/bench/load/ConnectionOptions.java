@@ -78,6 +78,13 @@ final class ConnectionOptions {
     @Option(names = "--ws-path", defaultValue = "/mqtt", description = "WebSocket path (default: ${DEFAULT-VALUE}).")
     String webSocketPath;
 
+    @Option(names = "--sndbuf", defaultValue = "0",
+            description = "SO_SNDBUF of each client socket in bytes; 0 leaves it to the OS. A small one keeps flat-out publishers from piling data into kernel buffers.")
+    int sendBuffer;
+
+    @Option(names = "--rcvbuf", defaultValue = "0", description = "SO_RCVBUF of each client socket in bytes; 0 leaves it to the OS.")
+    int receiveBuffer;
+
     @Option(names = "--io-threads", defaultValue = "0", description = "Event loop threads; 0 = one per core.")
     int ioThreads;
 
@@ -102,7 +109,7 @@ final class ConnectionOptions {
     Connector connector() throws SSLException {
         int threads = ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
         return new Connector(host, port, threads, tls ? sslContext() : null, webSocket ? webSocketPath : null,
-                localAddresses);
+                localAddresses, sendBuffer, receiveBuffer);
     }
 
     private SslContext sslContext() throws SSLException {

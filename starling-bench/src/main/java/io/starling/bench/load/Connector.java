@@ -39,7 +39,8 @@ final class Connector implements AutoCloseable {
     private final List<InetSocketAddress> localAddresses;
     private final boolean epoll;
 
-    Connector(String host, int port, int threads, SslContext ssl, String webSocketPath, List<String> localAddresses) {
+    Connector(String host, int port, int threads, SslContext ssl, String webSocketPath, List<String> localAddresses,
+            int sendBuffer, int receiveBuffer) {
         this.host = host;
         this.port = port;
         this.ssl = ssl;
@@ -54,6 +55,12 @@ final class Connector implements AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
                 .remoteAddress(host, port);
+        if (sendBuffer > 0) {
+            bootstrap.option(ChannelOption.SO_SNDBUF, sendBuffer);
+        }
+        if (receiveBuffer > 0) {
+            bootstrap.option(ChannelOption.SO_RCVBUF, receiveBuffer);
+        }
     }
 
     String transportName() {

@@ -23,6 +23,8 @@ final class PublishLoop {
     private final int maxInflight;
     private final BenchStats stats;
     private final boolean[] idInUse = new boolean[65536];
+    private final int remainingLength;
+    private final int packetBytes;
 
     private ChannelHandlerContext ctx;
     private int window;
@@ -46,6 +48,8 @@ final class PublishLoop {
         this.limit = limit;
         this.maxInflight = maxInflight;
         this.stats = stats;
+        this.remainingLength = 2 + topic.length + (qos > 0 ? 2 : 0) + (v5 ? 1 : 0) + this.payloadSize;
+        this.packetBytes = 1 + varIntBytes(remainingLength) + remainingLength;
     }
 
     int publisherNumber() {
@@ -143,23 +147,14 @@ final class PublishLoop {
             return;
         }
         long due = (long) ((System.nanoTime() - startNanos) * ratePerSecond / 1e9) + 1 - sequence;
-        int written = 0;
-        while (due-- > 0 && written < 4 * BURST && canSend()) {
-            send();
-            written++;
-        }
-        if (written > 0) {
+        if (due > 0 && writeBatch((int) Math.min(due, 4 * BURST)) > 0) {
             ctx.flush();
         }
     }
 
     private void pump() {
         pumpScheduled = false;
-        int written = 0;
-        while (written < BURST && canSend() && ctx.channel().isWritable()) {
-            send();
-            written++;
-        }
+        int written = ctx.channel().isWritable() ? writeBatch(BURST) : 0;
         if (written > 0) {
             ctx.flush();
         }
@@ -174,17 +169,33 @@ final class PublishLoop {
         return running && (limit <= 0 || sequence < limit) && (qos == 0 || inflight < window);
     }
 
-    private void send() {
+    /** Encodes up to {@code max} PUBLISH packets into one buffer and writes it; returns how many. */
+    private int writeBatch(int max) {
+        ByteBuf batch = null;
+        int n = 0;
+        while (n < max && canSend()) {
+            if (batch == null) {
+                batch = ctx.alloc().ioBuffer(packetBytes * max);
+            }
+            encodeOne(batch);
+            n++;
+        }
+        if (batch != null) {
+            ctx.write(batch, ctx.voidPromise());
+            stats.sent.add(n);
+        }
+        return n;
+    }
+
+    private void encodeOne(ByteBuf buf) {
         int packetId = 0;
         if (qos > 0) {
             packetId = allocateId();
             inflight++;
             stats.sentAwaitingAck.increment();
         }
-        int remaining = 2 + topic.length + (qos > 0 ? 2 : 0) + (v5 ? 1 : 0) + payloadSize;
-        ByteBuf buf = ctx.alloc().ioBuffer(1 + varIntBytes(remaining) + remaining);
         buf.writeByte(0x30 | qos << 1);
-        writeVarInt(buf, remaining);
+        writeVarInt(buf, remainingLength);
         buf.writeShort(topic.length).writeBytes(topic);
         if (qos > 0) {
             buf.writeShort(packetId);
@@ -193,9 +204,7 @@ final class PublishLoop {
             buf.writeByte(0);
         }
         Probe.write(buf, publisherNumber, sequence, payloadSize);
-        ctx.write(buf, ctx.voidPromise());
         sequence++;
-        stats.sent.increment();
     }
 
     private int allocateId() {

@@ -13,7 +13,7 @@ import java.util.List;
  */
 public final class DeliveryQueue {
 
-    private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
+    private final ArrayDeque<Delivery> queue = new ArrayDeque<>(1); // grows on demand; most stay empty
     private final int capacity;
     private final DropPolicy policy;
     private int qos0Count;

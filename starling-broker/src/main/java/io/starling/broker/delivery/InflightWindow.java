@@ -39,19 +39,23 @@ public final class InflightWindow {
         }
     }
 
-    private final Map<Integer, Entry> entries = new LinkedHashMap<>();
+    /** Allocated on the first QoS 1/2 delivery: an idle connection keeps none. */
+    private Map<Integer, Entry> entries;
     private int lastPacketId;
 
     public int size() {
-        return entries.size();
+        return entries == null ? 0 : entries.size();
     }
 
     public boolean isEmpty() {
-        return entries.isEmpty();
+        return entries == null || entries.isEmpty();
     }
 
     /** Takes a free packet id for the delivery; the caller has checked the window has room. */
     public Entry add(Delivery delivery) {
+        if (entries == null) {
+            entries = new LinkedHashMap<>();
+        }
         if (entries.size() >= 65535) {
             throw new IllegalStateException("all packet identifiers are in use");
         }
@@ -66,11 +70,11 @@ public final class InflightWindow {
     }
 
     public Entry get(int packetId) {
-        return entries.get(packetId);
+        return entries == null ? null : entries.get(packetId);
     }
 
     public Entry remove(int packetId) {
-        return entries.remove(packetId);
+        return entries == null ? null : entries.remove(packetId);
     }
 
     /** Marks a QoS 2 message as received by the client (PUBREC), so PUBREL is what must be resent. */
@@ -79,12 +83,15 @@ public final class InflightWindow {
     }
 
     public List<Entry> inOrder() {
-        return new ArrayList<>(entries.values());
+        return entries == null ? new ArrayList<>() : new ArrayList<>(entries.values());
     }
 
     /** Removes and returns the entries from shared groups whose PUBLISH the client has not acknowledged. */
     public List<Delivery> removeUnacknowledgedShared() {
         List<Delivery> removed = new ArrayList<>();
+        if (entries == null) {
+            return removed;
+        }
         Iterator<Entry> it = entries.values().iterator();
         while (it.hasNext()) {
             Entry e = it.next();

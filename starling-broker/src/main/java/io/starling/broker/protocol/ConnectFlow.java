@@ -1,7 +1,5 @@
 package io.starling.broker.protocol;
 
-import io.netty.channel.ChannelPipeline;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.starling.api.ClientInfo;
 import io.starling.api.auth.AuthRequest;
 import io.starling.api.auth.AuthResult;
@@ -23,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 /** CONNECT: checks what the client asks for, authenticates it, opens its session and answers CONNACK. */
 final class ConnectFlow {
     /** Name of the pipeline handler that times the connect and then the keep-alive. */
-    static final String IDLE_HANDLER = "idle";
 
     private final MqttConnection conn;
     private final MqttConfig mqtt;
@@ -153,14 +150,8 @@ final class ConnectFlow {
     }
 
     private void startKeepAlive(int keepAliveSeconds) {
-        ChannelPipeline pipeline = conn.ctx.pipeline();
-        if (pipeline.get(IDLE_HANDLER) != null) {
-            pipeline.remove(IDLE_HANDLER);
-        }
-        if (keepAliveSeconds > 0) {
-            long timeoutMillis = (long) (keepAliveSeconds * 1000L * mqtt.keepAliveMultiplier());
-            pipeline.addFirst(IDLE_HANDLER, new IdleStateHandler(timeoutMillis, 0, 0, TimeUnit.MILLISECONDS));
-        }
+        long timeoutNanos = (long) (keepAliveSeconds * 1_000_000_000L * mqtt.keepAliveMultiplier());
+        conn.readTimeout.start(conn.ctx, timeoutNanos);
     }
 
     long capExpiry(long requested) {

@@ -2,22 +2,27 @@ package io.starling.broker.protocol;
 
 /** Topic aliases a client set on its PUBLISH packets, by alias number, for one connection. */
 final class InboundTopicAliases {
-    private final String[] topics;
+    private final int maximum;
+    /** Allocated on the first alias: most clients never use one. */
+    private String[] topics;
 
     InboundTopicAliases(int maximum) {
-        this.topics = new String[maximum + 1];
+        this.maximum = maximum;
     }
 
     boolean isValid(int alias) {
-        return alias >= 1 && alias < topics.length;
+        return alias >= 1 && alias <= maximum;
     }
 
     void set(int alias, String topic) {
+        if (topics == null) {
+            topics = new String[maximum + 1];
+        }
         topics[alias] = topic;
     }
 
     /** The topic set for the alias, or null when the client never set one. */
     String get(int alias) {
-        return topics[alias];
+        return topics == null ? null : topics[alias];
     }
 }

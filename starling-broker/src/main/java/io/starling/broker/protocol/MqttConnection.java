@@ -8,7 +8,6 @@ import io.starling.broker.routing.Congestion;
 import io.starling.broker.routing.Destination;
 import java.util.concurrent.ScheduledFuture;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.starling.api.ClientInfo;
 import io.starling.api.Message;
 import io.starling.broker.delivery.Delivery;
@@ -53,9 +52,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private final ConnectFlow connectFlow;
     private final PublishFlow publishFlow;
     private final SubscribeFlow subscribeFlow;
-    private final ArrayDeque<MqttPacket> backlog = new ArrayDeque<>();
+    private final ArrayDeque<MqttPacket> backlog = new ArrayDeque<>(1); // grows on demand; usually empty
     private boolean waiting;
     private boolean pausedForCongestion;
+    final ReadTimeout readTimeout = new ReadTimeout(this::readTimedOut);
     private ScheduledFuture<?> congestionTimer;
 
     ChannelHandlerContext ctx;
@@ -99,6 +99,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void channelActive(ChannelHandlerContext context) {
         services.metrics().connectionOpened();
+        readTimeout.start(context, services.mqtt().connectTimeout().toNanos());
         context.fireChannelActive();
     }
 
@@ -306,20 +307,21 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         return remote == null ? "?" : remote.getAddress().getHostAddress() + ":" + remote.getPort();
     }
 
-    @Override
-    public void userEventTriggered(ChannelHandlerContext context, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            if (state == State.AWAITING_CONNECT) {
-                LOG.info("{} {}: no CONNECT in time; closing connection", listenerName, who());
-                state = State.CLOSED;
-                context.close();
-            } else if (state == State.CONNECTED) {
-                LOG.info("{} {}: keep-alive timed out; closing connection", listenerName, who());
-                closeWith(ReasonCode.KEEP_ALIVE_TIMEOUT, null);
-            }
-            return;
+    private void readTimedOut() {
+        if (state == State.AWAITING_CONNECT) {
+            LOG.info("{} {}: no CONNECT in time; closing connection", listenerName, who());
+            state = State.CLOSED;
+            ctx.close();
+        } else if (state == State.CONNECTED) {
+            LOG.info("{} {}: keep-alive timed out; closing connection", listenerName, who());
+            closeWith(ReasonCode.KEEP_ALIVE_TIMEOUT, null);
         }
-        context.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext context) {
+        readTimeout.readHappened();
+        context.fireChannelReadComplete();
     }
 
     @Override
@@ -335,6 +337,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     public void channelInactive(ChannelHandlerContext context) {
         boolean wasConnected = client != null && session != null;
         state = State.CLOSED;
+        readTimeout.cancel();
         services.metrics().connectionClosed();
         if (wasConnected) {
             services.sessions().closed(session, this, publishWillOnClose);

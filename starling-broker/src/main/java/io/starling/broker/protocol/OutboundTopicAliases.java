@@ -10,16 +10,16 @@ import java.util.Map;
  */
 final class OutboundTopicAliases {
     private final int maximum;
-    private final Map<String, Integer> aliases;
+    /** Allocated on the first alias. */
+    private Map<String, Integer> aliases = Map.of();
 
     OutboundTopicAliases(int maximum) {
         this.maximum = maximum;
-        this.aliases = maximum > 0 ? new HashMap<>() : Map.of();
     }
 
     /** The alias already sent for the topic, or null. */
     Integer existing(String topic) {
-        return maximum == 0 ? null : aliases.get(topic);
+        return aliases.get(topic);
     }
 
     /** A new alias for the topic, or null when the client allows no more; not recorded until {@link #commit}. */
@@ -28,6 +28,9 @@ final class OutboundTopicAliases {
     }
 
     void commit(String topic, int alias) {
+        if (aliases.isEmpty()) {
+            aliases = new HashMap<>();
+        }
         aliases.put(topic, alias);
     }
 }

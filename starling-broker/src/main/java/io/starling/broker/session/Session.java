@@ -14,12 +14,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * The broker's side of one client id: its subscriptions, the messages in flight to it and queued for it, and the
@@ -31,15 +29,26 @@ public final class Session implements Destination {
     private final String clientId;
     private final SessionSettings settings;
     private final DeliveryEvents events;
-    private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    /** Allocated on the first subscription. */
+    private Map<String, Subscription> subscriptions = Map.of();
     private final InflightWindow inflight = new InflightWindow();
     private final DeliveryQueue queue;
-    private final Set<Integer> inboundQos2 = new HashSet<>();
-    /** Deliveries routed on other threads, waiting for one task on the connection's thread to take them all. */
-    private final Queue<Delivery> inbox = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger inboxSize = new AtomicInteger();
-    private final AtomicBoolean inboxTaskScheduled = new AtomicBoolean();
-    private final List<Runnable> drainWaiters = new ArrayList<>();
+    /** Allocated on the first inbound QoS 2 message: many clients never send one. */
+    private Set<Integer> inboundQos2 = Set.of();
+    private static final AtomicReferenceFieldUpdater<Session, InboxNode> INBOX =
+            AtomicReferenceFieldUpdater.newUpdater(Session.class, InboxNode.class, "inboxHead");
+    private static final AtomicIntegerFieldUpdater<Session> INBOX_SIZE =
+            AtomicIntegerFieldUpdater.newUpdater(Session.class, "inboxSize");
+    private static final AtomicIntegerFieldUpdater<Session> INBOX_TASK =
+            AtomicIntegerFieldUpdater.newUpdater(Session.class, "inboxTaskScheduled");
+    /**
+     * Deliveries routed on other threads, newest first, waiting for one task on the connection's thread to take
+     * them all. Field updaters rather than a queue object: an idle session pays for no inbox.
+     */
+    private volatile InboxNode inboxHead;
+    private volatile int inboxSize;
+    private volatile int inboxTaskScheduled;
+    private List<Runnable> drainWaiters = List.of();
     private volatile int queuedSize;
     private volatile long lastProgressNanos = System.nanoTime();
     private volatile ClientConnection connection;
@@ -161,15 +170,18 @@ public final class Session implements Destination {
      */
     private void enqueue(Delivery d) {
         ClientConnection c = connection;
-        if (c != null && (!c.inEventLoop() || inboxSize.get() > 0)) {
-            if (inboxSize.get() >= settings.maxQueued()) {
+        if (c != null && (!c.inEventLoop() || inboxSize > 0)) {
+            if (inboxSize >= settings.maxQueued()) {
                 // The connection's thread is that far behind: refuse at the hand-off so that memory stays bounded.
                 events.dropped(clientId, d.message(), DropReason.QUEUE_FULL);
                 return;
             }
-            inboxSize.incrementAndGet();
-            inbox.offer(d);
-            if (inboxTaskScheduled.compareAndSet(false, true)) {
+            INBOX_SIZE.incrementAndGet(this);
+            InboxNode node = new InboxNode(d);
+            do {
+                node.next = inboxHead;
+            } while (!INBOX.compareAndSet(this, node.next, node));
+            if (INBOX_TASK.compareAndSet(this, 0, 1)) {
                 c.execute(this::takeInbox);
             }
             return;
@@ -178,22 +190,40 @@ public final class Session implements Destination {
     }
 
     private void takeInbox() {
-        inboxTaskScheduled.set(false);
+        INBOX_TASK.set(this, 0);
         ClientConnection c = connection;
         if (c != null && !c.inEventLoop()) {
             // The client reconnected on another thread since this task was scheduled: follow it.
-            if (inboxTaskScheduled.compareAndSet(false, true)) {
+            if (INBOX_TASK.compareAndSet(this, 0, 1)) {
                 c.execute(this::takeInbox);
             }
             return;
         }
+        InboxNode newestFirst = INBOX.getAndSet(this, null);
+        InboxNode oldestFirst = null;
+        int taken = 0;
+        while (newestFirst != null) {
+            InboxNode next = newestFirst.next;
+            newestFirst.next = oldestFirst;
+            oldestFirst = newestFirst;
+            newestFirst = next;
+            taken++;
+        }
+        INBOX_SIZE.addAndGet(this, -taken);
         synchronized (this) {
-            Delivery d;
-            while ((d = inbox.poll()) != null) {
-                inboxSize.decrementAndGet();
-                enqueueHere(d);
+            for (InboxNode n = oldestFirst; n != null; n = n.next) {
+                enqueueHere(n.delivery);
             }
             releaseDrainWaitersIfBelowLowWater();
+        }
+    }
+
+    private static final class InboxNode {
+        final Delivery delivery;
+        InboxNode next;
+
+        InboxNode(Delivery delivery) {
+            this.delivery = delivery;
         }
     }
 
@@ -269,7 +299,7 @@ public final class Session implements Destination {
      */
     @Override
     public boolean congested() {
-        return settings.pausePublishers() && inboxSize.get() + queuedSize >= settings.highWater()
+        return settings.pausePublishers() && inboxSize + queuedSize >= settings.highWater()
                 && connection != null && System.nanoTime() - lastProgressNanos < settings.stallNanos();
     }
 
@@ -277,6 +307,9 @@ public final class Session implements Destination {
     public void whenDrained(Runnable resume) {
         synchronized (this) {
             if (congested()) {
+                if (drainWaiters.isEmpty()) {
+                    drainWaiters = new ArrayList<>(2);
+                }
                 drainWaiters.add(resume);
                 return;
             }
@@ -285,15 +318,15 @@ public final class Session implements Destination {
     }
 
     private void releaseDrainWaitersIfBelowLowWater() {
-        if (!drainWaiters.isEmpty() && inboxSize.get() + queuedSize <= settings.lowWater()) {
+        if (!drainWaiters.isEmpty() && inboxSize + queuedSize <= settings.lowWater()) {
             releaseDrainWaiters();
         }
     }
 
     private void releaseDrainWaiters() {
         if (!drainWaiters.isEmpty()) {
-            List<Runnable> waiting = new ArrayList<>(drainWaiters);
-            drainWaiters.clear();
+            List<Runnable> waiting = drainWaiters;
+            drainWaiters = List.of();
             waiting.forEach(Runnable::run);
         }
     }
@@ -347,6 +380,9 @@ public final class Session implements Destination {
 
     /** Records an inbound QoS 2 packet id; false when it was already recorded (a resent PUBLISH). */
     public synchronized boolean beginInboundQos2(int packetId) {
+        if (inboundQos2.isEmpty()) {
+            inboundQos2 = new HashSet<>();
+        }
         return inboundQos2.add(packetId);
     }
 
@@ -356,7 +392,7 @@ public final class Session implements Destination {
 
     /** PUBREL from the client: returns false when the id was not awaiting release. */
     public synchronized boolean releaseInboundQos2(int packetId) {
-        return inboundQos2.remove(packetId);
+        return !inboundQos2.isEmpty() && inboundQos2.remove(packetId);
     }
 
     public synchronized int inboundQos2Count() {
@@ -367,11 +403,14 @@ public final class Session implements Destination {
 
     /** Records a subscription by the filter the client sent; returns the one it replaced, or null. */
     public synchronized Subscription putSubscription(String clientFilter, Subscription subscription) {
+        if (subscriptions.isEmpty()) {
+            subscriptions = new LinkedHashMap<>();
+        }
         return subscriptions.put(clientFilter, subscription);
     }
 
     public synchronized Subscription removeSubscription(String clientFilter) {
-        return subscriptions.remove(clientFilter);
+        return subscriptions.isEmpty() ? null : subscriptions.remove(clientFilter);
     }
 
     public synchronized boolean hasSubscription(String clientFilter) {
@@ -449,8 +488,8 @@ public final class Session implements Destination {
         left.addAll(queue.drainAll());
         queuedSize = 0;
         releaseDrainWaiters();
-        inboundQos2.clear();
-        subscriptions.clear();
+        inboundQos2 = Set.of();
+        subscriptions = Map.of();
         return left;
     }
 

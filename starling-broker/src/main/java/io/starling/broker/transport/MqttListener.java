@@ -8,7 +8,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.starling.broker.config.ListenerConfig;
 import io.starling.broker.protocol.BrokerServices;
 import io.starling.broker.protocol.MqttConnection;
@@ -16,7 +15,6 @@ import io.starling.codec.MqttDecoder;
 import io.starling.codec.MqttEncoder;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,11 +75,9 @@ public final class MqttListener {
         }
         ch.closeFuture().addListener(f -> open.decrementAndGet());
         MqttConnection connection = new MqttConnection(services, config.id());
-        long connectTimeout = services.mqtt().connectTimeout().toMillis();
         ch.pipeline()
                 // Many writes per read batch (fan-out, acknowledgements) leave in one syscall.
                 .addLast("flush", new FlushConsolidationHandler(FLUSH_AFTER_WRITES, true))
-                .addLast("idle", new IdleStateHandler(connectTimeout, 0, 0, TimeUnit.MILLISECONDS))
                 .addLast("decoder", MqttDecoder.forServer(services.mqtt().maxPacketSize()))
                 .addLast("encoder", new MqttEncoder(ctx -> connection.version()))
                 .addLast("mqtt", connection);

@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+#
+# bench/run.sh: the side-by-side performance suite. Runs Starling and its peers (Mosquitto from Debian's
+# package, HiveMQ CE embedded and Moquette from Maven Central) one after the other on this machine with
+# identical parameters, each case RUNS times on a fresh broker, and writes results.md with the medians.
+#
+#   bench/run.sh                                   everything: 4 brokers x 7 cases x 3 runs (about 25 minutes)
+#   bench/run.sh -b starling -c qos0,qos1 -r 1     a quick look at one broker
+#
+# Options:
+#   -b BROKERS    comma-separated: starling,mosquitto,hivemq,moquette (default: all)
+#   -c CASES      comma-separated: qos0,qos1,qos2,fanout,pairs,latency,idle (default: all)
+#   -r RUNS       runs per case, the median is reported (default: 3)
+#   -d SECONDS    measured seconds per run (default: 10)
+#   -w SECONDS    warm-up seconds per run (default: 5)
+#   -H HEAP       heap of every JVM broker, -Xms and -Xmx (default: 1g)
+#   -o DIR        where the JSON of every run and results.md go (default: bench/results/<UTC time>)
+#
+# Needs: a JDK 17+, python3, and for Mosquitto `apt-get install mosquitto` (skipped with a message when
+# absent). The Starling distribution and bench/peers are built when missing.
+
+set -euo pipefail
+
+ROOT=$(cd -- "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/.." && pwd)
+DIST="$ROOT/starling-dist/target/starling"
+PEERS="$ROOT/bench/peers"
+BROKERS=starling,mosquitto,hivemq,moquette
+CASES=qos0,qos1,qos2,fanout,pairs,latency,idle
+RUNS=3
+DURATION=10
+WARMUP=5
+HEAP=1g
+OUT="$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
+
+while getopts "b:c:r:d:w:H:o:h" opt; do
+    case "$opt" in
+        b) BROKERS=$OPTARG ;;
+        c) CASES=$OPTARG ;;
+        r) RUNS=$OPTARG ;;
+        d) DURATION=$OPTARG ;;
+        w) WARMUP=$OPTARG ;;
+        H) HEAP=$OPTARG ;;
+        o) OUT=$OPTARG ;;
+        *) sed -n '2,22p' "$0"; exit 64 ;;
+    esac
+done
+
+# The most sockets one process may hold here; the idle case needs 19,500 on each side.
+ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+mkdir -p "$OUT"
+JVM_OPTS="-Xms$HEAP -Xmx$HEAP -XX:+UseG1GC"
+
+if [ ! -x "$DIST/bin/starling-bench" ]; then
+    (cd "$ROOT" && ./mvnw -q -DskipTests install)
+fi
+if [[ ",$BROKERS," =~ ,(hivemq|moquette), ]] && [ ! -d "$PEERS/target/lib" ]; then
+    (cd "$ROOT" && ./mvnw -q -f bench/peers/pom.xml package)
+fi
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+wait_port() {
+    local port=$1 pid=$2
+    for _ in $(seq 1 240); do
+        if (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            return 0
+        fi
+        kill -0 "$pid" 2>/dev/null || return 1
+        sleep 0.25
+    done
+    return 1
+}
+
+# Starts broker $1 on port $2 with state under $3; prints its pid.
+start_broker() {
+    local name=$1 port=$2 dir=$3
+    mkdir -p "$dir"
+    case "$name" in
+        starling)
+            cat >"$dir/starling.conf" <<CONF
+node.data_dir = "$dir/data"
+listeners.tcp.default.bind = "127.0.0.1:$port"
+CONF
+            STARLING_JAVA_OPTS="$JVM_OPTS" STARLING_PID_FILE="$dir/starling.pid" \
+                "$DIST/bin/starling" -c "$dir/starling.conf" console >"$dir/broker.log" 2>&1 &
+            ;;
+        mosquitto)
+            printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$port" >"$dir/mosquitto.conf"
+            mosquitto -c "$dir/mosquitto.conf" >"$dir/broker.log" 2>&1 &
+            ;;
+        hivemq | moquette)
+            # shellcheck disable=SC2086
+            java $JVM_OPTS -cp "$PEERS/target/classes:$PEERS/target/lib/*" io.starling.benchpeers.PeerBroker \
+                "$name" "$port" "$dir" >"$dir/broker.log" 2>&1 &
+            ;;
+    esac
+    echo $!
+}
+
+stop_broker() {
+    local pid=$1
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for _ in $(seq 1 120); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.25
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+}
+
+# The load of each case; every broker gets exactly these arguments. MQTT 3.1.1 and 64-byte payloads.
+case_args() {
+    local fanin=(pubsub --pubs 10 --subs 1 -t 'bench/%i' --sub-topic 'bench/#' -I 0 -s 64)
+    case "$1" in
+        qos0) echo "${fanin[@]} -q 0" ;;
+        qos1) echo "${fanin[@]} -q 1" ;;
+        qos2) echo "${fanin[@]} -q 2" ;;
+        fanout) echo "pubsub --pubs 1 --subs 100 -t fan/x --sub-topic fan/# -I 0 -s 64 -q 0" ;;
+        # Small send buffers keep 1,000 flat-out publishers from parking seconds of data in the kernel.
+        pairs) echo "pubsub --pubs 1000 --subs 1000 -i 0 -t pair/%i --sub-topic pair/%i -I 0 -s 64 -q 0 --sndbuf 32768" ;;
+        latency) echo "pubsub --pubs 10 --subs 1 -t bench/%i --sub-topic bench/# -R 10000 -s 64 -q 0" ;;
+        idle) echo "conn -c 19500 -i 0 --max-pending 500 --broker-heap" ;;
+        *) echo "unknown case $1" >&2; exit 64 ;;
+    esac
+}
+
+IFS=, read -r -a brokers <<<"$BROKERS"
+IFS=, read -r -a cases <<<"$CASES"
+for broker in "${brokers[@]}"; do
+    if [ "$broker" = mosquitto ] && ! command -v mosquitto >/dev/null; then
+        echo "SKIPPED mosquitto: not installed (apt-get install mosquitto)" | tee -a "$OUT/skipped.txt" >&2
+        continue
+    fi
+    for case in "${cases[@]}"; do
+        port=$(free_port)
+        state="$OUT/state/$broker-$case"
+        pid=$(start_broker "$broker" "$port" "$state")
+        if ! wait_port "$port" "$pid"; then
+            echo "$broker did not start for $case; see $state/broker.log" >&2
+            stop_broker "$pid"
+            continue
+        fi
+        read -r -a args <<<"$(case_args "$case")"
+        timing=(-w "$WARMUP" -d "$DURATION")
+        [ "$case" = idle ] && timing=(-d 1)
+        for run in $(seq 1 "$RUNS"); do
+            echo "== $broker $case run $run/$RUNS" >&2
+            "$DIST/bin/starling-bench" "${args[@]}" -p "$port" -V 4 "${timing[@]}" -Q --json \
+                --broker-pid "$pid" >"$OUT/$broker-$case-$run.json" 2>>"$OUT/bench.log" || true
+            kill -0 "$pid" 2>/dev/null || { echo "$broker died during $case" >&2; break; }
+        done
+        stop_broker "$pid"
+    done
+done
+
+python3 "$ROOT/bench/report.py" "$OUT" | tee "$OUT/results.md"

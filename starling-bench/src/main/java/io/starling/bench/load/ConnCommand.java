@@ -25,6 +25,9 @@ final class ConnCommand extends ModeCommand {
         ProcessProbe broker = broker();
         long rssBefore = broker == null ? -1 : broker.residentBytes();
         long heapBefore = broker != null && brokerHeap ? broker.liveHeapBytes() : -1;
+        ProcessProbe self = ProcessProbe.self();
+        long selfCpu = self.cpuNanos();
+        long brokerCpu = broker == null ? -1 : broker.cpuNanos();
         List<BenchClient> ready = load.connect("conn", count, (number, id, lifecycle) ->
                 new BenchClient(connection.profile(), id, List.of(), null, load.stats(), lifecycle, load.webSocket()));
         BenchStats stats = load.stats();
@@ -35,6 +38,13 @@ final class ConnCommand extends ModeCommand {
         summary.put("connect_seconds", MeasuredWindow.round(seconds));
         summary.put("connects_per_second", Math.round(ready.size() / seconds));
         summary.put("connect_time_micros", MeasuredWindow.percentiles(stats.connectTime.getIntervalHistogram()));
+        Map<String, Object> cpu = new LinkedHashMap<>();
+        cpu.put("tool_percent_of_one_core", MeasuredWindow.round(100.0 * (self.cpuNanos() - selfCpu) / (seconds * 1e9)));
+        if (broker != null) {
+            cpu.put("broker_percent_of_one_core",
+                    MeasuredWindow.round(100.0 * (broker.cpuNanos() - brokerCpu) / (seconds * 1e9)));
+        }
+        summary.put("cpu", cpu);
         if (broker != null && !ready.isEmpty()) {
             Map<String, Object> memory = new LinkedHashMap<>();
             long rssAfter = broker.residentBytes();

@@ -111,14 +111,16 @@ stop_broker() {
 
 # The load of each case; every broker gets exactly these arguments. MQTT 3.1.1 and 64-byte payloads.
 case_args() {
-    local fanin=(pubsub --pubs 10 --subs 1 -t 'bench/%i' --sub-topic 'bench/#' -I 0 -s 64)
+    # Flat out, closed loop: publishers write as fast as the broker takes messages, but wait while 20,000
+    # deliveries are outstanding, so that no broker is judged by how it copes with unbounded buffering.
+    local flat=(-I 0 --max-outstanding 20000 -s 64)
+    local fanin=(pubsub --pubs 10 --subs 1 -t 'bench/%i' --sub-topic 'bench/#' "${flat[@]}")
     case "$1" in
         qos0) echo "${fanin[@]} -q 0" ;;
         qos1) echo "${fanin[@]} -q 1" ;;
         qos2) echo "${fanin[@]} -q 2" ;;
-        fanout) echo "pubsub --pubs 1 --subs 100 -t fan/x --sub-topic fan/# -I 0 -s 64 -q 0" ;;
-        # Small send buffers keep 1,000 flat-out publishers from parking seconds of data in the kernel.
-        pairs) echo "pubsub --pubs 1000 --subs 1000 -i 0 -t pair/%i --sub-topic pair/%i -I 0 -s 64 -q 0 --sndbuf 32768" ;;
+        fanout) echo "pubsub --pubs 1 --subs 100 -t fan/x --sub-topic fan/# ${flat[*]} -q 0" ;;
+        pairs) echo "pubsub --pubs 1000 --subs 1000 -i 0 -t pair/%i --sub-topic pair/%i ${flat[*]} -q 0" ;;
         latency) echo "pubsub --pubs 10 --subs 1 -t bench/%i --sub-topic bench/# -R 10000 -s 64 -q 0" ;;
         idle) echo "conn -c 19500 -i 0 --max-pending 500 --broker-heap" ;;
         *) echo "unknown case $1" >&2; exit 64 ;;
@@ -133,24 +135,35 @@ for broker in "${brokers[@]}"; do
         continue
     fi
     for case in "${cases[@]}"; do
-        port=$(free_port)
-        state="$OUT/state/$broker-$case"
-        pid=$(start_broker "$broker" "$port" "$state")
-        if ! wait_port "$port" "$pid"; then
-            echo "$broker did not start for $case; see $state/broker.log" >&2
-            stop_broker "$pid"
-            continue
-        fi
         read -r -a args <<<"$(case_args "$case")"
         timing=(-w "$WARMUP" -d "$DURATION")
         [ "$case" = idle ] && timing=(-d 1)
+        pid=""
         for run in $(seq 1 "$RUNS"); do
+            # One broker for the runs of a case; the idle case measures memory from a fresh one each run.
+            if [ -z "$pid" ]; then
+                port=$(free_port)
+                state="$OUT/state/$broker-$case-$run"
+                pid=$(start_broker "$broker" "$port" "$state")
+                if ! wait_port "$port" "$pid"; then
+                    echo "$broker did not start for $case; see $state/broker.log" >&2
+                    stop_broker "$pid"
+                    pid=""
+                    continue
+                fi
+            fi
             echo "== $broker $case run $run/$RUNS" >&2
             "$DIST/bin/starling-bench" "${args[@]}" -p "$port" -V 4 "${timing[@]}" -Q --json \
                 --broker-pid "$pid" >"$OUT/$broker-$case-$run.json" 2>>"$OUT/bench.log" || true
-            kill -0 "$pid" 2>/dev/null || { echo "$broker died during $case" >&2; break; }
+            if ! kill -0 "$pid" 2>/dev/null; then
+                echo "$broker died during $case run $run" | tee -a "$OUT/died.txt" >&2
+                pid=""
+            elif [ "$case" = idle ]; then
+                stop_broker "$pid"
+                pid=""
+            fi
         done
-        stop_broker "$pid"
+        [ -n "$pid" ] && stop_broker "$pid"
     done
 done
 

@@ -2,14 +2,16 @@ package io.starling.bench.load;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The frame every mode shares: start a run, let the mode drive it, stop at the duration or on Ctrl-C, and print
@@ -25,6 +27,9 @@ abstract class ModeCommand implements Callable<Integer> {
 
     @Option(names = "--help", usageHelp = true, description = "Show this help.")
     boolean help;
+
+    @Spec
+    CommandSpec spec;
 
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -104,7 +109,7 @@ abstract class ModeCommand implements Callable<Integer> {
     }
 
     private void print(Map<String, Object> summary) throws Exception {
-        PrintStream out = System.out;
+        PrintWriter out = spec.commandLine().getOut();
         if (run.json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));
         } else {
@@ -113,7 +118,7 @@ abstract class ModeCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private static void printText(PrintStream out, Map<?, ?> map, String indent) {
+    private static void printText(PrintWriter out, Map<?, ?> map, String indent) {
         for (Map.Entry<?, ?> e : map.entrySet()) {
             if (e.getValue() instanceof Map<?, ?> nested) {
                 out.println(indent + e.getKey() + ":");

@@ -29,6 +29,10 @@ final class PubSubCommand extends ModeCommand {
             description = "Seconds at most to wait, after publishing stops, for the last messages (default: ${DEFAULT-VALUE}).")
     double drainSeconds;
 
+    @Option(names = "--max-outstanding", defaultValue = "0",
+            description = "Closed loop: publishers wait while this many deliveries are published but not yet received (after 100 ms without progress they count as lost); 0 = open loop (default).")
+    long maxOutstanding;
+
     @Mixin
     PublishOptions publish;
 
@@ -49,6 +53,11 @@ final class PubSubCommand extends ModeCommand {
                 new BenchClient(connection.profile(), id, List.of(),
                         publish.loop(number, id, publishers, v5, load.stats()), load.stats(), lifecycle,
                         load.webSocket()));
+        if (maxOutstanding > 0) {
+            OutstandingLimit limit = new OutstandingLimit(maxOutstanding, deliveriesPerMessage(pubs, subs),
+                    load.stats());
+            pubs.forEach(c -> c.publisher().limitOutstanding(limit));
+        }
         pubs.forEach(c -> c.publisher().start());
         MeasuredWindow window = measure(load);
         pubs.forEach(c -> c.publisher().stop());
@@ -69,6 +78,20 @@ final class PubSubCommand extends ModeCommand {
         boolean lossFree = publish.qos == 0 || Long.valueOf(0).equals(delivery.get("lost"));
         boolean noDuplicates = publish.qos < 2 || Long.valueOf(0).equals(delivery.get("duplicates"));
         return complete && lossFree && noDuplicates ? 0 : 1;
+    }
+
+    /** How many subscribers an average message reaches, from the filters and the publishers' topics. */
+    private static int deliveriesPerMessage(List<BenchClient> pubs, List<BenchClient> subs) {
+        long matches = 0;
+        for (BenchClient p : pubs) {
+            for (BenchClient s : subs) {
+                String filter = s.subscriptionFilter();
+                if (Topics.isShared(filter) || Topics.matches(filter, p.publisher().topic())) {
+                    matches++;
+                }
+            }
+        }
+        return (int) Math.max(1, Math.round((double) matches / Math.max(1, pubs.size())));
     }
 
     /** Waits until nothing is in flight and nothing arrived for a second, or the drain time is up. */

@@ -36,6 +36,7 @@ final class PublishLoop {
     private boolean pumpScheduled;
     private long startNanos;
     private ScheduledFuture<?> ticker;
+    private OutstandingLimit outstanding;
 
     PublishLoop(int publisherNumber, byte[] topic, int qos, int payloadSize, boolean v5, double ratePerSecond,
             long limit, int maxInflight, BenchStats stats) {
@@ -50,6 +51,11 @@ final class PublishLoop {
         this.stats = stats;
         this.remainingLength = 2 + topic.length + (qos > 0 ? 2 : 0) + (v5 ? 1 : 0) + this.payloadSize;
         this.packetBytes = 1 + varIntBytes(remainingLength) + remainingLength;
+    }
+
+    /** Closed loop: wait while the run has too many deliveries outstanding. */
+    void limitOutstanding(OutstandingLimit limit) {
+        this.outstanding = limit;
     }
 
     int publisherNumber() {
@@ -154,6 +160,11 @@ final class PublishLoop {
 
     private void pump() {
         pumpScheduled = false;
+        if (running && outstanding != null && !outstanding.allows()) {
+            pumpScheduled = true;
+            ctx.executor().schedule(this::pump, 100, TimeUnit.MICROSECONDS);
+            return;
+        }
         int written = ctx.channel().isWritable() ? writeBatch(BURST) : 0;
         if (written > 0) {
             ctx.flush();

@@ -2,6 +2,9 @@ package io.starling.broker.protocol;
 
 /** Topic aliases a client set on its PUBLISH packets, by alias number, for one connection. */
 final class InboundTopicAliases {
+    /** No aliases allowed: immutable, since no alias is ever valid to set. */
+    static final InboundTopicAliases NONE = new InboundTopicAliases(0);
+
     private final int maximum;
     /** Allocated on the first alias: most clients never use one. */
     private String[] topics;

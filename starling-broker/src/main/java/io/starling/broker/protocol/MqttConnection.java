@@ -55,6 +55,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private final ArrayDeque<MqttPacket> backlog = new ArrayDeque<>(1); // grows on demand; usually empty
     private boolean waiting;
     private boolean pausedForCongestion;
+    private boolean inRead;
+    private boolean flushPending;
+    private boolean flushScheduled;
     final ReadTimeout readTimeout = new ReadTimeout(this::readTimedOut);
     private ScheduledFuture<?> congestionTimer;
 
@@ -67,8 +70,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     boolean requestProblemInformation = true;
     long connectSessionExpiry;
     long clientMaxPacketSize;
-    OutboundTopicAliases outboundAliases = new OutboundTopicAliases(0);
-    InboundTopicAliases inboundAliases = new InboundTopicAliases(0);
+    OutboundTopicAliases outboundAliases = OutboundTopicAliases.NONE;
+    InboundTopicAliases inboundAliases = InboundTopicAliases.NONE;
 
     public MqttConnection(BrokerServices services, String listenerName) {
         this.services = services;
@@ -105,6 +108,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelRead(ChannelHandlerContext context, Object msg) {
+        inRead = true;
         MqttPacket packet = (MqttPacket) msg;
         if (held() || !backlog.isEmpty()) {
             // Reading is paused, but the packets of the last read are decoded already: they wait, in order.
@@ -197,7 +201,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 return subscribeFlow.subscribe((SubscribePacket) packet);
             }
             case UNSUBSCRIBE -> subscribeFlow.unsubscribe((UnsubscribePacket) packet);
-            case PINGREQ -> ctx.writeAndFlush(PingRespPacket.INSTANCE, ctx.voidPromise());
+            case PINGREQ -> send(PingRespPacket.INSTANCE);
             case DISCONNECT -> onDisconnect((DisconnectPacket) packet);
             case AUTH -> violation(ReasonCode.PROTOCOL_ERROR, "AUTH without enhanced authentication in CONNECT");
             default -> violation(ReasonCode.PROTOCOL_ERROR, "unexpected " + packet.type());
@@ -209,12 +213,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         boolean failed = ReasonCode.isError(ack.reasonCode());
         if (session.onPubRec(ack.packetId(), failed)) {
             if (!failed) {
-                ctx.writeAndFlush(AckPacket.of(PacketType.PUBREL, ack.packetId()), ctx.voidPromise());
+                send(AckPacket.of(PacketType.PUBREL, ack.packetId()));
             }
         } else if (!failed) {
             int reason = isV5() ? ReasonCode.PACKET_IDENTIFIER_NOT_FOUND : ReasonCode.SUCCESS;
-            ctx.writeAndFlush(new AckPacket(PacketType.PUBREL, ack.packetId(), reason, MqttProperties.NONE),
-                    ctx.voidPromise());
+            send(new AckPacket(PacketType.PUBREL, ack.packetId(), reason, MqttProperties.NONE));
         }
     }
 
@@ -320,6 +323,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelReadComplete(ChannelHandlerContext context) {
+        inRead = false;
+        if (flushPending) {
+            flushPending = false;
+            context.flush();
+        }
         readTimeout.readHappened();
         context.fireChannelReadComplete();
     }
@@ -401,15 +409,34 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         if (newAlias) {
             outboundAliases.commit(m.topic(), alias);
         }
-        Channel ch = ctx.channel();
-        ch.writeAndFlush(packet, ch.voidPromise());
+        send(packet);
         return true;
     }
 
     @Override
     public void sendPubRel(int packetId) {
-        Channel ch = ctx.channel();
-        ch.writeAndFlush(AckPacket.of(PacketType.PUBREL, packetId), ch.voidPromise());
+        send(AckPacket.of(PacketType.PUBREL, packetId));
+    }
+
+    /**
+     * Writes without flushing, on the connection's thread: a read batch ends with one flush, and a write made
+     * outside a read (a delivery handed over from another thread) is flushed by a task that runs after the
+     * batch that made it. Many packets, one syscall.
+     */
+    void send(MqttPacket packet) {
+        ctx.write(packet, ctx.voidPromise());
+        if (inRead) {
+            flushPending = true;
+        } else if (!flushScheduled) {
+            flushScheduled = true;
+            ctx.executor().execute(this::flushNow);
+        }
+    }
+
+    private void flushNow() {
+        flushScheduled = false;
+        flushPending = false;
+        ctx.flush();
     }
 
     @Override

@@ -9,6 +9,9 @@ import java.util.Map;
  * reached, then topics go without. Guarded by the session the connection serves.
  */
 final class OutboundTopicAliases {
+    /** No aliases (MQTT 3, or a client that allows none): immutable, since nothing is ever committed. */
+    static final OutboundTopicAliases NONE = new OutboundTopicAliases(0);
+
     private final int maximum;
     /** Allocated on the first alias. */
     private Map<String, Integer> aliases = Map.of();

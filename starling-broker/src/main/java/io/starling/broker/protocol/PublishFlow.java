@@ -134,6 +134,6 @@ final class PublishFlow {
     private void ack(PacketType type, int packetId, int reason) {
         AckPacket ack = reason == ReasonCode.SUCCESS ? AckPacket.of(type, packetId)
                 : new AckPacket(type, packetId, reason, MqttProperties.NONE);
-        conn.ctx.writeAndFlush(ack, conn.ctx.voidPromise());
+        conn.send(ack);
     }
 }

@@ -77,7 +77,7 @@ final class SubscribeFlow {
             // The reason string is the part a client may go without [MQTT-3.9.2-1].
             ack = new SubAckPacket(packet.packetId(), codes, MqttProperties.NONE);
         }
-        conn.ctx.writeAndFlush(ack, conn.ctx.voidPromise());
+        conn.send(ack);
         retainedDeliveries.forEach(Runnable::run);
     }
 
@@ -152,7 +152,6 @@ final class SubscribeFlow {
             conn.services.hooks().unsubscribed(conn.client, clientFilter);
             codes.add(ReasonCode.SUCCESS);
         }
-        conn.ctx.writeAndFlush(new UnsubAckPacket(packet.packetId(), codes, MqttProperties.NONE),
-                conn.ctx.voidPromise());
+        conn.send(new UnsubAckPacket(packet.packetId(), codes, MqttProperties.NONE));
     }
 }

@@ -4,10 +4,10 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.starling.broker.config.ListenerConfig;
 import io.starling.broker.protocol.BrokerServices;
 import io.starling.broker.protocol.MqttConnection;
@@ -26,8 +26,8 @@ public final class MqttListener {
     private final ListenerConfig config;
     private final BrokerServices services;
     private final ChannelGroup connections;
-    /** Flushes held back at most this many times in a row while a read batch is in progress. */
-    private static final int FLUSH_AFTER_WRITES = 256;
+    /** One allocator for every connection of the listener: each still gets its own small handle. */
+    private final AdaptiveRecvByteBufAllocator readSizes = new AdaptiveRecvByteBufAllocator();
     private final AtomicInteger open = new AtomicInteger();
     private Channel serverChannel;
 
@@ -45,6 +45,7 @@ public final class MqttListener {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, readSizes)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -76,8 +77,6 @@ public final class MqttListener {
         ch.closeFuture().addListener(f -> open.decrementAndGet());
         MqttConnection connection = new MqttConnection(services, config.id());
         ch.pipeline()
-                // Many writes per read batch (fan-out, acknowledgements) leave in one syscall.
-                .addLast("flush", new FlushConsolidationHandler(FLUSH_AFTER_WRITES, true))
                 .addLast("decoder", MqttDecoder.forServer(services.mqtt().maxPacketSize()))
                 .addLast("encoder", new MqttEncoder(ctx -> connection.version()))
                 .addLast("mqtt", connection);

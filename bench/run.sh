@@ -102,7 +102,8 @@ CONF
 stop_broker() {
     local pid=$1
     kill -TERM "$pid" 2>/dev/null || return 0
-    for _ in $(seq 1 120); do
+    # An overloaded JVM broker may hang in its shutdown hook: 15 s, then SIGKILL.
+    for _ in $(seq 1 60); do
         kill -0 "$pid" 2>/dev/null || return 0
         sleep 0.25
     done
@@ -122,7 +123,9 @@ case_args() {
         fanout) echo "pubsub --pubs 1 --subs 100 -t fan/x --sub-topic fan/# ${flat[*]} -q 0" ;;
         pairs) echo "pubsub --pubs 1000 --subs 1000 -i 0 -t pair/%i --sub-topic pair/%i ${flat[*]} -q 0" ;;
         latency) echo "pubsub --pubs 10 --subs 1 -t bench/%i --sub-topic bench/# -R 10000 -s 64 -q 0" ;;
-        idle) echo "conn -c 19500 -i 0 --max-pending 500 --broker-heap" ;;
+        # Eight source addresses: one pair of addresses has some 28,000 ephemeral ports, and connect() scans
+        # for a free one (a kernel profile showed 62% of the tool's CPU there), so spread the sockets out.
+        idle) echo "conn -c 19500 -i 0 --max-pending 100 --broker-heap --ifaddr $(seq -s, -f '127.0.0.%g' 1 8)" ;;
         *) echo "unknown case $1" >&2; exit 64 ;;
     esac
 }
@@ -138,6 +141,8 @@ for broker in "${brokers[@]}"; do
         read -r -a args <<<"$(case_args "$case")"
         timing=(-w "$WARMUP" -d "$DURATION")
         [ "$case" = idle ] && timing=(-d 1)
+        # p99 at a light rate is a tail of a few hundred samples per second: a longer window steadies it.
+        [ "$case" = latency ] && timing=(-w "$((WARMUP * 2))" -d "$((DURATION * 3))")
         pid=""
         for run in $(seq 1 "$RUNS"); do
             # One broker for the runs of a case; the idle case measures memory from a fresh one each run.
@@ -154,9 +159,15 @@ for broker in "${brokers[@]}"; do
             fi
             echo "== $broker $case run $run/$RUNS" >&2
             "$DIST/bin/starling-bench" "${args[@]}" -p "$port" -V 4 "${timing[@]}" -Q --json \
-                --broker-pid "$pid" >"$OUT/$broker-$case-$run.json" 2>>"$OUT/bench.log" || true
+                --broker-pid "$pid" >"$OUT/$broker-$case-$run.json" 2>"$OUT/run.err" || true
+            cat "$OUT/run.err" >>"$OUT/bench.log"
             if ! kill -0 "$pid" 2>/dev/null; then
                 echo "$broker died during $case run $run" | tee -a "$OUT/died.txt" >&2
+                pid=""
+            elif grep -q "gave up waiting" "$OUT/run.err"; then
+                # Alive but no longer answering: the next run gets a fresh one.
+                echo "$broker stopped answering during $case run $run" | tee -a "$OUT/died.txt" >&2
+                stop_broker "$pid"
                 pid=""
             elif [ "$case" = idle ]; then
                 stop_broker "$pid"

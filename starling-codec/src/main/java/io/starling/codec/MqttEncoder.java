@@ -41,12 +41,10 @@ public final class MqttEncoder extends ChannelOutboundHandlerAdapter {
         if (version == null) {
             version = MqttVersion.MQTT_3_1_1;
         }
-        int size = PacketEncoder.encodedSize(packet, version);
-        ByteBuf buf = ctx.alloc().ioBuffer(size);
+        ByteBuf buf;
         try {
-            PacketEncoder.encode(packet, version, buf);
+            buf = PacketEncoder.encode(packet, version, ctx.alloc());
         } catch (RuntimeException e) {
-            buf.release();
             promise.setFailure(e);
             return;
         }

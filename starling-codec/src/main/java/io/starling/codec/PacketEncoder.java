@@ -1,6 +1,7 @@
 package io.starling.codec;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.starling.codec.packet.AckPacket;
 import io.starling.codec.packet.AuthPacket;
 import io.starling.codec.packet.ConnAckPacket;
@@ -31,6 +32,18 @@ public final class PacketEncoder {
     public static int encodedSize(MqttPacket packet, MqttVersion version) {
         int body = bodySize(packet, version);
         return 1 + Wire.varIntSize(body) + body;
+    }
+
+    /** The packet in one exactly-sized buffer from {@code alloc}, released again if encoding fails. */
+    public static ByteBuf encode(MqttPacket packet, MqttVersion version, ByteBufAllocator alloc) {
+        ByteBuf buf = alloc.ioBuffer(encodedSize(packet, version));
+        try {
+            encode(packet, version, buf);
+            return buf;
+        } catch (RuntimeException e) {
+            buf.release();
+            throw e;
+        }
     }
 
     public static void encode(MqttPacket packet, MqttVersion version, ByteBuf out) {

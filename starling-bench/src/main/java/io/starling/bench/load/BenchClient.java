@@ -310,9 +310,7 @@ final class BenchClient extends ByteToMessageDecoder {
     }
 
     private ByteBuf encode(MqttPacket packet) {
-        ByteBuf buf = ctx.alloc().ioBuffer(PacketEncoder.encodedSize(packet, profile.version()));
-        PacketEncoder.encode(packet, profile.version(), buf);
-        return buf;
+        return PacketEncoder.encode(packet, profile.version(), ctx.alloc());
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -54,7 +55,12 @@ final class Connector implements AutoCloseable {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-                .remoteAddress(host, port);
+                .remoteAddress(new InetSocketAddress(host, port));
+        if (epoll && !this.localAddresses.isEmpty()) {
+            // Bind picks no port; connect then picks one per (source, destination) pair, so each local
+            // address brings its own ephemeral ports instead of sharing one range by scanning it.
+            bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
+        }
         if (sendBuffer > 0) {
             bootstrap.option(ChannelOption.SO_SNDBUF, sendBuffer);
         }

@@ -21,6 +21,9 @@ final class LoadRun implements AutoCloseable {
         BenchClient create(int number, String clientId, BenchClient.Lifecycle lifecycle);
     }
 
+    /** How long connecting may take before the clients still pending count as stuck. */
+    private static final long SETTLE_SECONDS = 60;
+
     private final ConnectionOptions options;
     private final BenchStats stats = new BenchStats();
     private final Connector connector;
@@ -116,7 +119,7 @@ final class LoadRun implements AutoCloseable {
             pending.acquire();
             connector.connect(i, client);
         }
-        if (!settled.await(120, TimeUnit.SECONDS)) {
+        if (!settled.await(SETTLE_SECONDS, TimeUnit.SECONDS)) {
             System.err.println("gave up waiting: " + settled.getCount() + " " + role + " clients neither ready nor failed");
         }
         synchronized (ready) {

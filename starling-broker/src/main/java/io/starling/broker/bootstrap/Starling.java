@@ -1,9 +1,5 @@
 package io.starling.broker.bootstrap;
 
-import io.netty.channel.Channel;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import io.starling.api.auth.Authenticator;
 import io.starling.api.auth.Authorizer;
 import io.starling.api.hook.HookListener;
@@ -15,7 +11,6 @@ import io.starling.broker.config.ListenerConfig;
 import io.starling.broker.hook.Hooks;
 import io.starling.broker.metrics.BrokerMetrics;
 import io.starling.broker.protocol.BrokerServices;
-import io.starling.broker.protocol.MqttConnection;
 import io.starling.broker.retain.InMemoryRetainedStore;
 import io.starling.broker.routing.MessageDispatcher;
 import io.starling.broker.routing.Router;
@@ -33,11 +28,11 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +52,6 @@ public final class Starling implements AutoCloseable {
     private final BrokerServices services;
     private final EventLoops loops;
     private final ScheduledExecutorService scheduler;
-    private final ChannelGroup connections = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
     private final List<MqttListener> listeners = new ArrayList<>();
     private final SessionStore sessionStore;
     private final RetainedStore retainedStore;
@@ -107,7 +101,7 @@ public final class Starling implements AutoCloseable {
     Starling startListeners() {
         try {
             for (ListenerConfig lc : config.listeners()) {
-                MqttListener listener = new MqttListener(lc, services, connections);
+                MqttListener listener = new MqttListener(lc, services);
                 listener.start(loops);
                 listeners.add(listener);
             }
@@ -162,15 +156,7 @@ public final class Starling implements AutoCloseable {
         }
         closed = true;
         listeners.forEach(MqttListener::stop);
-        for (Channel ch : connections) {
-            MqttConnection conn = ch.pipeline().get(MqttConnection.class);
-            if (conn != null) {
-                conn.shutdown();
-            } else {
-                ch.close();
-            }
-        }
-        connections.newCloseFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        loops.connections().shutdownAll(Duration.ofSeconds(5));
         loops.close();
         scheduler.shutdownNow();
         sessionStore.close();

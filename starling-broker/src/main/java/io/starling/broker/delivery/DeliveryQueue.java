@@ -13,7 +13,10 @@ import java.util.List;
  */
 public final class DeliveryQueue {
 
-    private final ArrayDeque<Delivery> queue = new ArrayDeque<>(1); // grows on demand; most stay empty
+    private static final ArrayDeque<Delivery> EMPTY = new ArrayDeque<>(0);
+
+    /** {@link #EMPTY}, never written to, until the first delivery waits: most queues stay empty. */
+    private ArrayDeque<Delivery> queue = EMPTY;
     private final int capacity;
     private final DropPolicy policy;
     private int qos0Count;
@@ -46,8 +49,15 @@ public final class DeliveryQueue {
         return oldest;
     }
 
+    private ArrayDeque<Delivery> writable() {
+        if (queue == EMPTY) {
+            queue = new ArrayDeque<>(4);
+        }
+        return queue;
+    }
+
     private void add(Delivery delivery, boolean isQos0) {
-        queue.addLast(delivery);
+        writable().addLast(delivery);
         if (isQos0) {
             qos0Count++;
         }
@@ -80,7 +90,7 @@ public final class DeliveryQueue {
 
     /** Puts a delivery back at the head, bypassing the bound: it was already counted once. */
     public void pushFront(Delivery delivery) {
-        queue.addFirst(delivery);
+        writable().addFirst(delivery);
         if (delivery.qos().value() == 0) {
             qos0Count++;
         }
@@ -113,7 +123,7 @@ public final class DeliveryQueue {
 
     public List<Delivery> drainAll() {
         List<Delivery> all = new ArrayList<>(queue);
-        queue.clear();
+        queue = EMPTY;
         qos0Count = 0;
         return all;
     }

@@ -66,7 +66,7 @@ final class ConnectFlow {
         }
         InetSocketAddress remote = (InetSocketAddress) conn.channel().remoteAddress();
         ClientInfo client = new ClientInfo(clientId, connect.username(), remote, connect.version().level(),
-                conn.listenerName);
+                conn.listener.name());
         CompletableFuture<AuthResult> auth = conn.services.authentication()
                 .authenticate(new AuthRequest(client, connect.password())).toCompletableFuture();
         String finalClientId = clientId;
@@ -139,19 +139,19 @@ final class ConnectFlow {
                     .sharedSubscriptionAvailable(mqtt.sharedSubscription() ? null : 0);
             connackProps = b.build();
         }
-        conn.ctx.writeAndFlush(new ConnAckPacket(opened.sessionPresent(), ReasonCode.SUCCESS, connackProps),
+        conn.writeAndFlush(new ConnAckPacket(opened.sessionPresent(), ReasonCode.SUCCESS, connackProps),
                 conn.ctx.voidPromise());
         conn.state = MqttConnection.State.CONNECTED;
         startKeepAlive(keepAlive);
         conn.session.attach(conn, clientReceiveMaximum);
         conn.services.hooks().connected(client, opened.sessionPresent());
-        MqttConnection.LOG.debug("{} {} connected, MQTT {}, clean start {}, session present {}", conn.listenerName,
+        MqttConnection.LOG.debug("{} {} connected, MQTT {}, clean start {}, session present {}", conn.listener.name(),
                 conn.who(), connect.version(), connect.cleanStart(), opened.sessionPresent());
     }
 
     private void startKeepAlive(int keepAliveSeconds) {
         long timeoutNanos = (long) (keepAliveSeconds * 1_000_000_000L * mqtt.keepAliveMultiplier());
-        conn.readTimeout.start(conn.ctx, timeoutNanos);
+        conn.startReadDeadline(timeoutNanos);
     }
 
     long capExpiry(long requested) {
@@ -168,7 +168,7 @@ final class ConnectFlow {
 
     /** Answers CONNACK with a failure reason and closes; logs one line. */
     CompletionStage<?> refuse(int reasonCode, String why) {
-        MqttConnection.LOG.info("{} {}: connection refused (reason 0x{}){}", conn.listenerName, conn.who(),
+        MqttConnection.LOG.info("{} {}: connection refused (reason 0x{}){}", conn.listener.name(), conn.who(),
                 Integer.toHexString(reasonCode), why == null ? "" : ": " + why);
         MqttProperties props = MqttProperties.NONE;
         if (why != null && conn.isV5()) {
@@ -184,7 +184,7 @@ final class ConnectFlow {
             // Unsupported protocol level: answer in the 3.1.1 format every client can read.
             conn.version = MqttVersion.MQTT_3_1_1;
         }
-        conn.closeAfter(conn.ctx.writeAndFlush(new ConnAckPacket(false, reasonCode, props)));
+        conn.closeAfter(conn.writeAndFlush(new ConnAckPacket(false, reasonCode, props), conn.ctx.newPromise()));
     }
 
     private static long orZero(Long value) {

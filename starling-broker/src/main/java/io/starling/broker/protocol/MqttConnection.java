@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.starling.broker.routing.Congestion;
 import io.starling.broker.routing.Destination;
 import java.util.concurrent.ScheduledFuture;
@@ -48,18 +49,22 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private static final long CLOSE_LINGER_MILLIS = 2000;
 
     final BrokerServices services;
-    final String listenerName;
-    private final ConnectFlow connectFlow;
-    private final PublishFlow publishFlow;
-    private final SubscribeFlow subscribeFlow;
-    private final ArrayDeque<MqttPacket> backlog = new ArrayDeque<>(1); // grows on demand; usually empty
+    final ListenerContext listener;
+    // Created on first use, like the backlog: most connections are idle and never publish or subscribe.
+    private PublishFlow publishFlow;
+    private SubscribeFlow subscribeFlow;
+    private ArrayDeque<MqttPacket> backlog;
     private boolean waiting;
     private boolean pausedForCongestion;
     private boolean inRead;
     private boolean flushPending;
     private boolean flushScheduled;
-    final ReadTimeout readTimeout = new ReadTimeout(this::readTimedOut);
     private ScheduledFuture<?> congestionTimer;
+    /** Position in its loop's {@link LoopConnections}, -1 when not in it. */
+    int slot = -1;
+    /** Close when nothing was read for this long (the CONNECT timeout, then the keep-alive); 0 is never. */
+    private long readLimitNanos;
+    private long lastReadNanos;
 
     ChannelHandlerContext ctx;
     volatile MqttVersion version;
@@ -73,12 +78,23 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     OutboundTopicAliases outboundAliases = OutboundTopicAliases.NONE;
     InboundTopicAliases inboundAliases = InboundTopicAliases.NONE;
 
-    public MqttConnection(BrokerServices services, String listenerName) {
+    public MqttConnection(BrokerServices services, ListenerContext listener) {
         this.services = services;
-        this.listenerName = listenerName;
-        this.connectFlow = new ConnectFlow(this);
-        this.publishFlow = new PublishFlow(this);
-        this.subscribeFlow = new SubscribeFlow(this);
+        this.listener = listener;
+    }
+
+    private PublishFlow publishFlow() {
+        if (publishFlow == null) {
+            publishFlow = new PublishFlow(this);
+        }
+        return publishFlow;
+    }
+
+    private SubscribeFlow subscribeFlow() {
+        if (subscribeFlow == null) {
+            subscribeFlow = new SubscribeFlow(this);
+        }
+        return subscribeFlow;
     }
 
     /** The version the encoder uses: unknown until CONNECT, then the client's. */
@@ -102,7 +118,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void channelActive(ChannelHandlerContext context) {
         services.metrics().connectionOpened();
-        readTimeout.start(context, services.mqtt().connectTimeout().toNanos());
+        listener.registry().add(this, context.executor());
+        startReadDeadline(services.mqtt().connectTimeout().toNanos());
         context.fireChannelActive();
     }
 
@@ -110,8 +127,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     public void channelRead(ChannelHandlerContext context, Object msg) {
         inRead = true;
         MqttPacket packet = (MqttPacket) msg;
-        if (held() || !backlog.isEmpty()) {
+        if (held() || hasBacklog()) {
             // Reading is paused, but the packets of the last read are decoded already: they wait, in order.
+            if (backlog == null) {
+                backlog = new ArrayDeque<>(4);
+            }
             backlog.add(packet);
             return;
         }
@@ -121,6 +141,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     /** Whether packets wait: for an asynchronous decision, or for a subscriber this client feeds to catch up. */
     private boolean held() {
         return waiting || pausedForCongestion;
+    }
+
+    private boolean hasBacklog() {
+        return backlog != null && !backlog.isEmpty();
     }
 
     private void handle(MqttPacket packet) {
@@ -141,7 +165,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     private void handleBacklog() {
-        while (!held() && !backlog.isEmpty()) {
+        while (!held() && hasBacklog()) {
             handle(backlog.poll());
         }
         if (!held() && channel().isActive()) {
@@ -183,7 +207,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             return null;
         }
         if (state == State.AWAITING_CONNECT) {
-            return connectFlow.connect((io.starling.codec.packet.ConnectPacket) packet);
+            return new ConnectFlow(this).connect((io.starling.codec.packet.ConnectPacket) packet);
         }
         if (state != State.CONNECTED) {
             return null;
@@ -191,16 +215,16 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         switch (packet.type()) {
             case CONNECT -> violation(ReasonCode.PROTOCOL_ERROR, "second CONNECT on one connection");
             case PUBLISH -> {
-                return publishFlow.publish((PublishPacket) packet);
+                return publishFlow().publish((PublishPacket) packet);
             }
             case PUBACK -> session.onPubAck(((AckPacket) packet).packetId());
             case PUBREC -> onPubRec((AckPacket) packet);
-            case PUBREL -> publishFlow.release((AckPacket) packet);
+            case PUBREL -> publishFlow().release((AckPacket) packet);
             case PUBCOMP -> session.onPubComp(((AckPacket) packet).packetId());
             case SUBSCRIBE -> {
-                return subscribeFlow.subscribe((SubscribePacket) packet);
+                return subscribeFlow().subscribe((SubscribePacket) packet);
             }
-            case UNSUBSCRIBE -> subscribeFlow.unsubscribe((UnsubscribePacket) packet);
+            case UNSUBSCRIBE -> subscribeFlow().unsubscribe((UnsubscribePacket) packet);
             case PINGREQ -> send(PingRespPacket.INSTANCE);
             case DISCONNECT -> onDisconnect((DisconnectPacket) packet);
             case AUTH -> violation(ReasonCode.PROTOCOL_ERROR, "AUTH without enhanced authentication in CONNECT");
@@ -228,7 +252,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 violation(ReasonCode.PROTOCOL_ERROR, "session expiry set in DISCONNECT after 0 in CONNECT");
                 return;
             }
-            session.expirySeconds(connectFlow.capExpiry(newExpiry));
+            session.expirySeconds(new ConnectFlow(this).capExpiry(newExpiry));
         }
         publishWillOnClose = disconnect.reasonCode() == ReasonCode.DISCONNECT_WITH_WILL;
         state = State.CLOSED;
@@ -237,12 +261,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     /** The client broke the protocol: tell it why where the protocol allows, log one line, close. */
     void violation(int reasonCode, String message) {
-        LOG.warn("{} {}: {}; closing connection (reason 0x{})", listenerName, who(), message,
+        LOG.warn("{} {}: {}; closing connection (reason 0x{})", listener.name(), who(), message,
                 Integer.toHexString(reasonCode));
         if (state == State.CONNECTED && isV5()) {
             closeWith(reasonCode, null);
         } else if (state == State.AWAITING_CONNECT && reasonCode == ReasonCode.UNSUPPORTED_PROTOCOL_VERSION) {
-            connectFlow.refuse(ReasonCode.UNSUPPORTED_PROTOCOL_VERSION, null);
+            new ConnectFlow(this).refuse(ReasonCode.UNSUPPORTED_PROTOCOL_VERSION, null);
         } else {
             state = State.CLOSED;
             ctx.close();
@@ -260,7 +284,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             if (!fitsClient(disconnect)) {
                 disconnect = new DisconnectPacket(reasonCode, MqttProperties.NONE);
             }
-            closeAfter(ctx.writeAndFlush(disconnect));
+            closeAfter(writeAndFlush(disconnect, ctx.newPromise()));
         } else {
             ctx.close();
         }
@@ -310,13 +334,26 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         return remote == null ? "?" : remote.getAddress().getHostAddress() + ":" + remote.getPort();
     }
 
+    void startReadDeadline(long limitNanos) {
+        readLimitNanos = limitNanos;
+        lastReadNanos = System.nanoTime();
+    }
+
+    /** Called by the loop's periodic sweep. */
+    void checkReadDeadline(long nowNanos) {
+        if (readLimitNanos > 0 && nowNanos - lastReadNanos >= readLimitNanos) {
+            readLimitNanos = 0;
+            readTimedOut();
+        }
+    }
+
     private void readTimedOut() {
         if (state == State.AWAITING_CONNECT) {
-            LOG.info("{} {}: no CONNECT in time; closing connection", listenerName, who());
+            LOG.info("{} {}: no CONNECT in time; closing connection", listener.name(), who());
             state = State.CLOSED;
             ctx.close();
         } else if (state == State.CONNECTED) {
-            LOG.info("{} {}: keep-alive timed out; closing connection", listenerName, who());
+            LOG.info("{} {}: keep-alive timed out; closing connection", listener.name(), who());
             closeWith(ReasonCode.KEEP_ALIVE_TIMEOUT, null);
         }
     }
@@ -328,7 +365,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             flushPending = false;
             context.flush();
         }
-        readTimeout.readHappened();
+        if (state == State.CONNECTED && readLimitNanos > 0) {
+            // Only a connected client earns more time by sending: bytes trickled before CONNECT do not.
+            lastReadNanos = System.nanoTime();
+        }
         context.fireChannelReadComplete();
     }
 
@@ -345,22 +385,26 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     public void channelInactive(ChannelHandlerContext context) {
         boolean wasConnected = client != null && session != null;
         state = State.CLOSED;
-        readTimeout.cancel();
+        readLimitNanos = 0;
+        listener.registry().remove(this, context.executor());
+        listener.open().decrementAndGet();
         services.metrics().connectionClosed();
         if (wasConnected) {
             services.sessions().closed(session, this, publishWillOnClose);
             services.hooks().disconnected(client, publishWillOnClose ? "abnormal" : "normal");
-            LOG.debug("{} {} disconnected", listenerName, who());
+            LOG.debug("{} {} disconnected", listener.name(), who());
         }
-        backlog.clear();
+        if (backlog != null) {
+            backlog.clear();
+        }
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
         if (cause instanceof IOException) {
-            LOG.debug("{} {}: {}", listenerName, who(), cause.toString());
+            LOG.debug("{} {}: {}", listener.name(), who(), cause.toString());
         } else {
-            LOG.warn("{} {}: unexpected error; closing connection", listenerName, who(), cause);
+            LOG.warn("{} {}: unexpected error; closing connection", listener.name(), who(), cause);
         }
         state = State.CLOSED;
         context.close();
@@ -424,13 +468,29 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
      * batch that made it. Many packets, one syscall.
      */
     void send(MqttPacket packet) {
-        ctx.write(packet, ctx.voidPromise());
+        write(packet, ctx.voidPromise());
         if (inRead) {
             flushPending = true;
         } else if (!flushScheduled) {
             flushScheduled = true;
             ctx.executor().execute(this::flushNow);
         }
+    }
+
+    /** Encodes here rather than in a pipeline handler: one handler context less per connection. */
+    ChannelFuture write(MqttPacket packet, ChannelPromise promise) {
+        MqttVersion v = version == null ? MqttVersion.MQTT_3_1_1 : version;
+        try {
+            return ctx.write(PacketEncoder.encode(packet, v, ctx.alloc()), promise);
+        } catch (RuntimeException e) {
+            return promise.setFailure(e);
+        }
+    }
+
+    ChannelFuture writeAndFlush(MqttPacket packet, ChannelPromise promise) {
+        ChannelFuture written = write(packet, promise);
+        ctx.flush();
+        return written;
     }
 
     private void flushNow() {
@@ -442,7 +502,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void takenOver() {
         ctx.executor().execute(() -> {
-            LOG.info("{} {}: session taken over by a new connection", listenerName, who());
+            LOG.info("{} {}: session taken over by a new connection", listener.name(), who());
             closeWith(ReasonCode.SESSION_TAKEN_OVER, "session taken over");
         });
     }

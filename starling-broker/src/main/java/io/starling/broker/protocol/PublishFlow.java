@@ -90,7 +90,7 @@ final class PublishFlow {
         }
         int qos = packet.qos();
         if (!allowed) {
-            MqttConnection.LOG.info("{} {}: not authorized to publish to '{}'", conn.listenerName, conn.who(), topic);
+            MqttConnection.LOG.info("{} {}: not authorized to publish to '{}'", conn.listener.name(), conn.who(), topic);
             conn.services.metrics().messageDropped(DropReason.NOT_AUTHORIZED);
             // MQTT 3 has no way to say no: the message is acknowledged and dropped.
             int reason = conn.isV5() ? ReasonCode.NOT_AUTHORIZED : ReasonCode.SUCCESS;
@@ -117,7 +117,7 @@ final class PublishFlow {
 
     private void refuse(PublishPacket packet, int reason, String why) {
         if (packet.qos() > 0 && conn.isV5()) {
-            MqttConnection.LOG.info("{} {}: PUBLISH refused (reason 0x{}): {}", conn.listenerName, conn.who(),
+            MqttConnection.LOG.info("{} {}: PUBLISH refused (reason 0x{}): {}", conn.listener.name(), conn.who(),
                     Integer.toHexString(reason), why);
             ack(packet.qos() == 1 ? PacketType.PUBACK : PacketType.PUBREC, packet.packetId(), reason);
         } else {

@@ -87,7 +87,7 @@ final class SubscribeFlow {
         String filter = shared == null ? clientFilter : shared.filter();
         Session session = conn.session;
         if (!allowed) {
-            MqttConnection.LOG.info("{} {}: not authorized to subscribe to '{}'", conn.listenerName, conn.who(),
+            MqttConnection.LOG.info("{} {}: not authorized to subscribe to '{}'", conn.listener.name(), conn.who(),
                     clientFilter);
             // 0x80 rather than 0x87 so that a client cannot probe which filters the rules protect; the reason
             // string (when the client asked for problem information) and the log say why.

@@ -1,6 +1,7 @@
 package io.starling.broker.transport;
 
 import io.netty.channel.EventLoopGroup;
+import io.starling.broker.protocol.ConnectionRegistry;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -17,6 +18,7 @@ public final class EventLoops implements AutoCloseable {
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final boolean epoll;
+    private final ConnectionRegistry connections;
 
     public EventLoops(int acceptorThreads, int workerThreads) {
         this.epoll = Epoll.isAvailable();
@@ -25,6 +27,12 @@ public final class EventLoops implements AutoCloseable {
                 new DefaultThreadFactory("starling-acceptor", true), factory);
         this.workers = new MultiThreadIoEventLoopGroup(workerThreads,
                 new DefaultThreadFactory("starling-io", true), factory);
+        this.connections = new ConnectionRegistry(workers);
+    }
+
+    /** The open MQTT connections on these loops. */
+    public ConnectionRegistry connections() {
+        return connections;
     }
 
     EventLoopGroup acceptors() {
@@ -45,6 +53,7 @@ public final class EventLoops implements AutoCloseable {
 
     @Override
     public void close() {
+        connections.close();
         acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

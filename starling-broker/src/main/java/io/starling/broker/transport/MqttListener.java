@@ -6,13 +6,12 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.starling.broker.config.ListenerConfig;
 import io.starling.broker.protocol.BrokerServices;
+import io.starling.broker.protocol.ListenerContext;
 import io.starling.broker.protocol.MqttConnection;
 import io.starling.codec.MqttDecoder;
-import io.starling.codec.MqttEncoder;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,20 +24,20 @@ public final class MqttListener {
 
     private final ListenerConfig config;
     private final BrokerServices services;
-    private final ChannelGroup connections;
     /** One allocator for every connection of the listener: each still gets its own small handle. */
     private final AdaptiveRecvByteBufAllocator readSizes = new AdaptiveRecvByteBufAllocator();
     private final AtomicInteger open = new AtomicInteger();
+    private ListenerContext context;
     private Channel serverChannel;
 
-    public MqttListener(ListenerConfig config, BrokerServices services, ChannelGroup connections) {
+    public MqttListener(ListenerConfig config, BrokerServices services) {
         this.config = config;
         this.services = services;
-        this.connections = connections;
     }
 
     /** Binds, or throws {@link ListenerBindException} naming the listener and the address. */
     public void start(EventLoops loops) {
+        context = new ListenerContext(config.id(), open, loops.connections());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.acceptors(), loops.workers())
                 .channel(loops.serverChannelType())
@@ -74,13 +73,10 @@ public final class MqttListener {
             ch.close();
             return;
         }
-        ch.closeFuture().addListener(f -> open.decrementAndGet());
-        MqttConnection connection = new MqttConnection(services, config.id());
+        // The connection decrements the count when it closes, and encodes what it writes itself.
         ch.pipeline()
                 .addLast("decoder", MqttDecoder.forServer(services.mqtt().maxPacketSize()))
-                .addLast("encoder", new MqttEncoder(ctx -> connection.version()))
-                .addLast("mqtt", connection);
-        connections.add(ch);
+                .addLast("mqtt", new MqttConnection(services, context));
     }
 
     public InetSocketAddress boundAddress() {

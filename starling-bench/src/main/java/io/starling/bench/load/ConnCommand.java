@@ -61,7 +61,7 @@ final class ConnCommand extends ModeCommand {
             }
             summary.put("broker_memory", memory);
         }
-        hold(run.durationSeconds);
+        hold(run.durationSeconds, () -> false);
         summary.put("still_connected", stats.connected.get());
         load.disconnectAll();
         return ready.size() == count ? 0 : 1;

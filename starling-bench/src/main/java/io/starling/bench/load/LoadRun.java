@@ -116,7 +116,15 @@ final class LoadRun implements AutoCloseable {
             while (intervalNanos > 0 && System.nanoTime() < due) {
                 LockSupport.parkNanos(due - System.nanoTime());
             }
-            pending.acquire();
+            if (!pending.tryAcquire(SETTLE_SECONDS, TimeUnit.SECONDS)) {
+                // The broker took the sockets but answers no CONNECT: connecting more would wait forever.
+                System.err.println("gave up waiting: " + options.maxPending + " " + role + " clients pending for "
+                        + SETTLE_SECONDS + " s; " + (count - i) + " not started");
+                for (int j = i; j < count; j++) {
+                    settled.countDown();
+                }
+                break;
+            }
             connector.connect(i, client);
         }
         if (!settled.await(SETTLE_SECONDS, TimeUnit.SECONDS)) {

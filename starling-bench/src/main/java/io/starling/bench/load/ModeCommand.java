@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,6 +31,8 @@ abstract class ModeCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    private static final long DONE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -79,22 +82,32 @@ abstract class ModeCommand implements Callable<Integer> {
         return seconds <= 0 ? stopRequested() : stopRequested.await((long) (seconds * 1e9), TimeUnit.NANOSECONDS);
     }
 
-    /** Runs the measured part: the duration, or until Ctrl-C when the duration is 0. */
-    final void hold(double seconds) throws InterruptedException {
-        if (seconds <= 0) {
-            stopRequested.await();
-        } else {
-            pause(seconds);
+    /**
+     * Runs the measured part: the duration (0: until Ctrl-C), ended early once {@code done} holds, so that a run
+     * with {@code --limit} stops when its messages are out however fast or slow the broker takes them.
+     */
+    final void hold(double seconds, BooleanSupplier done) throws InterruptedException {
+        long deadline = seconds <= 0 ? Long.MAX_VALUE : System.nanoTime() + (long) (seconds * 1e9);
+        while (!done.getAsBoolean()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || stopRequested.await(Math.min(left, DONE_POLL_NANOS), TimeUnit.NANOSECONDS)) {
+                return;
+            }
         }
     }
 
     /** Warm-up, then the measured window over the duration; a Ctrl-C during warm-up gives an empty window. */
     final MeasuredWindow measure(LoadRun load) throws InterruptedException {
+        return measure(load, () -> false);
+    }
+
+    /** As {@link #measure(LoadRun)}, ending the window early once {@code done} holds. */
+    final MeasuredWindow measure(LoadRun load, BooleanSupplier done) throws InterruptedException {
         MeasuredWindow window = new MeasuredWindow(load.stats(), broker());
         boolean stopped = pause(run.warmupSeconds);
         window.begin();
         if (!stopped) {
-            hold(run.durationSeconds);
+            hold(run.durationSeconds, done);
         }
         window.end();
         return window;

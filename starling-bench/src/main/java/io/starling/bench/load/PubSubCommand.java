@@ -59,7 +59,8 @@ final class PubSubCommand extends ModeCommand {
             pubs.forEach(c -> c.publisher().limitOutstanding(limit));
         }
         pubs.forEach(c -> c.publisher().start());
-        MeasuredWindow window = measure(load);
+        MeasuredWindow window = measure(load, () -> publish.limit > 0
+                && pubs.stream().allMatch(c -> c.publisher().finished()));
         pubs.forEach(c -> c.publisher().stop());
         drain(load.stats());
         load.disconnectAll();

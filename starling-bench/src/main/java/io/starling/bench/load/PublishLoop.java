@@ -37,6 +37,8 @@ final class PublishLoop {
     private long startNanos;
     private ScheduledFuture<?> ticker;
     private OutstandingLimit outstanding;
+    /** Set on the event loop once the limit is written and acknowledged; read by the thread that ends the run. */
+    private volatile boolean finished;
 
     PublishLoop(int publisherNumber, byte[] topic, int qos, int payloadSize, boolean v5, double ratePerSecond,
             long limit, int maxInflight, BenchStats stats) {
@@ -98,6 +100,17 @@ final class PublishLoop {
         }
     }
 
+    /** True once a publisher with a {@code --limit} has written all its messages and has none in flight. */
+    boolean finished() {
+        return finished;
+    }
+
+    private void checkFinished() {
+        if (limit > 0 && sequence >= limit && inflight == 0) {
+            finished = true;
+        }
+    }
+
     /** Messages written so far; read after the event loop stopped. */
     long sent() {
         return sequence;
@@ -121,6 +134,7 @@ final class PublishLoop {
             inflight--;
             acked++;
             stats.acked.increment();
+            checkFinished();
         }
     }
 
@@ -130,6 +144,7 @@ final class PublishLoop {
                 idInUse[packetId] = false;
                 inflight--;
                 stats.refused.increment();
+                checkFinished();
             }
             stats.error("PUBREC refused with 0x" + Integer.toHexString(reasonCode));
             return;
@@ -144,6 +159,7 @@ final class PublishLoop {
             idInUse[packetId] = false;
             inflight--;
             stats.refused.increment();
+            checkFinished();
         }
         stats.error("PUBACK refused with 0x" + Integer.toHexString(reasonCode));
     }
@@ -194,6 +210,7 @@ final class PublishLoop {
         if (batch != null) {
             ctx.write(batch, ctx.voidPromise());
             stats.sent.add(n);
+            checkFinished();
         }
         return n;
     }

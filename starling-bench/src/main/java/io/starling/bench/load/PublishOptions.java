@@ -24,7 +24,7 @@ final class PublishOptions {
             description = "Total messages per second over all publishers; overrides --pub-interval.")
     double totalRate;
 
-    @Option(names = {"-L", "--limit"}, defaultValue = "0", description = "Messages per publisher, then stop; 0 = no limit.")
+    @Option(names = {"-L", "--limit"}, defaultValue = "0", description = "Messages per publisher, then stop; the run ends early once every publisher has sent (and had acknowledged) its limit; 0 = no limit.")
     long limit;
 
     @Option(names = "--inflight", defaultValue = "64",

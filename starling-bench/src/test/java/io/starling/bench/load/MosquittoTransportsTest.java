@@ -105,7 +105,7 @@ class MosquittoTransportsTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         String[] all = Stream.concat(Stream.of(args), Stream.of("--pubs", "2", "--subs", "1", "-q", "1", "-I", "0",
-                "-L", "500", "-d", "1", "-Q", "--json")).toArray(String[]::new);
+                "-L", "500", "-d", "30", "-Q", "--json")).toArray(String[]::new);
         int code = StarlingBench.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(all);
         assertThat(code).as(err.toString()).isZero();
         return new ObjectMapper().readTree(out.toString());

@@ -57,7 +57,7 @@ class StarlingBenchTest {
     @Test
     void qos1FanInAccountsForEveryMessage() throws Exception {
         Run run = bench("pubsub", "--json", "--pubs", "3", "--subs", "1", "-t", "fanin1/%i", "--sub-topic",
-                "fanin1/#", "-q", "1", "-I", "0", "-L", "2000", "-d", "1", "--prefix", "q1");
+                "fanin1/#", "-q", "1", "-I", "0", "-L", "2000", "-d", "30", "--prefix", "q1");
         JsonNode d = run.json().get("delivery");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(d.get("sent").asLong()).isEqualTo(6000);
@@ -72,7 +72,7 @@ class StarlingBenchTest {
     @Test
     void qos2OverMqtt311IsExactlyOnce() throws Exception {
         Run run = bench("pubsub", "--json", "-V", "4", "--pubs", "2", "--subs", "2", "-t", "q2/%i", "--sub-topic",
-                "q2/#", "-q", "2", "-I", "0", "-L", "1000", "-d", "1", "--prefix", "q2");
+                "q2/#", "-q", "2", "-I", "0", "-L", "1000", "-d", "30", "--prefix", "q2");
         JsonNode d = run.json().get("delivery");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(d.get("expected").asLong()).isEqualTo(4000); // 2 publishers x 1000 x 2 subscribers
@@ -83,7 +83,7 @@ class StarlingBenchTest {
     @Test
     void fanOutAtAFixedRateDeliversToEverySubscriber() throws Exception {
         Run run = bench("pubsub", "--json", "--pubs", "1", "--subs", "5", "-t", "fan/x", "--sub-topic", "fan/+",
-                "-q", "0", "-R", "2000", "-L", "400", "-d", "1", "--prefix", "fan");
+                "-q", "0", "-R", "2000", "-L", "400", "-d", "30", "--prefix", "fan");
         JsonNode d = run.json().get("delivery");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(d.get("sent").asLong()).isEqualTo(400);
@@ -94,7 +94,7 @@ class StarlingBenchTest {
     @Test
     void lossesAreCountedWhenTheBrokerDropsMessages() throws Exception {
         Run run = bench(LOSSY, "pubsub", "--json", "--pubs", "5", "--subs", "1", "-t", "lossy/%i",
-                "--sub-topic", "lossy/#", "-q", "1", "-I", "0", "-L", "5000", "-d", "1", "--drain", "3",
+                "--sub-topic", "lossy/#", "-q", "1", "-I", "0", "-L", "5000", "-d", "30", "--drain", "3",
                 "--prefix", "l");
         JsonNode d = run.json().get("delivery");
         assertThat(d.get("acked").asLong()).isEqualTo(25_000);
@@ -111,7 +111,7 @@ class StarlingBenchTest {
         try (Mqtt5BlockingClient.Mqtt5Publishes publishes = sub.publishes(MqttGlobalPublishFilter.ALL)) {
             sub.subscribeWith().topicFilter("pubmode/#").qos(MqttQos.AT_LEAST_ONCE).send();
             Run run = bench("pub", "--json", "-c", "2", "-t", "pubmode/%c", "-q", "1", "-I", "0", "-L", "50",
-                    "-s", "100", "-d", "0.5", "--prefix", "pm");
+                    "-s", "100", "-d", "30", "--prefix", "pm");
             assertThat(run.exitCode()).as(run.err()).isZero();
             assertThat(run.json().get("sent_total").asLong()).isEqualTo(100);
             assertThat(run.json().get("acked_total").asLong()).isEqualTo(100);

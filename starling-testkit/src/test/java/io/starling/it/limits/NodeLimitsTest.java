@@ -65,6 +65,31 @@ class NodeLimitsTest {
     }
 
     @Test
+    void bytesTrickledBeforeConnectDoNotExtendTheDeadline() throws Exception {
+        try (Starling node = start("mqtt.connect_timeout = 500ms");
+             RawClient slow = RawClient.open(node.port(), MqttVersion.MQTT_5)) {
+            slow.sendBytes((byte) 0x10, (byte) 100); // a CONNECT of 100 bytes, then one byte every 100 ms
+            Thread trickle = new Thread(() -> {
+                try {
+                    while (true) {
+                        Thread.sleep(100);
+                        slow.sendBytes((byte) 0);
+                    }
+                } catch (InterruptedException | RuntimeException closed) {
+                    // the node closed the socket, or the test is over
+                }
+            });
+            trickle.setDaemon(true);
+            trickle.start();
+            try {
+                assertThat(slow.awaitClosed(Duration.ofSeconds(3))).isEmpty();
+            } finally {
+                trickle.interrupt();
+            }
+        }
+    }
+
+    @Test
     void listenerRefusesConnectionsOverItsMaximum() {
         try (Starling node = start("listeners.tcp.default { bind = \"127.0.0.1:0\", acceptors = 1, max_connections = 1 }");
              RawClient first = RawClient.connect(node.port(), MqttVersion.MQTT_5, "first");

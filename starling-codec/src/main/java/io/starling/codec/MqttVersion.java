@@ -12,6 +12,8 @@ public enum MqttVersion {
         this.protocolName = protocolName;
     }
 
+    private static final MqttVersion[] ALL = values();
+
     public int level() {
         return level;
     }
@@ -26,7 +28,7 @@ public enum MqttVersion {
 
     /** The version for a protocol name and level, or null when the pair is not one MQTT defines. */
     public static MqttVersion of(String protocolName, int level) {
-        for (MqttVersion v : values()) {
+        for (MqttVersion v : ALL) {
             if (v.level == level && v.protocolName.equals(protocolName)) {
                 return v;
             }

@@ -91,9 +91,8 @@ public final class StarlingBuilder {
         BrokerConfig effective = config != null ? config : ConfigLoader.defaults(Map.of());
         if (port != null || host != null) {
             ListenerConfig first = effective.listeners().get(0);
-            ListenerConfig single = new ListenerConfig(first.type(), first.name(),
-                    host != null ? host : first.host(), port != null ? port : first.port(), first.acceptors(),
-                    first.maxConnections());
+            ListenerConfig single = first.withAddress(host != null ? host : first.host(),
+                    port != null ? port : first.port());
             effective = effective.withListeners(List.of(single));
         }
         if (dataDir != null) {

@@ -28,7 +28,7 @@ public final class ConfigLoader {
 
     /** Environment variables with this prefix and a double underscore override settings. */
     public static final String ENV_PREFIX = "STARLING_";
-    private static final Set<String> LISTENER_KEYS = Set.of("bind", "acceptors", "max_connections");
+    private static final Set<String> LISTENER_KEYS = Set.of("bind", "acceptors", "max_connections", "reuse_port");
     private static final Set<String> RULE_KEYS = Set.of("permission", "action", "topic");
 
     private ConfigLoader() {
@@ -141,8 +141,9 @@ public final class ConfigLoader {
             if (host.startsWith("[") && host.endsWith("]")) {
                 host = host.substring(1, host.length() - 1);
             }
+            boolean reusePort = !l.hasPath("reuse_port") || l.getBoolean("reuse_port");
             result.add(new ListenerConfig("tcp", name, host, port, positive(l, "acceptors"),
-                    positive(l, "max_connections")));
+                    positive(l, "max_connections"), reusePort));
         }
         return result;
     }

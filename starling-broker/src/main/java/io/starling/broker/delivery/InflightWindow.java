@@ -83,7 +83,7 @@ public final class InflightWindow {
     }
 
     public List<Entry> inOrder() {
-        return entries == null ? new ArrayList<>() : new ArrayList<>(entries.values());
+        return entries == null || entries.isEmpty() ? List.of() : new ArrayList<>(entries.values());
     }
 
     /** Removes and returns the entries from shared groups whose PUBLISH the client has not acknowledged. */

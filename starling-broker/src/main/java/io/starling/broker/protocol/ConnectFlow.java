@@ -145,8 +145,10 @@ final class ConnectFlow {
         startKeepAlive(keepAlive);
         conn.session.attach(conn, clientReceiveMaximum);
         conn.services.hooks().connected(client, opened.sessionPresent());
-        MqttConnection.LOG.debug("{} {} connected, MQTT {}, clean start {}, session present {}", conn.listener.name(),
-                conn.who(), connect.version(), connect.cleanStart(), opened.sessionPresent());
+        if (MqttConnection.LOG.isDebugEnabled()) { // who() builds strings: not per connection unless asked
+            MqttConnection.LOG.debug("{} {} connected, MQTT {}, clean start {}, session present {}",
+                    conn.listener.name(), conn.who(), connect.version(), connect.cleanStart(), opened.sessionPresent());
+        }
     }
 
     private void startKeepAlive(int keepAliveSeconds) {

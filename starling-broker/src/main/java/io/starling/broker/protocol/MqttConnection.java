@@ -392,7 +392,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         if (wasConnected) {
             services.sessions().closed(session, this, publishWillOnClose);
             services.hooks().disconnected(client, publishWillOnClose ? "abnormal" : "normal");
-            LOG.debug("{} {} disconnected", listener.name(), who());
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{} {} disconnected", listener.name(), who());
+            }
         }
         if (backlog != null) {
             backlog.clear();

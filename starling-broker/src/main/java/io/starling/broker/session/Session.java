@@ -90,6 +90,13 @@ public final class Session implements Destination {
     public synchronized void attach(ClientConnection newConnection, int clientReceiveMaximum) {
         connection = newConnection;
         window = Math.min(settings.maxInflight(), clientReceiveMaximum);
+        if (!inflight.isEmpty()) {
+            resend(newConnection);
+        }
+        drain();
+    }
+
+    private void resend(ClientConnection newConnection) {
         for (InflightWindow.Entry e : inflight.inOrder()) {
             if (e.phase() == InflightWindow.Phase.PUBREL_SENT) {
                 newConnection.sendPubRel(e.packetId());
@@ -98,7 +105,6 @@ public final class Session implements Destination {
                 events.dropped(clientId, e.delivery().message(), DropReason.TOO_LARGE);
             }
         }
-        drain();
     }
 
     /**
@@ -111,6 +117,10 @@ public final class Session implements Destination {
             return null;
         }
         connection = null;
+        if (inflight.isEmpty() && queue.isEmpty()) {
+            releaseDrainWaiters();
+            return List.of();
+        }
         List<Delivery> shared = new ArrayList<>(inflight.removeUnacknowledgedShared());
         shared.addAll(queue.removeShared());
         queuedSize = queue.size();

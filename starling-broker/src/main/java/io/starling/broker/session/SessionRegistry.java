@@ -72,8 +72,9 @@ public final class SessionRegistry {
      * stored one unless {@code cleanStart}, or creates one.
      */
     public Opened open(String clientId, boolean cleanStart, ClientConnection connection) {
-        List<Message> willsToPublish = new ArrayList<>(1);
-        List<Delivery> toRedispatch = List.of();
+        // Created only on a take-over or a pending will: most connects have neither.
+        List<Message> willsToPublish = null;
+        List<Delivery> toRedispatch = null;
         Opened opened;
         synchronized (lock(clientId)) {
             Session existing = sessions.get(clientId);
@@ -81,15 +82,19 @@ public final class SessionRegistry {
                 ClientConnection old = existing.connection();
                 if (old != null) {
                     List<Delivery> shared = existing.detach(old);
-                    toRedispatch = shared == null ? List.of() : shared;
+                    toRedispatch = shared;
                     old.takenOver();
                     Message oldWill = existing.takeWill();
                     if (oldWill != null && (cleanStart || existing.willDelaySeconds() == 0)) {
+                        willsToPublish = new ArrayList<>(2);
                         willsToPublish.add(oldWill);
                     }
                 }
                 Message pending = existing.cancelPendingWill();
                 if (pending != null && cleanStart) {
+                    if (willsToPublish == null) {
+                        willsToPublish = new ArrayList<>(1);
+                    }
                     willsToPublish.add(pending);
                 }
                 existing.expiryTask(null);
@@ -105,8 +110,12 @@ public final class SessionRegistry {
                 opened = new Opened(created, false);
             }
         }
-        redispatch(opened.session(), toRedispatch);
-        willsToPublish.forEach(willSink);
+        if (toRedispatch != null) {
+            redispatch(opened.session(), toRedispatch);
+        }
+        if (willsToPublish != null) {
+            willsToPublish.forEach(willSink);
+        }
         return opened;
     }
 

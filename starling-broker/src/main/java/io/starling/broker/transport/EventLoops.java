@@ -1,5 +1,6 @@
 package io.starling.broker.transport;
 
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.starling.broker.protocol.ConnectionRegistry;
 import io.netty.channel.IoHandlerFactory;
@@ -11,6 +12,8 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The node's network threads: epoll on Linux when its native library loads, NIO elsewhere. */
@@ -41,6 +44,17 @@ public final class EventLoops implements AutoCloseable {
 
     EventLoopGroup workers() {
         return workers;
+    }
+
+    /** Each I/O thread, for listeners that accept on every one of them. */
+    List<EventLoop> workerLoops() {
+        List<EventLoop> each = new ArrayList<>();
+        workers.forEach(executor -> each.add((EventLoop) executor));
+        return each;
+    }
+
+    boolean epoll() {
+        return epoll;
     }
 
     Class<? extends ServerChannel> serverChannelType() {

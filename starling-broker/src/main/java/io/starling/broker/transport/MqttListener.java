@@ -6,14 +6,21 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.starling.broker.config.ListenerConfig;
 import io.starling.broker.protocol.BrokerServices;
 import io.starling.broker.protocol.ListenerContext;
 import io.starling.broker.protocol.MqttConnection;
 import io.starling.codec.MqttDecoder;
+import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +35,8 @@ public final class MqttListener {
     private final AdaptiveRecvByteBufAllocator readSizes = new AdaptiveRecvByteBufAllocator();
     private final AtomicInteger open = new AtomicInteger();
     private ListenerContext context;
-    private Channel serverChannel;
+    /** One server socket, or one per I/O thread with SO_REUSEPORT. */
+    private final List<Channel> serverChannels = new ArrayList<>();
 
     public MqttListener(ListenerConfig config, BrokerServices services) {
         this.config = config;
@@ -38,8 +46,49 @@ public final class MqttListener {
     /** Binds, or throws {@link ListenerBindException} naming the listener and the address. */
     public void start(EventLoops loops) {
         context = new ListenerContext(config.id(), open, loops.connections());
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(loops.acceptors(), loops.workers())
+        if (loops.epoll() && config.reusePort()) {
+            bindOnEveryLoop(loops);
+        } else {
+            serverChannels.add(bind(bootstrap(loops.acceptors(), loops.workers(), loops),
+                    new InetSocketAddress(config.host(), config.port())));
+        }
+        LOG.info("listener {} listening on {} ({}{})", config.id(), describe(boundAddress()), loops.transportName(),
+                serverChannels.size() > 1 ? ", accepting on " + serverChannels.size() + " threads" : "");
+    }
+
+    /**
+     * One socket per I/O thread on the same port (SO_REUSEPORT): the kernel spreads new connections over them and
+     * each is served by the thread that accepted it, with no hand-off between threads. SO_REUSEPORT would let a
+     * second node of the same user bind the port too, so a plain bind first proves the port free.
+     */
+    private void bindOnEveryLoop(EventLoops loops) {
+        int port = probeFreePort();
+        for (EventLoop loop : loops.workerLoops()) {
+            ServerBootstrap b = bootstrap(loop, loop, loops).option(EpollChannelOption.SO_REUSEPORT, true);
+            try {
+                serverChannels.add(bind(b, new InetSocketAddress(config.host(), port)));
+            } catch (ListenerBindException e) {
+                stop();
+                throw e;
+            }
+        }
+    }
+
+    private int probeFreePort() {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(config.host(), config.port()));
+            return probe.getLocalPort();
+        } catch (IOException e) {
+            String why = e instanceof BindException ? "address already in use" : String.valueOf(e.getMessage());
+            throw new ListenerBindException("listener " + config.id() + " cannot listen on " + config.host() + ":"
+                    + config.port() + ": " + why, e);
+        }
+    }
+
+    private ServerBootstrap bootstrap(EventLoopGroup parent, EventLoopGroup children, EventLoops loops) {
+        return new ServerBootstrap()
+                .group(parent, children)
                 .channel(loops.serverChannelType())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -52,7 +101,9 @@ public final class MqttListener {
                         initConnection(ch);
                     }
                 });
-        InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
+    }
+
+    private Channel bind(ServerBootstrap bootstrap, InetSocketAddress address) {
         ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             Throwable cause = bound.cause();
@@ -61,8 +112,7 @@ public final class MqttListener {
             throw new ListenerBindException("listener " + config.id() + " cannot listen on " + config.host() + ":"
                     + config.port() + ": " + why, cause);
         }
-        serverChannel = bound.channel();
-        LOG.info("listener {} listening on {} ({})", config.id(), describe(boundAddress()), loops.transportName());
+        return bound.channel();
     }
 
     private void initConnection(SocketChannel ch) {
@@ -80,7 +130,7 @@ public final class MqttListener {
     }
 
     public InetSocketAddress boundAddress() {
-        return serverChannel == null ? null : (InetSocketAddress) serverChannel.localAddress();
+        return serverChannels.isEmpty() ? null : (InetSocketAddress) serverChannels.get(0).localAddress();
     }
 
     public ListenerConfig config() {
@@ -93,9 +143,10 @@ public final class MqttListener {
 
     /** Stops accepting; connected clients are left to the caller. */
     public void stop() {
-        if (serverChannel != null) {
-            serverChannel.close().syncUninterruptibly();
+        for (Channel channel : serverChannels) {
+            channel.close().syncUninterruptibly();
         }
+        serverChannels.clear();
     }
 
     private static String describe(InetSocketAddress a) {

@@ -24,4 +24,15 @@ class StartupFailureTest {
                     .hasMessage("listener tcp:default cannot listen on 127.0.0.1:" + port + ": address already in use");
         }
     }
+
+    @Test
+    void aSecondNodeOnTheSamePortIsRefusedThoughListenersReuseThePort() {
+        try (Starling first = Starling.builder().host("127.0.0.1").port(0).dataDir(dataDir.resolve("a")).start()) {
+            int port = first.port();
+            assertThatThrownBy(() -> Starling.builder().host("127.0.0.1").port(port).dataDir(dataDir.resolve("b"))
+                    .start())
+                    .isInstanceOf(ListenerBindException.class)
+                    .hasMessage("listener tcp:default cannot listen on 127.0.0.1:" + port + ": address already in use");
+        }
+    }
 }

@@ -127,4 +127,17 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
                 .hasMessage(file + ":1: listeners.tcp.default.bind must be host:port, was '0.0.0.0'");
     }
+
+    @Test
+    void reusePortIsOptionalAndTyped() throws IOException {
+        assertThat(ConfigLoader.defaults(Map.of()).listeners().get(0).reusePort()).isTrue();
+        Path off = write("listeners.tcp.default { bind = \"0.0.0.0:1883\", acceptors = 1, max_connections = 10,"
+                + " reuse_port = false }\n");
+        assertThat(ConfigLoader.load(off, Map.of()).listeners().get(0).reusePort()).isFalse();
+        Path bad = write("\nlisteners.tcp.default.reuse_port = sometimes\n");
+        assertThatThrownBy(() -> ConfigLoader.load(bad, Map.of()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith(bad + ":2:")
+                .hasMessageContaining("reuse_port");
+    }
 }

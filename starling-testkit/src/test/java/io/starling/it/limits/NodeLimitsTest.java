@@ -90,6 +90,40 @@ class NodeLimitsTest {
     }
 
     @Test
+    void connectionsAcceptedOnEveryIoThreadReachEachOther() {
+        assertClientsOnOneListenerExchangeMessages("node.io_threads = 2");
+    }
+
+    @Test
+    void acceptorThreadsServeTheListenerWithoutReusePort() {
+        assertClientsOnOneListenerExchangeMessages("node.io_threads = 2\nlisteners.tcp.default { bind = \"127.0.0.1:0\","
+                + " acceptors = 1, max_connections = 100, reuse_port = false }");
+    }
+
+    /** Twenty subscribers, spread by the kernel or the acceptor over two I/O threads, each get one message. */
+    private void assertClientsOnOneListenerExchangeMessages(String hocon) {
+        try (Starling node = start(hocon)) {
+            List<RawClient> subscribers = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 20; i++) {
+                    RawClient sub = RawClient.connect(node.port(), MqttVersion.MQTT_5, "spread-" + i);
+                    subscribers.add(sub);
+                    sub.send(new SubscribePacket(1, List.of(TopicSubscription.of("spread/#", 0)), MqttProperties.NONE));
+                    sub.receive(SubAckPacket.class);
+                }
+                try (RawClient pub = RawClient.connect(node.port(), MqttVersion.MQTT_5, "spread-pub")) {
+                    pub.send(new PublishPacket(0, "spread/x", new byte[] {7}, 0, false, false, MqttProperties.NONE));
+                    for (RawClient sub : subscribers) {
+                        assertThat(sub.receive(PublishPacket.class).topic()).isEqualTo("spread/x");
+                    }
+                }
+            } finally {
+                subscribers.forEach(RawClient::close);
+            }
+        }
+    }
+
+    @Test
     void listenerRefusesConnectionsOverItsMaximum() {
         try (Starling node = start("listeners.tcp.default { bind = \"127.0.0.1:0\", acceptors = 1, max_connections = 1 }");
              RawClient first = RawClient.connect(node.port(), MqttVersion.MQTT_5, "first");

@@ -15,6 +15,8 @@
 #   -w SECONDS    warm-up seconds per run (default: 5)
 #   -H HEAP       heap of every JVM broker, -Xms and -Xmx (default: 1g)
 #   -o DIR        where the JSON of every run and results.md go (default: bench/results/<UTC time>)
+#   -S DIR        the Starling distribution to run as the broker (default: this checkout's); the load tool
+#                 is always this checkout's, so that builds from other commits are measured alike
 #
 # Needs: a JDK 17+, python3, and for Mosquitto `apt-get install mosquitto` (skipped with a message when
 # absent). The Starling distribution and bench/peers are built when missing.
@@ -23,6 +25,7 @@ set -euo pipefail
 
 ROOT=$(cd -- "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/.." && pwd)
 DIST="$ROOT/starling-dist/target/starling"
+BROKER_DIST="$DIST"
 PEERS="$ROOT/bench/peers"
 BROKERS=starling,mosquitto,hivemq,moquette
 CASES=qos0,qos1,qos2,fanout,pairs,latency,idle
@@ -32,7 +35,7 @@ WARMUP=5
 HEAP=1g
 OUT="$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
 
-while getopts "b:c:r:d:w:H:o:h" opt; do
+while getopts "b:c:r:d:w:H:o:S:h" opt; do
     case "$opt" in
         b) BROKERS=$OPTARG ;;
         c) CASES=$OPTARG ;;
@@ -41,7 +44,8 @@ while getopts "b:c:r:d:w:H:o:h" opt; do
         w) WARMUP=$OPTARG ;;
         H) HEAP=$OPTARG ;;
         o) OUT=$OPTARG ;;
-        *) sed -n '2,22p' "$0"; exit 64 ;;
+        S) BROKER_DIST=$(cd -- "$OPTARG" && pwd) ;;
+        *) sed -n '2,24p' "$0"; exit 64 ;;
     esac
 done
 
@@ -84,7 +88,7 @@ node.data_dir = "$dir/data"
 listeners.tcp.default.bind = "127.0.0.1:$port"
 CONF
             STARLING_JAVA_OPTS="$JVM_OPTS" STARLING_PID_FILE="$dir/starling.pid" \
-                "$DIST/bin/starling" -c "$dir/starling.conf" console >"$dir/broker.log" 2>&1 &
+                "$BROKER_DIST/bin/starling" -c "$dir/starling.conf" console >"$dir/broker.log" 2>&1 &
             ;;
         mosquitto)
             printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$port" >"$dir/mosquitto.conf"
@@ -161,6 +165,15 @@ for broker in "${brokers[@]}"; do
             "$DIST/bin/starling-bench" "${args[@]}" -p "$port" -V 4 "${timing[@]}" -Q --json \
                 --broker-pid "$pid" >"$OUT/$broker-$case-$run.json" 2>"$OUT/run.err" || true
             cat "$OUT/run.err" >>"$OUT/bench.log"
+            if [ "$case" = idle ] && kill -0 "$pid" 2>/dev/null; then
+                # The same storm again on the same broker: the connect rate of a warmed-up node (a JVM broker
+                # compiles its connect path during the first storm). Its memory figures mean nothing: the first
+                # storm left the pages resident.
+                echo "== $broker idle run $run/$RUNS, second storm" >&2
+                "$DIST/bin/starling-bench" "${args[@]}" -p "$port" -V 4 "${timing[@]}" -Q --json \
+                    --broker-pid "$pid" >"$OUT/$broker-idlewarm-$run.json" 2>"$OUT/run.err" || true
+                cat "$OUT/run.err" >>"$OUT/bench.log"
+            fi
             if ! kill -0 "$pid" 2>/dev/null; then
                 echo "$broker died during $case run $run" | tee -a "$OUT/died.txt" >&2
                 pid=""

@@ -9,8 +9,9 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Starts one peer broker on 127.0.0.1 with its defaults, apart from the port, a data folder of its own and
- * anonymous access, and runs until SIGTERM.
+ * Starts one peer broker on 127.0.0.1 with its defaults, apart from the port, a data folder of its own,
+ * anonymous access and state kept in memory (as Starling's default store and Mosquitto with persistence off:
+ * HiveMQ's default file persistence writes every queued QoS 0 message to RocksDB), and runs until SIGTERM.
  *
  * <pre>java -cp target/classes:target/lib/* io.starling.benchpeers.PeerBroker hivemq|moquette PORT DATA_DIR</pre>
  */
@@ -55,6 +56,9 @@ public final class PeerBroker {
                       <bind-address>127.0.0.1</bind-address>
                     </tcp-listener>
                   </listeners>
+                  <persistence>
+                    <mode>in-memory</mode>
+                  </persistence>
                   <anonymous-usage-statistics>
                     <enabled>false</enabled>
                   </anonymous-usage-statistics>
@@ -75,6 +79,7 @@ public final class PeerBroker {
         p.setProperty("port", Integer.toString(port));
         p.setProperty("allow_anonymous", "true");
         p.setProperty("data_path", data.toString());
+        p.setProperty("persistence_enabled", "false");
         p.setProperty("websocket_port", "disabled");
         Server server = new Server();
         server.startServer(new MemoryConfig(p));

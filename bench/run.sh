@@ -160,6 +160,12 @@ for broker in "${brokers[@]}"; do
                     pid=""
                     continue
                 fi
+                if [ "$case" != idle ]; then
+                    # Five seconds of light load on every fresh broker before its runs: HiveMQ CE flooded in
+                    # its first seconds delivered 100 messages, then filled its heap and died (both times).
+                    "$DIST/bin/starling-bench" pubsub --pubs 10 --subs 1 -t 'warm/%i' --sub-topic 'warm/#' \
+                        -R 10000 -s 64 -q 0 -p "$port" -V 4 -d 5 -Q --prefix warm >/dev/null 2>&1 || true
+                fi
             fi
             echo "== $broker $case run $run/$RUNS" >&2
             "$DIST/bin/starling-bench" "${args[@]}" -p "$port" -V 4 "${timing[@]}" -Q --json \

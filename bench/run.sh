@@ -4,7 +4,7 @@
 # package, HiveMQ CE embedded and Moquette from Maven Central) one after the other on this machine with
 # identical parameters, each case RUNS times on a fresh broker, and writes results.md with the medians.
 #
-#   bench/run.sh                                   everything: 4 brokers x 7 cases x 3 runs (about 25 minutes)
+#   bench/run.sh                                   everything: 4 brokers x 7 cases x 3 runs (about 45 minutes)
 #   bench/run.sh -b starling -c qos0,qos1 -r 1     a quick look at one broker
 #
 # Options:

@@ -135,6 +135,13 @@ case_args() {
     esac
 }
 
+# One measured run of the current case against the current broker, its JSON summary into $1.
+measure() {
+    "$DIST/bin/starling-bench" "${args[@]}" -p "$port" -V 4 "${timing[@]}" -Q --json \
+        --broker-pid "$pid" >"$1" 2>"$OUT/run.err" || true
+    cat "$OUT/run.err" >>"$OUT/bench.log"
+}
+
 IFS=, read -r -a brokers <<<"$BROKERS"
 IFS=, read -r -a cases <<<"$CASES"
 for broker in "${brokers[@]}"; do
@@ -174,17 +181,13 @@ for broker in "${brokers[@]}"; do
                 fi
             fi
             echo "== $broker $case run $run/$RUNS" >&2
-            "$DIST/bin/starling-bench" "${args[@]}" -p "$port" -V 4 "${timing[@]}" -Q --json \
-                --broker-pid "$pid" >"$OUT/$broker-$case-$run.json" 2>"$OUT/run.err" || true
-            cat "$OUT/run.err" >>"$OUT/bench.log"
+            measure "$OUT/$broker-$case-$run.json"
             if [ "$case" = idle ] && kill -0 "$pid" 2>/dev/null; then
                 # The same storm again on the same broker: the connect rate of a warmed-up node (a JVM broker
                 # compiles its connect path during the first storm). Its memory figures mean nothing: the first
                 # storm left the pages resident.
                 echo "== $broker idle run $run/$RUNS, second storm" >&2
-                "$DIST/bin/starling-bench" "${args[@]}" -p "$port" -V 4 "${timing[@]}" -Q --json \
-                    --broker-pid "$pid" >"$OUT/$broker-idlewarm-$run.json" 2>"$OUT/run.err" || true
-                cat "$OUT/run.err" >>"$OUT/bench.log"
+                measure "$OUT/$broker-idlewarm-$run.json"
             fi
             if ! kill -0 "$pid" 2>/dev/null; then
                 echo "$broker died during $case run $run" | tee -a "$OUT/died.txt" >&2

@@ -28,8 +28,7 @@ final class PubCommand extends ModeCommand {
                 new BenchClient(connection.profile(), id, List.of(), publish.loop(number, id, count, v5, load.stats()),
                         load.stats(), lifecycle, load.webSocket()));
         ready.forEach(c -> c.publisher().start());
-        MeasuredWindow window = measure(load, () -> publish.limit > 0
-                && ready.stream().allMatch(c -> c.publisher().finished()));
+        MeasuredWindow window = measure(load, publish.allSent(ready));
         ready.forEach(c -> c.publisher().stop());
         load.disconnectAll();
         summary.put("clients", count);

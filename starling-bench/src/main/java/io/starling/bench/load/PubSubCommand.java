@@ -59,8 +59,7 @@ final class PubSubCommand extends ModeCommand {
             pubs.forEach(c -> c.publisher().limitOutstanding(limit));
         }
         pubs.forEach(c -> c.publisher().start());
-        MeasuredWindow window = measure(load, () -> publish.limit > 0
-                && pubs.stream().allMatch(c -> c.publisher().finished()));
+        MeasuredWindow window = measure(load, publish.allSent(pubs));
         pubs.forEach(c -> c.publisher().stop());
         drain(load.stats());
         load.disconnectAll();

@@ -1,6 +1,8 @@
 package io.starling.bench.load;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Option;
 
 /** What publishers send and how fast. */
@@ -52,5 +54,10 @@ final class PublishOptions {
         byte[] topicBytes = ConnectionOptions.expand(topic, number, clientId).getBytes(StandardCharsets.UTF_8);
         return new PublishLoop(number, topicBytes, qos, payloadSize, v5, ratePerPublisher(publishers), limit,
                 inflight, stats);
+    }
+
+    /** Whether a run with {@code --limit} is over: every one of {@code publishers} sent and had acknowledged it. */
+    BooleanSupplier allSent(List<BenchClient> publishers) {
+        return () -> limit > 0 && publishers.stream().allMatch(c -> c.publisher().finished());
     }
 }

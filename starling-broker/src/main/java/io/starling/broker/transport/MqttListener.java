@@ -80,9 +80,7 @@ public final class MqttListener {
             probe.bind(new InetSocketAddress(config.host(), config.port()));
             return probe.getLocalPort();
         } catch (IOException e) {
-            String why = e instanceof BindException ? "address already in use" : String.valueOf(e.getMessage());
-            throw new ListenerBindException("listener " + config.id() + " cannot listen on " + config.host() + ":"
-                    + config.port() + ": " + why, e);
+            throw cannotListen(e);
         }
     }
 
@@ -106,13 +104,16 @@ public final class MqttListener {
     private Channel bind(ServerBootstrap bootstrap, InetSocketAddress address) {
         ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
-            Throwable cause = bound.cause();
-            String why = cause instanceof BindException || String.valueOf(cause).contains("in use")
-                    ? "address already in use" : String.valueOf(cause.getMessage());
-            throw new ListenerBindException("listener " + config.id() + " cannot listen on " + config.host() + ":"
-                    + config.port() + ": " + why, cause);
+            throw cannotListen(bound.cause());
         }
         return bound.channel();
+    }
+
+    private ListenerBindException cannotListen(Throwable cause) {
+        String why = cause instanceof BindException || String.valueOf(cause).contains("in use")
+                ? "address already in use" : String.valueOf(cause.getMessage());
+        return new ListenerBindException("listener " + config.id() + " cannot listen on " + config.host() + ":"
+                + config.port() + ": " + why, cause);
     }
 
     private void initConnection(SocketChannel ch) {

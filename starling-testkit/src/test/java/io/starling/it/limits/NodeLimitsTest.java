@@ -1,6 +1,7 @@
 package io.starling.it.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.starling.broker.bootstrap.Starling;
 import io.starling.codec.MqttProperties;
@@ -15,8 +16,11 @@ import io.starling.codec.packet.SubAckPacket;
 import io.starling.codec.packet.SubscribePacket;
 import io.starling.codec.packet.TopicSubscription;
 import io.starling.testkit.RawClient;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,20 +94,25 @@ class NodeLimitsTest {
     }
 
     @Test
-    void connectionsAcceptedOnEveryIoThreadReachEachOther() {
-        assertClientsOnOneListenerExchangeMessages("node.io_threads = 2");
+    void everyIoThreadListensOnThePortAndItsClientsReachEachOther() throws IOException {
+        assertClientsOnOneListenerExchangeMessages("node.io_threads = 2", 2);
     }
 
     @Test
-    void acceptorThreadsServeTheListenerWithoutReusePort() {
+    void acceptorThreadsServeTheListenerWithoutReusePort() throws IOException {
         assertClientsOnOneListenerExchangeMessages("node.io_threads = 2\nlisteners.tcp.default { bind = \"127.0.0.1:0\","
-                + " acceptors = 1, max_connections = 100, reuse_port = false }");
+                + " acceptors = 1, max_connections = 100, reuse_port = false }", 1);
     }
 
-    /** Twenty subscribers, spread by the kernel or the acceptor over two I/O threads, each get one message. */
-    private void assertClientsOnOneListenerExchangeMessages(String hocon) {
+    /**
+     * The kernel holds {@code sockets} listening sockets on the node's port (one per I/O thread with SO_REUSEPORT),
+     * and twenty subscribers, spread by the kernel or the acceptor over the two I/O threads, each get one message.
+     */
+    private void assertClientsOnOneListenerExchangeMessages(String hocon, int sockets) throws IOException {
+        assumeTrue(Files.isReadable(Path.of("/proc/net/tcp")), "SKIPPED: no /proc/net/tcp (not Linux)");
         try (Starling node = start(hocon)) {
-            List<RawClient> subscribers = new java.util.ArrayList<>();
+            assertThat(listeningSockets(node.port())).isEqualTo(sockets);
+            List<RawClient> subscribers = new ArrayList<>();
             try {
                 for (int i = 0; i < 20; i++) {
                     RawClient sub = RawClient.connect(node.port(), MqttVersion.MQTT_5, "spread-" + i);
@@ -121,6 +130,25 @@ class NodeLimitsTest {
                 subscribers.forEach(RawClient::close);
             }
         }
+    }
+
+    /** Sockets in state LISTEN on {@code port} in the kernel's IPv4 and IPv6 tables. */
+    private static long listeningSockets(int port) throws IOException {
+        String localPort = String.format(":%04X", port);
+        long count = 0;
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            Path file = Path.of(table);
+            if (!Files.isReadable(file)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(file)) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 3 && f[1].endsWith(localPort) && f[3].equals("0A")) {
+                    count++;
+                }
+            }
+        }
+        return count;
     }
 
     @Test

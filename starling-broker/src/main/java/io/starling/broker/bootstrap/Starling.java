@@ -4,7 +4,7 @@ import io.starling.api.auth.Authenticator;
 import io.starling.api.auth.Authorizer;
 import io.starling.api.hook.HookListener;
 import io.starling.api.store.RetainedStore;
-import io.starling.api.store.SessionStore;
+import io.starling.api.store.Storage;
 import io.starling.broker.config.BrokerConfig;
 import io.starling.broker.config.ConfigLoader;
 import io.starling.broker.config.ListenerConfig;
@@ -18,9 +18,10 @@ import io.starling.broker.security.AuthenticationChain;
 import io.starling.broker.security.AuthorizationChain;
 import io.starling.broker.security.RuleAuthorizer;
 import io.starling.broker.session.DeliveryEvents;
-import io.starling.broker.session.InMemorySessionStore;
 import io.starling.broker.session.SessionRegistry;
 import io.starling.broker.session.SessionSettings;
+import io.starling.broker.storage.NodeStorage;
+import io.starling.broker.storage.StorageOpener;
 import io.starling.broker.transport.EventLoops;
 import io.starling.broker.transport.MqttListener;
 import java.io.IOException;
@@ -53,7 +54,7 @@ public final class Starling implements AutoCloseable {
     private final EventLoops loops;
     private final ScheduledExecutorService scheduler;
     private final List<MqttListener> listeners = new ArrayList<>();
-    private final SessionStore sessionStore;
+    private final Storage storage;
     private final RetainedStore retainedStore;
     private volatile boolean closed;
 
@@ -62,15 +63,16 @@ public final class Starling implements AutoCloseable {
     }
 
     Starling(BrokerConfig config, List<Authenticator> authenticators, List<Authorizer> authorizers,
-            List<HookListener> hookListeners, SessionStore sessionStore, RetainedStore retainedStore) {
+            List<HookListener> hookListeners, Storage givenStorage, RetainedStore retainedStore) {
         this.config = config;
-        this.sessionStore = sessionStore == null ? new InMemorySessionStore() : sessionStore;
         this.retainedStore = retainedStore == null ? new InMemoryRetainedStore() : retainedStore;
         try {
             Files.createDirectories(config.dataDir());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data directory " + config.dataDir(), e);
         }
+        this.storage = givenStorage != null ? givenStorage : StorageOpener.open(config.storage(), config.dataDir());
+        NodeStorage nodeStorage = new NodeStorage(storage);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "starling-scheduler");
             t.setDaemon(true);
@@ -80,8 +82,8 @@ public final class Starling implements AutoCloseable {
         hookListeners.forEach(l -> hooks.add(l, 0));
         BrokerMetrics metrics = new BrokerMetrics();
         Router router = new Router(config.mqtt().sharedStrategy());
-        MessageDispatcher dispatcher = new MessageDispatcher(router, this.retainedStore, metrics);
-        SessionRegistry sessions = new SessionRegistry(router, this.sessionStore, scheduler,
+        MessageDispatcher dispatcher = new MessageDispatcher(router, this.retainedStore, metrics, nodeStorage);
+        SessionRegistry sessions = new SessionRegistry(router, nodeStorage, scheduler,
                 SessionSettings.from(config.mqtt()), new DeliveryEvents(hooks, metrics), dispatcher::publish);
         AuthenticationChain authentication = new AuthenticationChain(config.allowAnonymous());
         authenticators.forEach(a -> authentication.add(a, 0));
@@ -91,10 +93,44 @@ public final class Starling implements AutoCloseable {
         }
         authorizers.forEach(a -> authorization.add(a, 0));
         this.services = new BrokerServices(config.nodeName(), config.mqtt(), sessions, router, this.retainedStore,
-                dispatcher, authentication, authorization, hooks, metrics);
+                dispatcher, authentication, authorization, hooks, metrics, nodeStorage);
+        try {
+            restore(sessions);
+        } catch (RuntimeException e) {
+            scheduler.shutdownNow();
+            storage.close();
+            throw e;
+        }
         int workers = config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
         int acceptors = config.listeners().stream().mapToInt(ListenerConfig::acceptors).max().orElse(1);
         this.loops = new EventLoops(acceptors, workers);
+    }
+
+    /** Puts back the retained messages and sessions the storage holds, before any client can connect. */
+    private void restore(SessionRegistry sessions) {
+        if (!storage.durable()) {
+            return;
+        }
+        long started = System.nanoTime();
+        long now = System.currentTimeMillis();
+        long[] counts = new long[3];
+        storage.forEachRetained(m -> {
+            if (m.isExpired(now)) {
+                storage.removeRetained(m.topic());
+            } else {
+                retainedStore.put(m);
+                counts[0]++;
+            }
+        });
+        List<Runnable> timers = new ArrayList<>();
+        storage.forEachSession(s -> {
+            sessions.restore(s, now, timers);
+            counts[1]++;
+            counts[2] += s.queue().size();
+        });
+        timers.forEach(Runnable::run);
+        LOG.info("restored {} sessions with {} queued or in-flight messages and {} retained messages from {} in {} ms",
+                counts[1], counts[2], counts[0], storage, (System.nanoTime() - started) / 1_000_000);
     }
 
     /** Binds every listener; on failure, releases what was started and rethrows. */
@@ -159,7 +195,7 @@ public final class Starling implements AutoCloseable {
         loops.connections().shutdownAll(Duration.ofSeconds(5));
         loops.close();
         scheduler.shutdownNow();
-        sessionStore.close();
+        storage.close();
         retainedStore.close();
         LOG.info("Starling node {} stopped", config.nodeName());
     }

@@ -4,7 +4,7 @@ import io.starling.api.auth.Authenticator;
 import io.starling.api.auth.Authorizer;
 import io.starling.api.hook.HookListener;
 import io.starling.api.store.RetainedStore;
-import io.starling.api.store.SessionStore;
+import io.starling.api.store.Storage;
 import io.starling.broker.config.BrokerConfig;
 import io.starling.broker.config.ConfigLoader;
 import io.starling.broker.config.ListenerConfig;
@@ -22,7 +22,8 @@ public final class StarlingBuilder {
     private final List<Authenticator> authenticators = new ArrayList<>();
     private final List<Authorizer> authorizers = new ArrayList<>();
     private final List<HookListener> hooks = new ArrayList<>();
-    private SessionStore sessionStore;
+    private Storage storage;
+    private String storageType;
     private RetainedStore retainedStore;
 
     StarlingBuilder() {
@@ -76,8 +77,15 @@ public final class StarlingBuilder {
         return this;
     }
 
-    public StarlingBuilder sessionStore(SessionStore store) {
-        this.sessionStore = store;
+    /** Uses this storage instead of opening the one {@code storage.type} names; the node closes it. */
+    public StarlingBuilder storage(Storage nodeStorage) {
+        this.storage = nodeStorage;
+        return this;
+    }
+
+    /** Overrides {@code storage.type}: {@code rocksdb} or {@code memory}. */
+    public StarlingBuilder storageType(String type) {
+        this.storageType = type;
         return this;
     }
 
@@ -98,7 +106,10 @@ public final class StarlingBuilder {
         if (dataDir != null) {
             effective = effective.withDataDir(dataDir);
         }
-        return new Starling(effective, authenticators, authorizers, hooks, sessionStore, retainedStore)
+        if (storageType != null) {
+            effective = effective.withStorage(effective.storage().withType(storageType));
+        }
+        return new Starling(effective, authenticators, authorizers, hooks, storage, retainedStore)
                 .startListeners();
     }
 }

@@ -1,5 +1,6 @@
 package io.starling.broker.bootstrap;
 
+import io.starling.api.store.StorageException;
 import io.starling.broker.config.BrokerConfig;
 import io.starling.broker.config.ConfigLoader;
 import io.starling.broker.config.ConfigurationException;
@@ -45,7 +46,7 @@ public final class StarlingMain implements Callable<Integer> {
         Starling node;
         try {
             node = Starling.builder().config(config.withDataDir(resolveHome(config.dataDir()))).start();
-        } catch (ListenerBindException e) {
+        } catch (ListenerBindException | StorageException e) {
             System.err.println("starling: " + e.getMessage());
             LOG.error("{}", e.getMessage());
             return START_ERROR;

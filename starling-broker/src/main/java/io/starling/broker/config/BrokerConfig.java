@@ -17,6 +17,7 @@ public record BrokerConfig(
         boolean allowAnonymous,
         boolean authorizationNoMatchAllows,
         List<AuthorizationRule> authorizationRules,
+        StorageConfig storage,
         String source) {
 
     public BrokerConfig {
@@ -26,20 +27,25 @@ public record BrokerConfig(
 
     public BrokerConfig withListeners(List<ListenerConfig> newListeners) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, newListeners, mqtt, allowAnonymous, authorizationNoMatchAllows,
-                authorizationRules, source);
+                authorizationRules, storage, source);
     }
 
     public BrokerConfig withDataDir(Path newDataDir) {
         return new BrokerConfig(nodeName, newDataDir, ioThreads, listeners, mqtt, allowAnonymous, authorizationNoMatchAllows,
-                authorizationRules, source);
+                authorizationRules, storage, source);
+    }
+
+    public BrokerConfig withStorage(StorageConfig newStorage) {
+        return new BrokerConfig(nodeName, dataDir, ioThreads, listeners, mqtt, allowAnonymous, authorizationNoMatchAllows,
+                authorizationRules, newStorage, source);
     }
 
     public BrokerConfig withMqtt(MqttConfig newMqtt) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, listeners, newMqtt, allowAnonymous, authorizationNoMatchAllows,
-                authorizationRules, source);
+                authorizationRules, storage, source);
     }
 
     public BrokerConfig withAuthorization(boolean noMatchAllows, List<AuthorizationRule> rules) {
-        return new BrokerConfig(nodeName, dataDir, ioThreads, listeners, mqtt, allowAnonymous, noMatchAllows, rules, source);
+        return new BrokerConfig(nodeName, dataDir, ioThreads, listeners, mqtt, allowAnonymous, noMatchAllows, rules, storage, source);
     }
 }

@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import io.starling.api.store.SyncPolicy;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,6 +81,7 @@ public final class ConfigLoader {
                     c.getBoolean("authentication.allow_anonymous"),
                     permission(c, "authorization.no_match"),
                     rules(c),
+                    storage(c),
                     source);
         } catch (ConfigException e) {
             throw new ConfigurationException(describe(e), e);
@@ -205,6 +207,16 @@ public final class ConfigLoader {
                 c.getBoolean("mqtt.server_moved"),
                 c.getBoolean("mqtt.pause_publishers"),
                 positiveDuration(c, "mqtt.max_publisher_pause"));
+    }
+
+    private static StorageConfig storage(Config c) {
+        String type = c.getString("storage.type").trim().toLowerCase(Locale.ROOT);
+        if (type.isEmpty()) {
+            throw invalid(c, "storage.type", "must not be empty (rocksdb or memory)");
+        }
+        String dir = c.getString("storage.dir");
+        return new StorageConfig(type, dir.isBlank() ? null : Path.of(dir),
+                enumValue(c, "storage.sync", SyncPolicy.class), positiveDuration(c, "storage.sync_interval"));
     }
 
     private static List<AuthorizationRule> rules(Config c) {

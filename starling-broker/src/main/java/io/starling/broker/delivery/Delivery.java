@@ -7,8 +7,22 @@ import io.starling.broker.routing.SharedGroup;
 /**
  * A message on its way to one subscriber: the QoS and retain flag it is sent with, the subscription identifiers
  * that matched, and the shared group that chose this subscriber (null for plain subscriptions).
+ *
+ * @param seq its place in the session's stored queue, or 0 when it is not stored
  */
-public record Delivery(Message message, QoS qos, boolean retain, int[] subscriptionIds, SharedGroup group) {
+public record Delivery(Message message, QoS qos, boolean retain, int[] subscriptionIds, SharedGroup group, long seq) {
 
     public static final int[] NO_IDS = new int[0];
+
+    public Delivery(Message message, QoS qos, boolean retain, int[] subscriptionIds, SharedGroup group) {
+        this(message, qos, retain, subscriptionIds, group, 0);
+    }
+
+    public Delivery withSeq(long newSeq) {
+        return new Delivery(message, qos, retain, subscriptionIds, group, newSeq);
+    }
+
+    public boolean stored() {
+        return seq != 0;
+    }
 }

@@ -69,6 +69,20 @@ public final class InflightWindow {
         return entry;
     }
 
+    /** Puts back a message that was in flight when the node stopped, under the packet id it was sent with. */
+    public Entry restore(int packetId, Delivery delivery, boolean pubrelSent) {
+        if (entries == null) {
+            entries = new LinkedHashMap<>();
+        }
+        Entry entry = new Entry(packetId, delivery);
+        if (pubrelSent) {
+            entry.phase = Phase.PUBREL_SENT;
+        }
+        entries.put(packetId, entry);
+        lastPacketId = packetId;
+        return entry;
+    }
+
     public Entry get(int packetId) {
         return entries == null ? null : entries.get(packetId);
     }

@@ -9,6 +9,7 @@ import io.starling.broker.routing.Router;
 import io.starling.broker.security.AuthenticationChain;
 import io.starling.broker.security.AuthorizationChain;
 import io.starling.broker.session.SessionRegistry;
+import io.starling.broker.storage.NodeStorage;
 
 /** What every connection of a node shares; built once by the bootstrap. */
 public record BrokerServices(
@@ -21,5 +22,6 @@ public record BrokerServices(
         AuthenticationChain authentication,
         AuthorizationChain authorization,
         Hooks hooks,
-        BrokerMetrics metrics) {
+        BrokerMetrics metrics,
+        NodeStorage storage) {
 }

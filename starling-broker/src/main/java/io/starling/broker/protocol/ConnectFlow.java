@@ -117,6 +117,7 @@ final class ConnectFlow {
         } else {
             conn.session.will(null, 0);
         }
+        conn.services.sessions().opened(conn.session);
 
         int keepAlive = connect.keepAliveSeconds();
         Integer serverKeepAlive = null;

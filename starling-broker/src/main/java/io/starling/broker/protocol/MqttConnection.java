@@ -45,6 +45,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     enum State { AWAITING_CONNECT, CONNECTING, CONNECTED, CLOSED }
 
+    /** Acknowledgements a connection may have waiting for the storage before it stops reading. */
+    private static final int MAX_PENDING_ACKS = 1024;
+
     /** How long a connection the node closes waits for the client to close its side. */
     private static final long CLOSE_LINGER_MILLIS = 2000;
 
@@ -56,6 +59,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private ArrayDeque<MqttPacket> backlog;
     private boolean waiting;
     private boolean pausedForCongestion;
+    /** Acknowledgements waiting for the storage; null until the first. */
+    private PendingAcks pendingAcks;
+    private boolean pausedForStorage;
     private boolean inRead;
     private boolean flushPending;
     private boolean flushScheduled;
@@ -140,7 +146,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     /** Whether packets wait: for an asynchronous decision, or for a subscriber this client feeds to catch up. */
     private boolean held() {
-        return waiting || pausedForCongestion;
+        return waiting || pausedForCongestion || pausedForStorage;
     }
 
     private boolean hasBacklog() {
@@ -224,7 +230,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             case SUBSCRIBE -> {
                 return subscribeFlow().subscribe((SubscribePacket) packet);
             }
-            case UNSUBSCRIBE -> subscribeFlow().unsubscribe((UnsubscribePacket) packet);
+            case UNSUBSCRIBE -> {
+                return subscribeFlow().unsubscribe((UnsubscribePacket) packet);
+            }
             case PINGREQ -> send(PingRespPacket.INSTANCE);
             case DISCONNECT -> onDisconnect((DisconnectPacket) packet);
             case AUTH -> violation(ReasonCode.PROTOCOL_ERROR, "AUTH without enhanced authentication in CONNECT");
@@ -237,7 +245,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         boolean failed = ReasonCode.isError(ack.reasonCode());
         if (session.onPubRec(ack.packetId(), failed)) {
             if (!failed) {
-                send(AckPacket.of(PacketType.PUBREL, ack.packetId()));
+                // After the PUBREC is stored: a restarted node must resend PUBREL, never the PUBLISH again.
+                acknowledge(AckPacket.of(PacketType.PUBREL, ack.packetId()));
             }
         } else if (!failed) {
             int reason = isV5() ? ReasonCode.PACKET_IDENTIFIER_NOT_FOUND : ReasonCode.SUCCESS;
@@ -257,6 +266,50 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         publishWillOnClose = disconnect.reasonCode() == ReasonCode.DISCONNECT_WITH_WILL;
         state = State.CLOSED;
         ctx.close();
+    }
+
+    /**
+     * Sends a PUBACK, PUBREC, PUBREL or PUBCOMP once the storage changes made for it are durable, in the order
+     * of the calls. Reading stops while too many wait, so a publisher cannot outrun the disk.
+     */
+    void acknowledge(AckPacket ack) {
+        CompletionStage<Void> stored = services.storage().barrierForChanges();
+        if (stored == null && (pendingAcks == null || pendingAcks.isEmpty())) {
+            send(ack);
+            return;
+        }
+        if (pendingAcks == null) {
+            pendingAcks = new PendingAcks();
+        }
+        pendingAcks.add(ack, stored, ctx.executor(), this::releaseAcks);
+        if (stored == null) {
+            releaseAcks();
+        } else if (pendingAcks.size() >= MAX_PENDING_ACKS && !pausedForStorage) {
+            pausedForStorage = true;
+            channel().config().setAutoRead(false);
+        }
+    }
+
+    private void releaseAcks() {
+        pendingAcks.release(p -> {
+            if (state == State.CLOSED) {
+                return;
+            }
+            if (p.failure == null) {
+                send(p.ack);
+            } else if (isV5() && (p.ack.type() == PacketType.PUBACK || p.ack.type() == PacketType.PUBREC)) {
+                LOG.warn("{} {}: could not store message {}: {}", listener.name(), who(), p.ack.packetId(),
+                        p.failure.getMessage());
+                send(new AckPacket(p.ack.type(), p.ack.packetId(), ReasonCode.QUOTA_EXCEEDED, MqttProperties.NONE));
+            } else {
+                violation(ReasonCode.QUOTA_EXCEEDED, "could not store state for packet " + p.ack.packetId() + ": "
+                        + p.failure.getMessage());
+            }
+        });
+        if (pausedForStorage && pendingAcks.size() < MAX_PENDING_ACKS / 2) {
+            pausedForStorage = false;
+            handleBacklog();
+        }
     }
 
     /** The client broke the protocol: tell it why where the protocol allows, log one line, close. */
@@ -398,6 +451,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         if (backlog != null) {
             backlog.clear();
+        }
+        if (pendingAcks != null) {
+            pendingAcks.clear();
         }
     }
 

@@ -89,6 +89,17 @@ final class PublishFlow {
             return;
         }
         int qos = packet.qos();
+        if (qos > 0 && !conn.services.storage().writable()) {
+            // The storage cannot take the message (a full disk): refuse rather than acknowledge what may be lost.
+            if (conn.isV5()) {
+                MqttConnection.LOG.warn("{} {}: PUBLISH to '{}' refused: storage is not writable", conn.listener.name(),
+                        conn.who(), topic);
+                answer(packet, ReasonCode.QUOTA_EXCEEDED);
+            } else {
+                conn.violation(ReasonCode.QUOTA_EXCEEDED, "PUBLISH to '" + topic + "' refused: storage is not writable");
+            }
+            return;
+        }
         if (!allowed) {
             MqttConnection.LOG.info("{} {}: not authorized to publish to '{}'", conn.listener.name(), conn.who(), topic);
             conn.services.metrics().messageDropped(DropReason.NOT_AUTHORIZED);
@@ -134,6 +145,6 @@ final class PublishFlow {
     private void ack(PacketType type, int packetId, int reason) {
         AckPacket ack = reason == ReasonCode.SUCCESS ? AckPacket.of(type, packetId)
                 : new AckPacket(type, packetId, reason, MqttProperties.NONE);
-        conn.send(ack);
+        conn.acknowledge(ack);
     }
 }

@@ -40,19 +40,17 @@ final class SubscribeFlow {
             allDone &= d.isDone();
         }
         if (allDone) {
-            complete(packet, decisions);
-            return null;
+            return complete(packet, decisions);
         }
         return CompletableFuture.allOf(decisions.toArray(new CompletableFuture<?>[0]))
-                .handleAsync((r, e) -> {
-                    complete(packet, decisions);
-                    return null;
-                }, conn.ctx.executor());
+                .handleAsync((r, e) -> complete(packet, decisions), conn.ctx.executor())
+                .thenCompose(stored -> stored == null ? CompletableFuture.completedFuture(null) : stored);
     }
 
-    private void complete(SubscribePacket packet, List<CompletableFuture<Boolean>> decisions) {
+    /** Applies the subscriptions; returns a stage when SUBACK waits for them to be stored, else null. */
+    private CompletionStage<?> complete(SubscribePacket packet, List<CompletableFuture<Boolean>> decisions) {
         if (conn.state != MqttConnection.State.CONNECTED) {
-            return;
+            return null;
         }
         List<TopicSubscription> requested = packet.subscriptions();
         int subscriptionId = packet.properties().subscriptionIdentifiers().isEmpty() ? 0
@@ -77,8 +75,33 @@ final class SubscribeFlow {
             // The reason string is the part a client may go without [MQTT-3.9.2-1].
             ack = new SubAckPacket(packet.packetId(), codes, MqttProperties.NONE);
         }
-        conn.send(ack);
-        retainedDeliveries.forEach(Runnable::run);
+        SubAckPacket finalAck = ack;
+        return afterStored(() -> {
+            conn.send(finalAck);
+            retainedDeliveries.forEach(Runnable::run);
+        });
+    }
+
+    /**
+     * Stores a durable session's subscriptions and runs {@code answer} once they are durable (at once when
+     * nothing was stored): a client told SUBACK keeps its subscription across a crash. Returns the stage the
+     * connection waits for, or null.
+     */
+    private CompletionStage<?> afterStored(Runnable answer) {
+        conn.services.sessions().saveToStore(conn.session);
+        CompletionStage<Void> stored = conn.services.storage().barrierForChanges();
+        if (stored == null) {
+            answer.run();
+            return null;
+        }
+        return stored.handleAsync((r, e) -> {
+            if (e != null) {
+                conn.violation(ReasonCode.QUOTA_EXCEEDED, "could not store the subscriptions: " + e.getMessage());
+            } else if (conn.state == MqttConnection.State.CONNECTED) {
+                answer.run();
+            }
+            return null;
+        }, conn.ctx.executor());
     }
 
     private int subscribeOne(TopicSubscription t, int subscriptionId, boolean allowed, List<Runnable> retained) {
@@ -140,7 +163,7 @@ final class SubscribeFlow {
         return matching;
     }
 
-    void unsubscribe(UnsubscribePacket packet) {
+    CompletionStage<?> unsubscribe(UnsubscribePacket packet) {
         List<Integer> codes = new ArrayList<>(packet.topicFilters().size());
         for (String clientFilter : packet.topicFilters()) {
             Subscription removed = conn.session.removeSubscription(clientFilter);
@@ -152,6 +175,7 @@ final class SubscribeFlow {
             conn.services.hooks().unsubscribed(conn.client, clientFilter);
             codes.add(ReasonCode.SUCCESS);
         }
-        conn.send(new UnsubAckPacket(packet.packetId(), codes, MqttProperties.NONE));
+        UnsubAckPacket ack = new UnsubAckPacket(packet.packetId(), codes, MqttProperties.NONE);
+        return afterStored(() -> conn.send(ack));
     }
 }

@@ -3,12 +3,15 @@ package io.starling.broker.session;
 import io.starling.api.Message;
 import io.starling.api.QoS;
 import io.starling.api.hook.HookListener.DropReason;
+import io.starling.api.store.StoredDelivery;
+import io.starling.api.store.StoredSession;
 import io.starling.broker.delivery.Delivery;
 import io.starling.broker.delivery.DeliveryQueue;
 import io.starling.broker.delivery.InflightWindow;
 import io.starling.broker.routing.Destination;
 import io.starling.broker.routing.SharedGroup;
 import io.starling.broker.routing.Subscription;
+import io.starling.broker.storage.NodeStorage;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -17,18 +20,28 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * The broker's side of one client id: its subscriptions, the messages in flight to it and queued for it, and the
  * QoS 2 packet ids it sent that await PUBREL. It outlives connections for as long as its expiry says. Every
  * method holds the session's monitor briefly and never blocks inside it: writes to the connection only enqueue.
+ *
+ * <p>A durable session (expiry above 0 on a durable storage) also tells the storage every change to its queue,
+ * its in-flight window and its inbound QoS 2 ids as it makes it. It sends a QoS 2 PUBLISH, and PUBREL, only once
+ * the change behind it is durable: a client must never see a packet id that a restarted node does not know.
  */
 public final class Session implements Destination {
 
     private final String clientId;
     private final SessionSettings settings;
     private final DeliveryEvents events;
+    private final NodeStorage storage;
+    private volatile boolean durable;
+    private static final AtomicLongFieldUpdater<Session> SEQ = AtomicLongFieldUpdater.newUpdater(Session.class, "lastSeq");
+    /** The last sequence number given to a stored delivery. */
+    private volatile long lastSeq;
     /** Allocated on the first subscription. */
     private Map<String, Subscription> subscriptions = Map.of();
     private final InflightWindow inflight = new InflightWindow();
@@ -59,10 +72,11 @@ public final class Session implements Destination {
     private long willDelaySeconds;
     private ScheduledFuture<?> willTask;
 
-    public Session(String clientId, SessionSettings settings, DeliveryEvents events) {
+    public Session(String clientId, SessionSettings settings, DeliveryEvents events, NodeStorage storage) {
         this.clientId = clientId;
         this.settings = settings;
         this.events = events;
+        this.storage = storage;
         this.queue = new DeliveryQueue(settings.maxQueued(), settings.dropPolicy());
     }
 
@@ -90,10 +104,22 @@ public final class Session implements Destination {
     public synchronized void attach(ClientConnection newConnection, int clientReceiveMaximum) {
         connection = newConnection;
         window = Math.min(settings.maxInflight(), clientReceiveMaximum);
-        if (!inflight.isEmpty()) {
+        if (inflight.isEmpty()) {
+            drain();
+        } else if (durable) {
+            // What is in flight may have been stored a moment ago: resend it once that is durable, then drain.
+            storage.barrier().whenComplete((r, e) -> newConnection.execute(() -> resendAndDrain(newConnection)));
+        } else {
             resend(newConnection);
+            drain();
         }
-        drain();
+    }
+
+    private synchronized void resendAndDrain(ClientConnection c) {
+        if (connection == c) {
+            resend(c);
+            drain();
+        }
     }
 
     private void resend(ClientConnection newConnection) {
@@ -102,6 +128,7 @@ public final class Session implements Destination {
                 newConnection.sendPubRel(e.packetId());
             } else if (!newConnection.sendPublish(e.delivery(), e.packetId(), true)) {
                 inflight.remove(e.packetId());
+                forget(e.delivery());
                 events.dropped(clientId, e.delivery().message(), DropReason.TOO_LARGE);
             }
         }
@@ -123,6 +150,7 @@ public final class Session implements Destination {
         }
         List<Delivery> shared = new ArrayList<>(inflight.removeUnacknowledgedShared());
         shared.addAll(queue.removeShared());
+        shared.forEach(this::forget);
         queuedSize = queue.size();
         releaseDrainWaiters();
         return shared;
@@ -178,11 +206,14 @@ public final class Session implements Destination {
      * thread in batches, so that every write to the socket is made there, messages keep the order in which they
      * were routed, and a busy publisher costs one task per batch rather than one per message.
      */
-    private void enqueue(Delivery d) {
+    private void enqueue(Delivery routed) {
         ClientConnection c = connection;
+        // Stored here, on the publisher's thread, so that the barrier its acknowledgement waits for covers it.
+        Delivery d = durable ? journal(routed, c == null) : routed;
         if (c != null && (!c.inEventLoop() || inboxSize > 0)) {
             if (inboxSize >= settings.maxQueued()) {
                 // The connection's thread is that far behind: refuse at the hand-off so that memory stays bounded.
+                forget(d);
                 events.dropped(clientId, d.message(), DropReason.QUEUE_FULL);
                 return;
             }
@@ -259,6 +290,7 @@ public final class Session implements Destination {
         Delivery dropped = queue.offer(d);
         queuedSize = queue.size();
         if (dropped != null) {
+            forget(dropped);
             events.dropped(clientId, dropped.message(), DropReason.QUEUE_FULL);
         }
     }
@@ -266,10 +298,12 @@ public final class Session implements Destination {
     private void send(ClientConnection c, Delivery d) {
         lastProgressNanos = System.nanoTime();
         if (d.message().isExpired(System.currentTimeMillis())) {
+            forget(d);
             events.dropped(clientId, d.message(), DropReason.EXPIRED);
             return;
         }
         if (d.qos() == QoS.AT_MOST_ONCE) {
+            forget(d);
             if (c.sendPublish(d, 0, false)) {
                 events.sent(clientId, d.message());
             } else {
@@ -278,12 +312,34 @@ public final class Session implements Destination {
             return;
         }
         InflightWindow.Entry e = inflight.add(d);
+        if (d.stored()) {
+            storage.putQueued(clientId, stored(d, e.packetId(), false));
+            if (d.qos() == QoS.EXACTLY_ONCE) {
+                storage.barrier().whenComplete((r, failure) -> c.execute(() -> sendWhenStored(c, e, failure)));
+                return;
+            }
+        }
+        sendInflight(c, e);
+    }
+
+    private void sendInflight(ClientConnection c, InflightWindow.Entry e) {
+        Delivery d = e.delivery();
         if (c.sendPublish(d, e.packetId(), false)) {
             events.sent(clientId, d.message());
         } else {
             inflight.remove(e.packetId());
+            forget(d);
             events.dropped(clientId, d.message(), DropReason.TOO_LARGE);
         }
+    }
+
+    /** A stored QoS 2 message's packet id is durable: send it, unless the client reconnected meanwhile. */
+    private synchronized void sendWhenStored(ClientConnection c, InflightWindow.Entry e, Throwable failure) {
+        if (failure != null || connection != c || inflight.get(e.packetId()) != e) {
+            // Not stored: it stays in flight and goes out on the next connection. Reconnected: attach resent it.
+            return;
+        }
+        sendInflight(c, e);
     }
 
     /** Sends queued messages while the connection is writable and the window has room. */
@@ -351,6 +407,7 @@ public final class Session implements Destination {
         }
         lastProgressNanos = System.nanoTime();
         inflight.remove(packetId);
+        forget(e.delivery());
         events.acked(clientId, e.delivery().message());
         drain();
         return true;
@@ -367,9 +424,13 @@ public final class Session implements Destination {
         }
         if (failed) {
             inflight.remove(packetId);
+            forget(e.delivery());
             drain();
         } else {
             inflight.released(e);
+            if (e.delivery().stored()) {
+                storage.putQueued(clientId, stored(e.delivery(), packetId, true));
+            }
         }
         return true;
     }
@@ -381,6 +442,7 @@ public final class Session implements Destination {
             return false;
         }
         inflight.remove(packetId);
+        forget(e.delivery());
         events.acked(clientId, e.delivery().message());
         drain();
         return true;
@@ -393,7 +455,11 @@ public final class Session implements Destination {
         if (inboundQos2.isEmpty()) {
             inboundQos2 = new HashSet<>();
         }
-        return inboundQos2.add(packetId);
+        boolean added = inboundQos2.add(packetId);
+        if (added && durable) {
+            storage.addInboundQos2(clientId, packetId);
+        }
+        return added;
     }
 
     public synchronized boolean awaitsRelease(int packetId) {
@@ -402,7 +468,11 @@ public final class Session implements Destination {
 
     /** PUBREL from the client: returns false when the id was not awaiting release. */
     public synchronized boolean releaseInboundQos2(int packetId) {
-        return !inboundQos2.isEmpty() && inboundQos2.remove(packetId);
+        boolean removed = !inboundQos2.isEmpty() && inboundQos2.remove(packetId);
+        if (removed && durable) {
+            storage.removeInboundQos2(clientId, packetId);
+        }
+        return removed;
     }
 
     public synchronized int inboundQos2Count() {
@@ -466,6 +536,11 @@ public final class Session implements Destination {
         return w;
     }
 
+    /** The will to store with the session: the pending or the connection's, or null. */
+    synchronized Message storedWill() {
+        return will;
+    }
+
     synchronized long willDelaySeconds() {
         return willDelaySeconds;
     }
@@ -509,6 +584,58 @@ public final class Session implements Destination {
 
     public synchronized int inflightCount() {
         return inflight.size();
+    }
+
+    // ---- storage ----
+
+    public boolean durable() {
+        return durable;
+    }
+
+    /** Set when the session is opened: true for an expiry above 0 on a durable storage. */
+    public void durable(boolean on) {
+        durable = on;
+    }
+
+    /** Gives the delivery its place in the stored queue and stores it; QoS 0 only when it waits offline. */
+    private Delivery journal(Delivery d, boolean offline) {
+        if (d.qos() == QoS.AT_MOST_ONCE && !(offline && settings.queueQos0())) {
+            return d;
+        }
+        Delivery s = d.withSeq(SEQ.incrementAndGet(this));
+        storage.putQueued(clientId, stored(s, 0, false));
+        return s;
+    }
+
+    /** The delivery left the session (acknowledged, dropped, handed to another member): remove its row. */
+    private void forget(Delivery d) {
+        if (d.stored()) {
+            storage.removeQueued(clientId, d.seq());
+        }
+    }
+
+    private static StoredDelivery stored(Delivery d, int packetId, boolean pubrelSent) {
+        return new StoredDelivery(d.seq(), d.message(), d.qos(), d.retain(), d.subscriptionIds(), packetId,
+                pubrelSent);
+    }
+
+    /** Puts back what the storage held at start-up: in-flight messages under their packet ids, then the queue. */
+    synchronized void restore(StoredSession stored) {
+        long last = 0;
+        for (StoredDelivery sd : stored.queue()) {
+            Delivery d = new Delivery(sd.message(), sd.qos(), sd.retain(), sd.subscriptionIds(), null, sd.seq());
+            last = Math.max(last, sd.seq());
+            if (sd.packetId() != 0 && inflight.get(sd.packetId()) == null) {
+                inflight.restore(sd.packetId(), d, sd.pubrelSent());
+            } else {
+                offer(d);
+            }
+        }
+        lastSeq = last;
+        queuedSize = queue.size();
+        if (!stored.inboundQos2().isEmpty()) {
+            inboundQos2 = new HashSet<>(stored.inboundQos2());
+        }
     }
 
     @Override

@@ -2,12 +2,12 @@ package io.starling.broker.session;
 
 import io.starling.api.Message;
 import io.starling.api.hook.HookListener.DropReason;
-import io.starling.api.store.SessionStore;
 import io.starling.api.store.StoredSession;
 import io.starling.api.store.StoredSubscription;
 import io.starling.broker.delivery.Delivery;
 import io.starling.broker.routing.Router;
 import io.starling.broker.routing.Subscription;
+import io.starling.broker.storage.NodeStorage;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -32,13 +32,13 @@ public final class SessionRegistry {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Object[] locks = new Object[STRIPES];
     private final Router router;
-    private final SessionStore store;
+    private final NodeStorage store;
     private final ScheduledExecutorService scheduler;
     private final SessionSettings settings;
     private final DeliveryEvents events;
     private final Consumer<Message> willSink;
 
-    public SessionRegistry(Router router, SessionStore store, ScheduledExecutorService scheduler,
+    public SessionRegistry(Router router, NodeStorage store, ScheduledExecutorService scheduler,
             SessionSettings settings, DeliveryEvents events, Consumer<Message> willSink) {
         this.router = router;
         this.store = store;
@@ -105,7 +105,7 @@ public final class SessionRegistry {
                 if (existing != null) {
                     end(existing);
                 }
-                Session created = new Session(clientId, settings, events);
+                Session created = new Session(clientId, settings, events, store);
                 sessions.put(clientId, created);
                 opened = new Opened(created, false);
             }
@@ -143,7 +143,6 @@ public final class SessionRegistry {
                 }
                 willNow = will;
             } else {
-                saveToStore(session);
                 if (expiry != StoredSession.NEVER_EXPIRES) {
                     session.expiryTask(scheduler.schedule(() -> expire(session), expiry, TimeUnit.SECONDS));
                 }
@@ -156,6 +155,7 @@ public final class SessionRegistry {
                         session.willTask(scheduler.schedule(() -> fireWill(session), delay, TimeUnit.SECONDS));
                     }
                 }
+                saveToStore(session);
             }
         }
         redispatch(session, shared);
@@ -171,6 +171,9 @@ public final class SessionRegistry {
                 return;
             }
             will = session.cancelPendingWill();
+            if (will != null) {
+                saveToStore(session);
+            }
         }
         if (will != null) {
             willSink.accept(will);
@@ -202,7 +205,9 @@ public final class SessionRegistry {
             }
             events.dropped(session.clientId(), d.message(), DropReason.SESSION_ENDED);
         }
-        store.delete(session.clientId());
+        if (session.durable()) {
+            store.deleteSession(session.clientId());
+        }
     }
 
     /** Removes one subscription of a session from the route table. */
@@ -223,14 +228,75 @@ public final class SessionRegistry {
         }
     }
 
+    /**
+     * A connection has its session, with the expiry and will of its CONNECT: makes the session durable (and
+     * stores it) when its expiry is above 0 and the storage is durable; removes it from the storage when it was
+     * durable and no longer is.
+     */
+    public void opened(Session session) {
+        synchronized (lock(session.clientId())) {
+            boolean durable = store.durable() && session.expirySeconds() > 0;
+            if (session.durable() && !durable) {
+                store.deleteSession(session.clientId());
+            }
+            session.durable(durable);
+            saveToStore(session);
+        }
+    }
+
+    /** Stores a durable session as it is now: expiry, subscriptions, will. Does nothing for the others. */
     public void saveToStore(Session session) {
+        if (!session.durable()) {
+            return;
+        }
         List<StoredSubscription> subs = new ArrayList<>();
         for (Map.Entry<String, Subscription> e : session.subscriptions().entrySet()) {
             Subscription s = e.getValue();
             subs.add(new StoredSubscription(e.getKey(), s.qos(), s.noLocal(), s.retainAsPublished(),
                     s.retainHandling(), s.subscriptionId()));
         }
-        store.save(new StoredSession(session.clientId(), session.expirySeconds(),
-                session.isOnline() ? 0 : System.currentTimeMillis(), subs));
+        store.saveSession(new StoredSession(session.clientId(), session.expirySeconds(),
+                session.isOnline() ? 0 : System.currentTimeMillis(), subs, session.storedWill(),
+                session.willDelaySeconds(), null, null));
+    }
+
+    /**
+     * Puts back a session the storage held at start-up: its routes, its queue and in-flight messages, and the
+     * timers of its expiry and pending will, counted from when it disconnected (or from now, when the node
+     * stopped while the client was connected). The timers go into {@code timers}, for the caller to start once
+     * every session is back: a will must not go out while its subscribers are still being restored.
+     */
+    public void restore(StoredSession stored, long nowMillis, List<Runnable> timers) {
+        Session session = new Session(stored.clientId(), settings, events, store);
+        session.durable(true);
+        session.expirySeconds(stored.expiryIntervalSeconds());
+        for (StoredSubscription sub : stored.subscriptions()) {
+            SharedFilter shared = SharedFilter.parse(sub.topicFilter());
+            String filter = shared == null ? sub.topicFilter() : shared.filter();
+            Subscription subscription = new Subscription(filter, session, sub.qos(), sub.noLocal(),
+                    sub.retainAsPublished(), sub.retainHandling(), sub.subscriptionIdentifier());
+            session.putSubscription(sub.topicFilter(), subscription);
+            if (shared != null) {
+                router.subscribeShared(shared.group(), subscription);
+            } else {
+                router.subscribe(subscription);
+            }
+        }
+        session.restore(stored);
+        sessions.put(stored.clientId(), session);
+        long disconnectedAt = stored.disconnectedAtMillis() == 0 ? nowMillis : stored.disconnectedAtMillis();
+        long elapsed = Math.max(0, nowMillis - disconnectedAt);
+        long expiry = stored.expiryIntervalSeconds();
+        if (stored.will() != null) {
+            long delayMillis = Math.min(stored.willDelaySeconds(), expiry) * 1000 - elapsed;
+            session.will(stored.will(), stored.willDelaySeconds());
+            timers.add(() -> session.willTask(scheduler.schedule(() -> fireWill(session), Math.max(0, delayMillis),
+                    TimeUnit.MILLISECONDS)));
+        }
+        if (expiry != StoredSession.NEVER_EXPIRES) {
+            long leftMillis = expiry * 1000 - elapsed;
+            timers.add(() -> session.expiryTask(scheduler.schedule(() -> expire(session), Math.max(0, leftMillis),
+                    TimeUnit.MILLISECONDS)));
+        }
     }
 }

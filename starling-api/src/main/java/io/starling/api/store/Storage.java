@@ -1,0 +1,61 @@
+package io.starling.api.store;
+
+import io.starling.api.Message;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/**
+ * Where a node keeps what must outlive it: persistent sessions, their queued and in-flight messages, the QoS 2
+ * packet ids they sent that await PUBREL, and retained messages.
+ *
+ * <p>The node keeps its live state on the heap and tells the storage every change as it happens; it reads the
+ * storage back only at start-up. Changes are asynchronous: they return at once and are applied in the order they
+ * were made. {@link #barrier()} says when they are durable, and the node acknowledges nothing to a client before
+ * the barrier behind its changes completed. Implementations must be thread-safe and must never block the caller
+ * on I/O.
+ */
+public interface Storage extends AutoCloseable {
+
+    /** False when nothing survives a restart (the memory storage): the node then tells it nothing. */
+    boolean durable();
+
+    /** Stores the session (replacing an earlier version): expiry, subscriptions and will. */
+    void saveSession(StoredSession session);
+
+    /** Removes the session with its queued messages and its inbound QoS 2 packet ids. */
+    void deleteSession(String clientId);
+
+    /** Stores a message for the session under {@code delivery.seq()}, replacing the one stored there. */
+    void putQueued(String clientId, StoredDelivery delivery);
+
+    void removeQueued(String clientId, long seq);
+
+    void addInboundQos2(String clientId, int packetId);
+
+    void removeInboundQos2(String clientId, int packetId);
+
+    void putRetained(Message message);
+
+    void removeRetained(String topic);
+
+    /**
+     * Completes once every change made before this call is durable by the storage's sync policy; completes
+     * exceptionally when a change could not be stored (the disk is full, say).
+     */
+    CompletionStage<Void> barrier();
+
+    /** False while changes fail (a full disk): the node then refuses what needs storing. */
+    default boolean writable() {
+        return true;
+    }
+
+    /** Calls {@code sink} with every stored session, its queue in order. Start-up only. */
+    void forEachSession(Consumer<StoredSession> sink);
+
+    /** Calls {@code sink} with every retained message. Start-up only. */
+    void forEachRetained(Consumer<Message> sink);
+
+    /** Applies what is pending, makes it durable and releases the storage. */
+    @Override
+    void close();
+}

@@ -1,0 +1,30 @@
+package io.starling.broker.config;
+
+import io.starling.api.store.SyncPolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Where and how the node keeps its durable state.
+ *
+ * @param type         {@code rocksdb} (the default) or {@code memory}, or another provider's type
+ * @param directory    the storage's directory; null means {@code <data_dir>/store}
+ * @param syncInterval for {@link SyncPolicy#INTERVAL}: how often the log is synced to the disk
+ */
+public record StorageConfig(String type, Path directory, SyncPolicy sync, Duration syncInterval) {
+
+    public static final String MEMORY = "memory";
+
+    public boolean isMemory() {
+        return MEMORY.equals(type);
+    }
+
+    /** The directory, resolved against the node's data directory when none was set. */
+    public Path directoryIn(Path dataDir) {
+        return directory == null ? dataDir.resolve("store") : directory;
+    }
+
+    public StorageConfig withType(String newType) {
+        return new StorageConfig(newType, directory, sync, syncInterval);
+    }
+}

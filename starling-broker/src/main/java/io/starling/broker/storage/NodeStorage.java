@@ -1,0 +1,127 @@
+package io.starling.broker.storage;
+
+import io.netty.util.concurrent.FastThreadLocal;
+import io.starling.api.Message;
+import io.starling.api.store.Storage;
+import io.starling.api.store.StoredDelivery;
+import io.starling.api.store.StoredSession;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The node's side of its {@link Storage}: passes changes on, and remembers per thread whether the work in hand
+ * made any, so that an acknowledgement waits for a barrier only when there is something to wait for. A QoS 1
+ * PUBLISH that reached no persistent session, or a node on the memory storage, pays nothing.
+ */
+public final class NodeStorage {
+    private final Storage storage;
+    private final boolean durable;
+    private final FastThreadLocal<boolean[]> changed = new FastThreadLocal<>() {
+        @Override
+        protected boolean[] initialValue() {
+            return new boolean[1];
+        }
+    };
+
+    public NodeStorage(Storage storage) {
+        this.storage = storage;
+        this.durable = storage.durable();
+    }
+
+    public boolean durable() {
+        return durable;
+    }
+
+    /** False while the storage cannot write (a full disk). */
+    public boolean writable() {
+        return !durable || storage.writable();
+    }
+
+    private void mark() {
+        changed.get()[0] = true;
+    }
+
+    /**
+     * The barrier behind the changes this thread made since it last asked, or null when it made none. The
+     * caller acknowledges what those changes were for once the barrier completes.
+     */
+    public CompletionStage<Void> barrierForChanges() {
+        if (!durable) {
+            return null;
+        }
+        boolean[] flag = changed.get();
+        if (!flag[0]) {
+            return null;
+        }
+        flag[0] = false;
+        return storage.barrier();
+    }
+
+    public CompletionStage<Void> barrier() {
+        return storage.barrier();
+    }
+
+    public void saveSession(StoredSession session) {
+        if (durable) {
+            mark();
+            storage.saveSession(session);
+        }
+    }
+
+    public void deleteSession(String clientId) {
+        if (durable) {
+            mark();
+            storage.deleteSession(clientId);
+        }
+    }
+
+    public void putQueued(String clientId, StoredDelivery delivery) {
+        if (durable) {
+            mark();
+            storage.putQueued(clientId, delivery);
+        }
+    }
+
+    public void removeQueued(String clientId, long seq) {
+        if (durable) {
+            mark();
+            storage.removeQueued(clientId, seq);
+        }
+    }
+
+    public void addInboundQos2(String clientId, int packetId) {
+        if (durable) {
+            mark();
+            storage.addInboundQos2(clientId, packetId);
+        }
+    }
+
+    public void removeInboundQos2(String clientId, int packetId) {
+        if (durable) {
+            mark();
+            storage.removeInboundQos2(clientId, packetId);
+        }
+    }
+
+    public void putRetained(Message message) {
+        if (durable) {
+            mark();
+            storage.putRetained(message);
+        }
+    }
+
+    public void removeRetained(String topic) {
+        if (durable) {
+            mark();
+            storage.removeRetained(topic);
+        }
+    }
+
+    public Storage storage() {
+        return storage;
+    }
+
+    @Override
+    public String toString() {
+        return storage.toString();
+    }
+}

@@ -1,0 +1,66 @@
+package io.starling.broker.storage;
+
+import io.starling.api.store.Storage;
+import io.starling.api.store.StorageException;
+import io.starling.api.store.StorageOptions;
+import io.starling.api.store.StorageProvider;
+import io.starling.broker.config.StorageConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Opens the storage {@code storage.type} names: the memory storage, or a provider found on the class path. */
+public final class StorageOpener {
+    private static final Logger LOG = LoggerFactory.getLogger(StorageOpener.class);
+
+    private StorageOpener() {
+    }
+
+    public static Storage open(StorageConfig config, Path dataDir) {
+        Path dir = config.directoryIn(dataDir);
+        if (config.isMemory()) {
+            if (holdsFiles(dir)) {
+                LOG.warn("storage.type = memory, but {} holds stored state from an earlier run: it is left as it is"
+                        + " and not used; sessions and retained messages will not survive a restart", dir);
+            } else {
+                LOG.info("storage.type = memory: sessions and retained messages will not survive a restart");
+            }
+            return new MemoryStorage();
+        }
+        List<String> available = new ArrayList<>(List.of(StorageConfig.MEMORY));
+        for (StorageProvider provider : ServiceLoader.load(StorageProvider.class)) {
+            if (provider.type().equals(config.type())) {
+                try {
+                    Files.createDirectories(dir);
+                } catch (IOException e) {
+                    throw new StorageException("cannot create storage directory " + dir + ": " + e, e);
+                }
+                Storage storage = provider.open(new StorageOptions(dir, config.sync(), config.syncInterval()));
+                LOG.info("storage: {} (sync {}{})", storage, config.sync().name().toLowerCase(),
+                        config.sync() == io.starling.api.store.SyncPolicy.INTERVAL
+                                ? " every " + config.syncInterval().toMillis() + " ms" : "");
+                return storage;
+            }
+            available.add(provider.type());
+        }
+        throw new StorageException("storage.type = " + config.type() + ", but no storage of that type is on the"
+                + " class path (available: " + String.join(", ", available) + ")");
+    }
+
+    private static boolean holdsFiles(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.findAny().isPresent();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package io.starling.store.rocksdb;
+
+import io.starling.api.Message;
+import io.starling.api.store.Storage;
+import io.starling.api.store.StorageException;
+import io.starling.api.store.StorageOptions;
+import io.starling.api.store.StoredDelivery;
+import io.starling.api.store.StoredSession;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+
+/**
+ * {@link Storage} on one RocksDB database with a column family per kind of row: sessions by client id, queued
+ * deliveries by client id and sequence number, inbound QoS 2 packet ids by client id and id, retained messages
+ * by topic. All writes go through one {@link StoreWriter}.
+ */
+final class RocksDbStorage implements Storage {
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private static final byte[] SESSIONS = "sessions".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] QUEUE = "queue".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] INBOUND = "inbound_qos2".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] RETAINED = "retained".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] EMPTY = new byte[0];
+
+    private final String where;
+    private final DBOptions dbOptions;
+    private final ColumnFamilyOptions cfOptions;
+    private final RocksDB db;
+    private final List<ColumnFamilyHandle> handles;
+    private final ColumnFamilyHandle sessions;
+    private final ColumnFamilyHandle queue;
+    private final ColumnFamilyHandle inbound;
+    private final ColumnFamilyHandle retained;
+    private final StoreWriter writer;
+
+    RocksDbStorage(StorageOptions options) {
+        this.where = options.directory().toAbsolutePath().toString();
+        this.dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+                .setParanoidChecks(true).setKeepLogFileNum(5);
+        this.cfOptions = new ColumnFamilyOptions();
+        List<ColumnFamilyDescriptor> descriptors = List.of(
+                new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
+                new ColumnFamilyDescriptor(SESSIONS, cfOptions),
+                new ColumnFamilyDescriptor(QUEUE, cfOptions),
+                new ColumnFamilyDescriptor(INBOUND, cfOptions),
+                new ColumnFamilyDescriptor(RETAINED, cfOptions));
+        this.handles = new ArrayList<>();
+        try {
+            this.db = RocksDB.open(dbOptions, where, descriptors, handles);
+        } catch (RocksDBException e) {
+            dbOptions.close();
+            cfOptions.close();
+            throw OpenFailure.explain(where, e);
+        }
+        this.sessions = handles.get(1);
+        this.queue = handles.get(2);
+        this.inbound = handles.get(3);
+        this.retained = handles.get(4);
+        this.writer = new StoreWriter(db, options.sync(), options.syncInterval(), where);
+    }
+
+    @Override
+    public boolean durable() {
+        return true;
+    }
+
+    @Override
+    public void saveSession(StoredSession session) {
+        writer.submit(StoreWriter.put(sessions, session.clientId().getBytes(StandardCharsets.UTF_8),
+                Records.session(session)));
+    }
+
+    @Override
+    public void deleteSession(String clientId) {
+        byte[] key = clientId.getBytes(StandardCharsets.UTF_8);
+        byte[] prefix = Records.clientPrefix(clientId);
+        byte[] end = Records.prefixEnd(prefix);
+        // One change, so that one batch removes all of it: no queue outlives its session after a crash.
+        writer.submit(batch -> {
+            batch.delete(sessions, key);
+            batch.deleteRange(queue, prefix, end);
+            batch.deleteRange(inbound, prefix, end);
+        });
+    }
+
+    @Override
+    public void putQueued(String clientId, StoredDelivery delivery) {
+        writer.submit(StoreWriter.put(queue, Records.queueKey(clientId, delivery.seq()), Records.delivery(delivery)));
+    }
+
+    @Override
+    public void removeQueued(String clientId, long seq) {
+        writer.submit(StoreWriter.delete(queue, Records.queueKey(clientId, seq)));
+    }
+
+    @Override
+    public void addInboundQos2(String clientId, int packetId) {
+        writer.submit(StoreWriter.put(inbound, Records.inboundKey(clientId, packetId), EMPTY));
+    }
+
+    @Override
+    public void removeInboundQos2(String clientId, int packetId) {
+        writer.submit(StoreWriter.delete(inbound, Records.inboundKey(clientId, packetId)));
+    }
+
+    @Override
+    public void putRetained(Message message) {
+        writer.submit(StoreWriter.put(retained, message.topic().getBytes(StandardCharsets.UTF_8),
+                Records.message(message)));
+    }
+
+    @Override
+    public void removeRetained(String topic) {
+        writer.submit(StoreWriter.delete(retained, topic.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public CompletionStage<Void> barrier() {
+        return writer.barrier();
+    }
+
+    @Override
+    public boolean writable() {
+        return writer.writable();
+    }
+
+    @Override
+    public void forEachSession(Consumer<StoredSession> sink) {
+        try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(sessions, read)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                StoredSession s = decode(it.key(), () -> Records.session(it.value()));
+                byte[] prefix = Records.clientPrefix(s.clientId());
+                sink.accept(s.withState(queueOf(prefix), inboundOf(prefix)));
+            }
+            check(it);
+        }
+    }
+
+    private List<StoredDelivery> queueOf(byte[] prefix) {
+        List<StoredDelivery> result = new ArrayList<>();
+        try (ReadOptions read = new ReadOptions().setIterateUpperBound(new org.rocksdb.Slice(Records.prefixEnd(prefix)));
+                RocksIterator it = db.newIterator(queue, read)) {
+            for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+                byte[] key = it.key();
+                result.add(decode(key, () -> Records.delivery(Records.seqOf(key), it.value())));
+            }
+            check(it);
+        }
+        return result;
+    }
+
+    private Set<Integer> inboundOf(byte[] prefix) {
+        Set<Integer> result = new HashSet<>();
+        try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(inbound, read)) {
+            for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+                if (it.key().length == prefix.length + 2) {
+                    result.add(Records.packetIdOf(it.key()));
+                }
+            }
+            check(it);
+        }
+        return result;
+    }
+
+    @Override
+    public void forEachRetained(Consumer<Message> sink) {
+        try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(retained, read)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                sink.accept(decode(it.key(), () -> Records.message(it.value())));
+            }
+            check(it);
+        }
+    }
+
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    private <T> T decode(byte[] key, java.util.function.Supplier<T> decoder) {
+        try {
+            return decoder.get();
+        } catch (RuntimeException e) {
+            throw new StorageException("storage in " + where + " holds a record it cannot read (key "
+                    + new String(key, StandardCharsets.UTF_8) + "): " + e.getMessage()
+                    + "; the node does not start rather than lose it", e);
+        }
+    }
+
+    private void check(RocksIterator it) {
+        try {
+            it.status();
+        } catch (RocksDBException e) {
+            throw OpenFailure.explain(where, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+        handles.forEach(ColumnFamilyHandle::close);
+        db.close();
+        dbOptions.close();
+        cfOptions.close();
+    }
+
+    @Override
+    public String toString() {
+        return "rocksdb storage in " + where;
+    }
+}

@@ -1,0 +1,194 @@
+package io.starling.store.rocksdb;
+
+import io.starling.api.store.StorageException;
+import io.starling.api.store.SyncPolicy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that writes to RocksDB. Callers hand it changes and barriers without waiting; it applies
+ * everything that is waiting as one atomic batch with one sync (group commit), then completes the barriers of that
+ * batch. A batch that fails (a full disk) is retried until it succeeds, and nothing behind it is applied before,
+ * so the stored state never skips a change.
+ */
+final class StoreWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreWriter.class);
+    /** Changes per batch at most: bounds the batch's memory and the latency of the first barrier in it. */
+    private static final int MAX_BATCH_OPS = 8192;
+    private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** A change, applied to a batch on the writer thread. */
+    interface Change {
+        void apply(WriteBatch batch) throws RocksDBException;
+    }
+
+    static Change put(ColumnFamilyHandle cf, byte[] key, byte[] value) {
+        return batch -> batch.put(cf, key, value);
+    }
+
+    static Change delete(ColumnFamilyHandle cf, byte[] key) {
+        return batch -> batch.delete(cf, key);
+    }
+
+    static Change deleteRange(ColumnFamilyHandle cf, byte[] from, byte[] to) {
+        return batch -> batch.deleteRange(cf, from, to);
+    }
+
+    private final RocksDB db;
+    private final SyncPolicy sync;
+    private final long syncIntervalNanos;
+    private final ConcurrentLinkedQueue<Object> pending = new ConcurrentLinkedQueue<>();
+    private final Thread thread;
+    private final String where;
+    private volatile boolean parked;
+    private volatile boolean running = true;
+    private volatile boolean writable = true;
+    private boolean unsynced;
+    private long lastSyncNanos = System.nanoTime();
+
+    StoreWriter(RocksDB db, SyncPolicy sync, Duration syncInterval, String where) {
+        this.db = db;
+        this.sync = sync;
+        this.syncIntervalNanos = syncInterval.toNanos();
+        this.where = where;
+        this.thread = new Thread(this::run, "starling-store-writer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void submit(Change change) {
+        pending.add(change);
+        wake();
+    }
+
+    CompletableFuture<Void> barrier() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        pending.add(done);
+        wake();
+        return done;
+    }
+
+    boolean writable() {
+        return writable;
+    }
+
+    private void wake() {
+        if (parked) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    private void run() {
+        List<CompletableFuture<Void>> barriers = new ArrayList<>();
+        try (WriteOptions options = new WriteOptions().setSync(sync == SyncPolicy.ALWAYS)) {
+            while (true) {
+                Object first = pending.poll();
+                if (first == null) {
+                    if (!running) {
+                        break;
+                    }
+                    syncIfDue();
+                    parked = true;
+                    if (pending.isEmpty() && running) {
+                        LockSupport.parkNanos(this, unsynced ? syncIntervalNanos : TimeUnit.SECONDS.toNanos(1));
+                    }
+                    parked = false;
+                    continue;
+                }
+                try (WriteBatch batch = new WriteBatch()) {
+                    int ops = 0;
+                    for (Object o = first; o != null; o = ops < MAX_BATCH_OPS ? pending.poll() : null) {
+                        if (o instanceof Change c) {
+                            c.apply(batch);
+                            ops++;
+                        } else {
+                            @SuppressWarnings("unchecked")
+                            CompletableFuture<Void> b = (CompletableFuture<Void>) o;
+                            barriers.add(b);
+                        }
+                    }
+                    if (ops > 0) {
+                        write(options, batch);
+                    }
+                }
+                barriers.forEach(b -> b.complete(null));
+                barriers.clear();
+                syncIfDue();
+            }
+            syncIfDue();
+        } catch (RocksDBException | RuntimeException e) {
+            LOG.error("storage writer in {} stopped: {}", where, e.toString(), e);
+            writable = false;
+            StorageException failure = new StorageException("storage writer stopped: " + e.getMessage(), e);
+            barriers.forEach(b -> b.completeExceptionally(failure));
+        }
+    }
+
+    /** Writes the batch, retrying while it fails; barriers behind it wait, publishes are refused meanwhile. */
+    private void write(WriteOptions options, WriteBatch batch) {
+        while (true) {
+            try {
+                db.write(options, batch);
+                unsynced = sync == SyncPolicy.INTERVAL;
+                if (!writable) {
+                    writable = true;
+                    LOG.warn("storage in {} is writable again", where);
+                }
+                return;
+            } catch (RocksDBException e) {
+                if (writable) {
+                    writable = false;
+                    LOG.error("storage in {} cannot write ({}); refusing what needs storing and retrying every second",
+                            where, e.getMessage());
+                }
+                // RocksDB resumes by itself once a retryable error (no space left) has cleared.
+                LockSupport.parkNanos(this, RETRY_NANOS);
+                if (!running && Thread.interrupted()) {
+                    throw new StorageException("storage in " + where + " closed while a write was failing", e);
+                }
+            }
+        }
+    }
+
+    /** With {@link SyncPolicy#INTERVAL}: syncs the log once the interval has passed since the last sync. */
+    private void syncIfDue() {
+        if (!unsynced || (running && System.nanoTime() - lastSyncNanos < syncIntervalNanos)) {
+            return;
+        }
+        try {
+            db.flushWal(true);
+            unsynced = false;
+            lastSyncNanos = System.nanoTime();
+        } catch (RocksDBException e) {
+            LOG.warn("storage in {}: syncing the log failed: {}", where, e.getMessage());
+        }
+    }
+
+    /** Applies and syncs everything submitted so far, then stops the thread. */
+    @Override
+    public void close() {
+        running = false;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            thread.interrupt();
+            LOG.error("storage writer in {} did not finish within 30 s", where);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.starling.dist;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The packaged node ({@code target/starling/bin/starling console}) run as a separate process, with its own home
+ * (etc/ copied, lib/ linked, data/ and log/ its own) and a listener on a port the OS chooses.
+ */
+final class NodeProcess implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("listener tcp:default listening on [^:]+:(\\d+)");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Path home;
+    private final Map<String, String> env;
+    private final List<String> output = new CopyOnWriteArrayList<>();
+    private Process process;
+    private volatile int port;
+
+    private NodeProcess(Path home, Map<String, String> env) {
+        this.home = home;
+        this.env = env;
+    }
+
+    static Path dist() {
+        return Path.of(System.getProperty("starling.dist", "target/starling")).toAbsolutePath();
+    }
+
+    /** A home under {@code dir} for the packaged node; {@code env} holds extra {@code STARLING_*} settings. */
+    static NodeProcess in(Path dir, Map<String, String> env) {
+        Path home = dir.resolve("home");
+        try {
+            Files.createDirectories(home.resolve("etc"));
+            Files.createSymbolicLink(home.resolve("lib"), dist().resolve("lib"));
+            try (Stream<Path> files = Files.list(dist().resolve("etc"))) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.copy(f, home.resolve("etc").resolve(f.getFileName()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new NodeProcess(home, env);
+    }
+
+    Path home() {
+        return home;
+    }
+
+    /** Starts the node and waits until it serves; fails with its output when it does not. */
+    NodeProcess start() {
+        output.clear();
+        ProcessBuilder pb = new ProcessBuilder(dist().resolve("bin/starling").toString(), "console")
+                .redirectErrorStream(true);
+        pb.environment().put("STARLING_HOME", home.toString());
+        pb.environment().put("STARLING_LISTENERS__TCP__DEFAULT__BIND", "127.0.0.1:0");
+        pb.environment().put("STARLING_JAVA_OPTS", "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        pb.environment().putAll(env);
+        CountDownLatch started = new CountDownLatch(1);
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Process p = process;
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    output.add(line);
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find()) {
+                        port = Integer.parseInt(m.group(1));
+                    }
+                    if (line.contains(" started (config: ")) {
+                        started.countDown();
+                    }
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+            started.countDown();
+        }, "node-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            if (!started.await(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || !process.isAlive() || port == 0) {
+                process.destroyForcibly();
+                throw new AssertionError("the node did not start; its output:\n" + String.join("\n", output));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        return this;
+    }
+
+    int port() {
+        return port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    List<String> output() {
+        return List.copyOf(output);
+    }
+
+    /** SIGKILL: no shutdown hook, nothing flushed. */
+    void kill() {
+        process.destroyForcibly();
+        waitFor();
+    }
+
+    /** SIGTERM: the graceful stop. */
+    void stop() {
+        process.destroy();
+        waitFor();
+    }
+
+    private void waitFor() {
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("the node did not exit within 60 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            kill();
+        }
+    }
+}

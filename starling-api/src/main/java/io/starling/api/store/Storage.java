@@ -1,6 +1,7 @@
 package io.starling.api.store;
 
 import io.starling.api.Message;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -8,8 +9,9 @@ import java.util.function.Consumer;
  * Where a node keeps what must outlive it: persistent sessions, their queued and in-flight messages, the QoS 2
  * packet ids they sent that await PUBREL, and retained messages.
  *
- * <p>The node keeps its live state on the heap and tells the storage every change as it happens; it reads the
- * storage back only at start-up. Changes are asynchronous: they return at once and are applied in the order they
+ * <p>The node keeps its live state on the heap, except the queues of durable sessions beyond what their clients
+ * are about to take, and tells the storage every change as it happens; it reads sessions and retained messages
+ * back at start-up and queued messages as clients take them. Changes are asynchronous: they return at once and are applied in the order they
  * were made. {@link #barrier()} says when they are durable, and the node acknowledges nothing to a client before
  * the barrier behind its changes completed. Implementations must be thread-safe and must never block the caller
  * on I/O.
@@ -49,7 +51,16 @@ public interface Storage extends AutoCloseable {
         return true;
     }
 
-    /** Calls {@code sink} with every stored session, its queue in order. Start-up only. */
+    /**
+     * Reads up to {@code limit} queued messages of the session from sequence number {@code fromSeq} on, in order,
+     * once every change made before this call is applied. Runs off the caller's thread.
+     */
+    CompletionStage<List<StoredDelivery>> readQueued(String clientId, long fromSeq, int limit);
+
+    /**
+     * Calls {@code sink} with every stored session: its in-flight messages in full, its queued ones as sequence
+     * numbers only (the messages stay in the storage until read). Start-up only.
+     */
     void forEachSession(Consumer<StoredSession> sink);
 
     /** Calls {@code sink} with every retained message. Start-up only. */

@@ -9,6 +9,7 @@ import java.time.Duration;
  * @param directory    where it keeps its files
  * @param sync         when changes reach the disk
  * @param syncInterval for {@link SyncPolicy#INTERVAL}: how often the log is synced
+ * @param minFreeBytes  the space the storage leaves free on its disk: below it, writes wait and are refused
  */
-public record StorageOptions(Path directory, SyncPolicy sync, Duration syncInterval) {
+public record StorageOptions(Path directory, SyncPolicy sync, Duration syncInterval, long minFreeBytes) {
 }

@@ -10,23 +10,35 @@ import java.util.Set;
  * @param expiryIntervalSeconds how long the session lives after disconnect; {@code 0xFFFFFFFFL} never expires
  * @param disconnectedAtMillis  0 while the client is connected
  * @param will                  the will of the last connection, or null
- * @param queue                 queued and in-flight messages in order; empty when saved, filled when loaded
- * @param inboundQos2           packet ids of QoS 2 messages the client sent that await PUBREL; as {@code queue}
+ * @param inflight              the messages in flight (with their packet ids), in order; empty when saved,
+ *                              filled when loaded at start-up
+ * @param queuedSeqs            sequence numbers of the queued messages, in order, left in the storage until the
+ *                              client takes them ({@link Storage#readQueued}); as {@code inflight}
+ * @param inboundQos2           packet ids of QoS 2 messages the client sent that await PUBREL; as {@code inflight}
  */
 public record StoredSession(String clientId, long expiryIntervalSeconds, long disconnectedAtMillis,
         List<StoredSubscription> subscriptions, Message will, long willDelaySeconds,
-        List<StoredDelivery> queue, Set<Integer> inboundQos2) {
+        List<StoredDelivery> inflight, long[] queuedSeqs, Set<Integer> inboundQos2) {
 
     public static final long NEVER_EXPIRES = 0xFFFFFFFFL;
+    private static final long[] NONE = new long[0];
 
     public StoredSession {
         subscriptions = List.copyOf(subscriptions);
-        queue = queue == null ? List.of() : queue;
+        inflight = inflight == null ? List.of() : inflight;
+        queuedSeqs = queuedSeqs == null ? NONE : queuedSeqs;
         inboundQos2 = inboundQos2 == null ? Set.of() : inboundQos2;
     }
 
-    public StoredSession withState(List<StoredDelivery> storedQueue, Set<Integer> storedInbound) {
+    /** The session as saved, without what is loaded at start-up. */
+    public StoredSession(String clientId, long expiryIntervalSeconds, long disconnectedAtMillis,
+            List<StoredSubscription> subscriptions, Message will, long willDelaySeconds) {
+        this(clientId, expiryIntervalSeconds, disconnectedAtMillis, subscriptions, will, willDelaySeconds, null, null,
+                null);
+    }
+
+    public StoredSession withState(List<StoredDelivery> storedInflight, long[] storedQueue, Set<Integer> storedInbound) {
         return new StoredSession(clientId, expiryIntervalSeconds, disconnectedAtMillis, subscriptions, will,
-                willDelaySeconds, storedQueue, storedInbound);
+                willDelaySeconds, storedInflight, storedQueue, storedInbound);
     }
 }

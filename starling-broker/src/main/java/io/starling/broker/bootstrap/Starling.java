@@ -126,7 +126,7 @@ public final class Starling implements AutoCloseable {
         storage.forEachSession(s -> {
             sessions.restore(s, now, timers);
             counts[1]++;
-            counts[2] += s.queue().size();
+            counts[2] += s.inflight().size() + s.queuedSeqs().length;
         });
         timers.forEach(Runnable::run);
         LOG.info("restored {} sessions with {} queued or in-flight messages and {} retained messages from {} in {} ms",

@@ -216,7 +216,16 @@ public final class ConfigLoader {
         }
         String dir = c.getString("storage.dir");
         return new StorageConfig(type, dir.isBlank() ? null : Path.of(dir),
-                enumValue(c, "storage.sync", SyncPolicy.class), positiveDuration(c, "storage.sync_interval"));
+                enumValue(c, "storage.sync", SyncPolicy.class), positiveDuration(c, "storage.sync_interval"),
+                nonNegativeBytes(c, "storage.min_free_space"));
+    }
+
+    private static long nonNegativeBytes(Config c, String path) {
+        long v = c.getBytes(path);
+        if (v < 0) {
+            throw invalid(c, path, "must not be negative");
+        }
+        return v;
     }
 
     private static List<AuthorizationRule> rules(Config c) {

@@ -10,8 +10,10 @@ import java.time.Duration;
  * @param type         {@code rocksdb} (the default) or {@code memory}, or another provider's type
  * @param directory    the storage's directory; null means {@code <data_dir>/store}
  * @param syncInterval for {@link SyncPolicy#INTERVAL}: how often the log is synced to the disk
+ * @param minFreeBytes  below this much free space on its disk the storage stops writing and the node refuses
+ *                      what needs storing
  */
-public record StorageConfig(String type, Path directory, SyncPolicy sync, Duration syncInterval) {
+public record StorageConfig(String type, Path directory, SyncPolicy sync, Duration syncInterval, long minFreeBytes) {
 
     public static final String MEMORY = "memory";
 
@@ -25,6 +27,6 @@ public record StorageConfig(String type, Path directory, SyncPolicy sync, Durati
     }
 
     public StorageConfig withType(String newType) {
-        return new StorageConfig(newType, directory, sync, syncInterval);
+        return new StorageConfig(newType, directory, sync, syncInterval, minFreeBytes);
     }
 }

@@ -104,6 +104,23 @@ public final class DeliveryQueue {
         return queue.size();
     }
 
+    /** Removes and returns, in order, every delivery that is also in the storage. */
+    public List<Delivery> removeStored() {
+        List<Delivery> removed = new ArrayList<>();
+        Iterator<Delivery> it = queue.iterator();
+        while (it.hasNext()) {
+            Delivery d = it.next();
+            if (d.stored()) {
+                removed.add(d);
+                it.remove();
+                if (d.qos().value() == 0) {
+                    qos0Count--;
+                }
+            }
+        }
+        return removed;
+    }
+
     /** Removes and returns every delivery that came through a shared group. */
     public List<Delivery> removeShared() {
         List<Delivery> removed = new ArrayList<>();

@@ -28,6 +28,16 @@ public final class DeliveryEvents {
         hooks.acked(clientId, message);
     }
 
+    /** Messages dropped without being read back from the storage: counted, but hooks cannot be shown them. */
+    void droppedUnread(String clientId, int count, DropReason reason) {
+        for (int i = 0; i < count; i++) {
+            metrics.messageDropped(reason);
+        }
+        if (count > 0) {
+            LOG.debug("dropped {} stored messages for {}: {}", count, clientId, reason);
+        }
+    }
+
     void dropped(String clientId, Message message, DropReason reason) {
         metrics.messageDropped(reason);
         if (LOG.isDebugEnabled()) {

@@ -8,6 +8,7 @@ import io.starling.api.store.StoredSession;
 import io.starling.broker.delivery.Delivery;
 import io.starling.broker.delivery.DeliveryQueue;
 import io.starling.broker.delivery.InflightWindow;
+import io.starling.broker.delivery.OnDiskQueue;
 import io.starling.broker.routing.Destination;
 import io.starling.broker.routing.SharedGroup;
 import io.starling.broker.routing.Subscription;
@@ -21,6 +22,8 @@ import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
@@ -31,8 +34,16 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
  * <p>A durable session (expiry above 0 on a durable storage) also tells the storage every change to its queue,
  * its in-flight window and its inbound QoS 2 ids as it makes it. It sends a QoS 2 PUBLISH, and PUBREL, only once
  * the change behind it is durable: a client must never see a packet id that a restarted node does not know.
+ * Its queue stays on the heap only as far as its client is about to take it: while the client is offline, or
+ * further back than {@link #HOT_QUEUE} messages, stored messages are left in the storage ({@link OnDiskQueue})
+ * and read back a page at a time.
  */
 public final class Session implements Destination {
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+    /** Stored messages a connected durable session keeps on the heap before the rest stays on disk. */
+    static final int HOT_QUEUE = 64;
+    /** Stored messages read back from the storage at a time. */
+    static final int PAGE = 64;
 
     private final String clientId;
     private final SessionSettings settings;
@@ -46,6 +57,8 @@ public final class Session implements Destination {
     private Map<String, Subscription> subscriptions = Map.of();
     private final InflightWindow inflight = new InflightWindow();
     private final DeliveryQueue queue;
+    /** Allocated when a durable session first leaves messages in the storage. */
+    private OnDiskQueue onDisk;
     /** Allocated on the first inbound QoS 2 message: many clients never send one. */
     private Set<Integer> inboundQos2 = Set.of();
     private static final AtomicReferenceFieldUpdater<Session, InboxNode> INBOX =
@@ -151,7 +164,14 @@ public final class Session implements Destination {
         List<Delivery> shared = new ArrayList<>(inflight.removeUnacknowledgedShared());
         shared.addAll(queue.removeShared());
         shared.forEach(this::forget);
-        queuedSize = queue.size();
+        if (durable) {
+            // Offline, the stored messages wait in the storage, not on the heap.
+            List<Delivery> stored = queue.removeStored();
+            for (int i = stored.size() - 1; i >= 0; i--) {
+                onDisk().addFirst(stored.get(i).seq());
+            }
+        }
+        updateQueuedSize();
         releaseDrainWaiters();
         return shared;
     }
@@ -278,7 +298,7 @@ public final class Session implements Destination {
             offer(d);
             return;
         }
-        if (!queue.isEmpty() || !c.isWritable()
+        if (!queue.isEmpty() || hasOnDisk() || !c.isWritable()
                 || (d.qos() != QoS.AT_MOST_ONCE && inflight.size() >= window)) {
             offer(d);
             return;
@@ -287,8 +307,12 @@ public final class Session implements Destination {
     }
 
     private void offer(Delivery d) {
+        if (d.stored() && (hasOnDisk() || connection == null || queue.size() >= HOT_QUEUE)) {
+            leaveOnDisk(d);
+            return;
+        }
         Delivery dropped = queue.offer(d);
-        queuedSize = queue.size();
+        updateQueuedSize();
         if (dropped != null) {
             forget(dropped);
             events.dropped(clientId, dropped.message(), DropReason.QUEUE_FULL);
@@ -353,8 +377,72 @@ public final class Session implements Destination {
             queue.poll();
             send(c, d);
         }
-        queuedSize = queue.size();
+        if (c != null && queue.isEmpty() && hasOnDisk() && !onDisk.loading() && inflight.size() < window) {
+            readPage(c);
+        }
+        updateQueuedSize();
         releaseDrainWaitersIfBelowLowWater();
+    }
+
+    // ---- the part of the queue left in the storage ----
+
+    private boolean hasOnDisk() {
+        return onDisk != null && !onDisk.isEmpty();
+    }
+
+    private OnDiskQueue onDisk() {
+        if (onDisk == null) {
+            onDisk = new OnDiskQueue();
+        }
+        return onDisk;
+    }
+
+    private void updateQueuedSize() {
+        queuedSize = queue.size() + (onDisk == null ? 0 : onDisk.size());
+    }
+
+    /** Keeps only the sequence number of a stored delivery; the full queue refuses the newest. */
+    private void leaveOnDisk(Delivery d) {
+        OnDiskQueue disk = onDisk();
+        if (queue.size() + disk.size() >= settings.maxQueued()) {
+            forget(d);
+            events.dropped(clientId, d.message(), DropReason.QUEUE_FULL);
+            return;
+        }
+        disk.addLast(d.seq());
+        updateQueuedSize();
+    }
+
+    private void readPage(ClientConnection c) {
+        onDisk.loading(true);
+        storage.readQueued(clientId, onDisk.first(), PAGE)
+                .whenComplete((page, failure) -> c.execute(() -> pageRead(page, failure)));
+    }
+
+    /** Moves a page read from the storage to the heap queue, in order, and sends what the window allows. */
+    private synchronized void pageRead(List<StoredDelivery> page, Throwable failure) {
+        onDisk.loading(false);
+        if (failure != null) {
+            LOG.warn("session {}: reading queued messages from the storage failed: {}", clientId, failure.toString());
+            return;
+        }
+        if (connection == null) {
+            return; // offline again: the messages stay in the storage
+        }
+        if (page.isEmpty()) {
+            onDisk.clear(); // none of them is in the storage any more
+        }
+        for (StoredDelivery sd : page) {
+            while (!onDisk.isEmpty() && onDisk.first() < sd.seq()) {
+                onDisk.pollFirst();
+            }
+            if (onDisk.isEmpty() || onDisk.first() != sd.seq()) {
+                continue;
+            }
+            onDisk.pollFirst();
+            queue.offer(new Delivery(sd.message(), sd.qos(), sd.retain(), sd.subscriptionIds(), null, sd.seq()));
+        }
+        drain();
     }
 
     // ---- publisher flow control ----
@@ -571,6 +659,10 @@ public final class Session implements Destination {
             inflight.remove(e.packetId());
         }
         left.addAll(queue.drainAll());
+        if (onDisk != null) {
+            events.droppedUnread(clientId, onDisk.size(), DropReason.SESSION_ENDED);
+            onDisk.clear();
+        }
         queuedSize = 0;
         releaseDrainWaiters();
         inboundQos2 = Set.of();
@@ -579,6 +671,11 @@ public final class Session implements Destination {
     }
 
     public synchronized int queuedCount() {
+        return queue.size() + (onDisk == null ? 0 : onDisk.size());
+    }
+
+    /** Queued messages held on the heap (the others wait in the storage). */
+    public synchronized int queuedOnHeap() {
         return queue.size();
     }
 
@@ -622,17 +719,21 @@ public final class Session implements Destination {
     /** Puts back what the storage held at start-up: in-flight messages under their packet ids, then the queue. */
     synchronized void restore(StoredSession stored) {
         long last = 0;
-        for (StoredDelivery sd : stored.queue()) {
+        for (StoredDelivery sd : stored.inflight()) {
             Delivery d = new Delivery(sd.message(), sd.qos(), sd.retain(), sd.subscriptionIds(), null, sd.seq());
             last = Math.max(last, sd.seq());
-            if (sd.packetId() != 0 && inflight.get(sd.packetId()) == null) {
+            if (inflight.get(sd.packetId()) == null) {
                 inflight.restore(sd.packetId(), d, sd.pubrelSent());
             } else {
-                offer(d);
+                storage.removeQueued(clientId, sd.seq());
             }
         }
+        for (long seq : stored.queuedSeqs()) {
+            onDisk().addLast(seq);
+            last = Math.max(last, seq);
+        }
         lastSeq = last;
-        queuedSize = queue.size();
+        updateQueuedSize();
         if (!stored.inboundQos2().isEmpty()) {
             inboundQos2 = new HashSet<>(stored.inboundQos2());
         }

@@ -230,16 +230,12 @@ public final class SessionRegistry {
 
     /**
      * A connection has its session, with the expiry and will of its CONNECT: makes the session durable (and
-     * stores it) when its expiry is above 0 and the storage is durable; removes it from the storage when it was
-     * durable and no longer is.
+     * stores it) when its expiry is above 0 and the storage is durable. A durable session resumed with expiry 0
+     * stays durable until it ends at disconnect: part of its queue may be in the storage only.
      */
     public void opened(Session session) {
         synchronized (lock(session.clientId())) {
-            boolean durable = store.durable() && session.expirySeconds() > 0;
-            if (session.durable() && !durable) {
-                store.deleteSession(session.clientId());
-            }
-            session.durable(durable);
+            session.durable(session.durable() || (store.durable() && session.expirySeconds() > 0));
             saveToStore(session);
         }
     }
@@ -257,7 +253,7 @@ public final class SessionRegistry {
         }
         store.saveSession(new StoredSession(session.clientId(), session.expirySeconds(),
                 session.isOnline() ? 0 : System.currentTimeMillis(), subs, session.storedWill(),
-                session.willDelaySeconds(), null, null));
+                session.willDelaySeconds()));
     }
 
     /**

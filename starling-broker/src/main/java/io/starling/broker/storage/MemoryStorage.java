@@ -4,6 +4,7 @@ import io.starling.api.Message;
 import io.starling.api.store.Storage;
 import io.starling.api.store.StoredDelivery;
 import io.starling.api.store.StoredSession;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -55,6 +56,11 @@ public final class MemoryStorage implements Storage {
     @Override
     public CompletionStage<Void> barrier() {
         return DONE;
+    }
+
+    @Override
+    public CompletionStage<List<StoredDelivery>> readQueued(String clientId, long fromSeq, int limit) {
+        return CompletableFuture.completedFuture(List.of());
     }
 
     @Override

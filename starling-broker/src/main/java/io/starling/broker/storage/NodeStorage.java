@@ -5,6 +5,7 @@ import io.starling.api.Message;
 import io.starling.api.store.Storage;
 import io.starling.api.store.StoredDelivery;
 import io.starling.api.store.StoredSession;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -54,6 +55,10 @@ public final class NodeStorage {
         }
         flag[0] = false;
         return storage.barrier();
+    }
+
+    public CompletionStage<List<StoredDelivery>> readQueued(String clientId, long fromSeq, int limit) {
+        return storage.readQueued(clientId, fromSeq, limit);
     }
 
     public CompletionStage<Void> barrier() {

@@ -41,7 +41,8 @@ public final class StorageOpener {
                 } catch (IOException e) {
                     throw new StorageException("cannot create storage directory " + dir + ": " + e, e);
                 }
-                Storage storage = provider.open(new StorageOptions(dir, config.sync(), config.syncInterval()));
+                Storage storage = provider.open(new StorageOptions(dir, config.sync(), config.syncInterval(),
+                        config.minFreeBytes()));
                 LOG.info("storage: {} (sync {}{})", storage, config.sync().name().toLowerCase(),
                         config.sync() == io.starling.api.store.SyncPolicy.INTERVAL
                                 ? " every " + config.syncInterval().toMillis() + " ms" : "");

@@ -138,6 +138,11 @@ final class Records {
         return b.toArray();
     }
 
+    /** Whether a stored delivery was sent (has a packet id), read from its header alone. */
+    static boolean inFlight(byte[] value) {
+        return value.length >= 5 && (((value[3] & 0xFF) << 8) | (value[4] & 0xFF)) != 0;
+    }
+
     static StoredDelivery delivery(long seq, byte[] value) {
         Reader r = new Reader(value);
         version(r);
@@ -188,7 +193,7 @@ final class Records {
             will = readMessage(r);
             willDelay = r.i64();
         }
-        return new StoredSession(clientId, expiry, disconnectedAt, subs, will, willDelay, null, null);
+        return new StoredSession(clientId, expiry, disconnectedAt, subs, will, willDelay);
     }
 
     private static void version(Reader r) {

@@ -13,6 +13,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -22,6 +24,7 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
 
 /**
  * {@link Storage} on one RocksDB database with a column family per kind of row: sessions by client id, queued
@@ -49,6 +52,12 @@ final class RocksDbStorage implements Storage {
     private final ColumnFamilyHandle inbound;
     private final ColumnFamilyHandle retained;
     private final StoreWriter writer;
+    /** Reads queued messages for clients that take them, off the network threads and off the writer. */
+    private final ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "starling-store-reader");
+        t.setDaemon(true);
+        return t;
+    });
 
     RocksDbStorage(StorageOptions options) {
         this.where = options.directory().toAbsolutePath().toString();
@@ -73,7 +82,8 @@ final class RocksDbStorage implements Storage {
         this.queue = handles.get(2);
         this.inbound = handles.get(3);
         this.retained = handles.get(4);
-        this.writer = new StoreWriter(db, options.sync(), options.syncInterval(), where);
+        this.writer = new StoreWriter(db, options.sync(), options.syncInterval(), options.directory(),
+                options.minFreeBytes());
     }
 
     @Override
@@ -142,28 +152,64 @@ final class RocksDbStorage implements Storage {
     }
 
     @Override
+    public CompletionStage<List<StoredDelivery>> readQueued(String clientId, long fromSeq, int limit) {
+        return writer.barrier().thenApplyAsync(done -> {
+            byte[] prefix = Records.clientPrefix(clientId);
+            List<StoredDelivery> page = new ArrayList<>(Math.min(limit, 256));
+            try (Slice upper = new Slice(Records.prefixEnd(prefix));
+                    ReadOptions read = new ReadOptions().setIterateUpperBound(upper);
+                    RocksIterator it = db.newIterator(queue, read)) {
+                for (it.seek(Records.queueKey(clientId, fromSeq)); it.isValid() && page.size() < limit
+                        && startsWith(it.key(), prefix); it.next()) {
+                    byte[] key = it.key();
+                    page.add(decode(key, () -> Records.delivery(Records.seqOf(key), it.value())));
+                }
+                check(it);
+            }
+            return page;
+        }, reader);
+    }
+
+    @Override
     public void forEachSession(Consumer<StoredSession> sink) {
         try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(sessions, read)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 StoredSession s = decode(it.key(), () -> Records.session(it.value()));
                 byte[] prefix = Records.clientPrefix(s.clientId());
-                sink.accept(s.withState(queueOf(prefix), inboundOf(prefix)));
+                List<StoredDelivery> inflight = new ArrayList<>();
+                long[] queued = queueOf(prefix, inflight);
+                sink.accept(s.withState(inflight, queued, inboundOf(prefix)));
             }
             check(it);
         }
     }
 
-    private List<StoredDelivery> queueOf(byte[] prefix) {
-        List<StoredDelivery> result = new ArrayList<>();
-        try (ReadOptions read = new ReadOptions().setIterateUpperBound(new org.rocksdb.Slice(Records.prefixEnd(prefix)));
+    /**
+     * The session's queue: in-flight messages decoded into {@code inflight}, the sequence numbers of the others
+     * returned. Only the small header of a queued message is read, not its message.
+     */
+    private long[] queueOf(byte[] prefix, List<StoredDelivery> inflight) {
+        long[] seqs = new long[16];
+        int n = 0;
+        try (Slice upper = new Slice(Records.prefixEnd(prefix));
+                ReadOptions read = new ReadOptions().setIterateUpperBound(upper);
                 RocksIterator it = db.newIterator(queue, read)) {
             for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
                 byte[] key = it.key();
-                result.add(decode(key, () -> Records.delivery(Records.seqOf(key), it.value())));
+                long seq = Records.seqOf(key);
+                byte[] value = it.value();
+                if (Records.inFlight(value)) {
+                    inflight.add(decode(key, () -> Records.delivery(seq, value)));
+                } else {
+                    if (n == seqs.length) {
+                        seqs = Arrays.copyOf(seqs, n * 2);
+                    }
+                    seqs[n++] = seq;
+                }
             }
             check(it);
         }
-        return result;
+        return Arrays.copyOf(seqs, n);
     }
 
     private Set<Integer> inboundOf(byte[] prefix) {
@@ -214,6 +260,13 @@ final class RocksDbStorage implements Storage {
     @Override
     public void close() {
         writer.close();
+        reader.shutdown();
+        try {
+            // A read still running on a closed database would crash the process: let it finish.
+            reader.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         handles.forEach(ColumnFamilyHandle::close);
         db.close();
         dbOptions.close();

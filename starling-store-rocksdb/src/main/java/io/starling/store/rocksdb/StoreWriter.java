@@ -2,8 +2,13 @@ package io.starling.store.rocksdb;
 
 import io.starling.api.store.StorageException;
 import io.starling.api.store.SyncPolicy;
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -52,17 +57,25 @@ final class StoreWriter implements AutoCloseable {
     private final ConcurrentLinkedQueue<Object> pending = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private final String where;
+    private final FileStore disk;
+    private final long minFreeBytes;
     private volatile boolean parked;
     private volatile boolean running = true;
     private volatile boolean writable = true;
     private boolean unsynced;
     private long lastSyncNanos = System.nanoTime();
 
-    StoreWriter(RocksDB db, SyncPolicy sync, Duration syncInterval, String where) {
+    StoreWriter(RocksDB db, SyncPolicy sync, Duration syncInterval, Path dir, long minFreeBytes) {
         this.db = db;
         this.sync = sync;
         this.syncIntervalNanos = syncInterval.toNanos();
-        this.where = where;
+        this.where = dir.toAbsolutePath().toString();
+        this.minFreeBytes = minFreeBytes;
+        try {
+            this.disk = Files.getFileStore(dir);
+        } catch (IOException e) {
+            throw new StorageException("cannot find the disk of storage directory " + where + ": " + e, e);
+        }
         this.thread = new Thread(this::run, "starling-store-writer");
         thread.setDaemon(true);
         thread.start();
@@ -120,7 +133,7 @@ final class StoreWriter implements AutoCloseable {
                         }
                     }
                     if (ops > 0) {
-                        write(options, batch);
+                        write(options, batch, barriers);
                     }
                 }
                 barriers.forEach(b -> b.complete(null));
@@ -136,10 +149,15 @@ final class StoreWriter implements AutoCloseable {
         }
     }
 
-    /** Writes the batch, retrying while it fails; barriers behind it wait, publishes are refused meanwhile. */
-    private void write(WriteOptions options, WriteBatch batch) {
+    /**
+     * Writes the batch, retrying every second while it fails. Meanwhile every barrier, of this batch and behind
+     * it, fails at once, so that what waits for the storage is refused rather than left hanging; the changes
+     * behind the batch stay queued, in order, and are applied once it succeeds.
+     */
+    private void write(WriteOptions options, WriteBatch batch, List<CompletableFuture<Void>> barriers) {
         while (true) {
             try {
+                checkFreeSpace();
                 db.write(options, batch);
                 unsynced = sync == SyncPolicy.INTERVAL;
                 if (!writable) {
@@ -153,11 +171,41 @@ final class StoreWriter implements AutoCloseable {
                     LOG.error("storage in {} cannot write ({}); refusing what needs storing and retrying every second",
                             where, e.getMessage());
                 }
-                // RocksDB resumes by itself once a retryable error (no space left) has cleared.
-                LockSupport.parkNanos(this, RETRY_NANOS);
-                if (!running && Thread.interrupted()) {
+                StorageException failure = new StorageException("storage cannot write: " + e.getMessage(), e);
+                barriers.forEach(b -> b.completeExceptionally(failure));
+                barriers.clear();
+                failWaitingBarriers(failure);
+                if (!running) {
                     throw new StorageException("storage in " + where + " closed while a write was failing", e);
                 }
+                // RocksDB resumes by itself once a retryable error (no space left) has cleared.
+                LockSupport.parkNanos(this, RETRY_NANOS);
+            }
+        }
+    }
+
+    /**
+     * Refuses to write when the disk is nearly full. RocksDB itself, once a write fails for want of space, stops
+     * writing until it is reopened: the node must never let it get there.
+     */
+    private void checkFreeSpace() throws RocksDBException {
+        long free;
+        try {
+            free = disk.getUsableSpace();
+        } catch (IOException e) {
+            return;
+        }
+        if (free < minFreeBytes) {
+            throw new RocksDBException("only " + free + " bytes free on the disk, less than storage.min_free_space ("
+                    + minFreeBytes + " bytes)");
+        }
+    }
+
+    private void failWaitingBarriers(StorageException failure) {
+        for (Iterator<Object> it = pending.iterator(); it.hasNext(); ) {
+            if (it.next() instanceof CompletableFuture<?> b) {
+                it.remove();
+                b.completeExceptionally(failure);
             }
         }
     }

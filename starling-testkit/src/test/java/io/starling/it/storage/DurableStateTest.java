@@ -93,6 +93,35 @@ class DurableStateTest {
     }
 
     @Test
+    void anOfflineDurableSessionKeepsItsQueueInTheStorageNotOnTheHeap() {
+        Mqtt5BlockingClient sub = v5("ondisk-sub");
+        sub.connectWith().cleanStart(true).sessionExpiryInterval(3600).send();
+        sub.subscribeWith().topicFilter("durable/ondisk").qos(MqttQos.AT_LEAST_ONCE).send();
+        sub.disconnect();
+        await().atMost(TIMEOUT).until(() -> !broker.node().services().sessions().get("ondisk-sub").isOnline());
+
+        Mqtt5BlockingClient pub = v5("ondisk-pub");
+        pub.connect();
+        for (int i = 0; i < 500; i++) {
+            pub.publishWith().topic("durable/ondisk").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("m-" + i)).send();
+        }
+        pub.disconnect();
+        var session = broker.node().services().sessions().get("ondisk-sub");
+        assertThat(session.queuedCount()).isEqualTo(500);
+        assertThat(session.queuedOnHeap()).isZero();
+
+        Mqtt5BlockingClient again = v5("ondisk-sub");
+        try (Mqtt5BlockingClient.Mqtt5Publishes in = again.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL)) {
+            again.connectWith().cleanStart(false).sessionExpiryInterval(3600).send();
+            for (int i = 0; i < 500; i++) {
+                assertThat(new String(receive(in).getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo("m-" + i);
+            }
+        }
+        await().atMost(TIMEOUT).until(() -> session.queuedCount() == 0 && session.inflightCount() == 0);
+        again.disconnect();
+    }
+
+    @Test
     void retainedMessagesSurviveARestartWithTheirPropertiesAndClearedOnesStayCleared() {
         Mqtt5BlockingClient pub = v5("retain-pub");
         pub.connect();

@@ -1,0 +1,82 @@
+package io.starling.broker.delivery;
+
+import java.util.Arrays;
+
+/**
+ * The tail of a durable session's queue that lives in the storage only: the heap keeps just the sequence numbers,
+ * in order, in a ring of longs (8 bytes a message). The session loads it back a page at a time as its client
+ * takes messages. Not thread-safe: the session guards it.
+ */
+public final class OnDiskQueue {
+    private long[] ring = new long[16];
+    private int head;
+    private int size;
+    private boolean loading;
+
+    public boolean isEmpty() {
+        return size == 0;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public long first() {
+        if (size == 0) {
+            throw new IllegalStateException("empty");
+        }
+        return ring[head];
+    }
+
+    public long pollFirst() {
+        long seq = first();
+        head = (head + 1) & (ring.length - 1);
+        size--;
+        return seq;
+    }
+
+    public void addLast(long seq) {
+        grow();
+        ring[(head + size) & (ring.length - 1)] = seq;
+        size++;
+    }
+
+    /** Puts a sequence number before all others: for messages moved back to the storage, oldest last. */
+    public void addFirst(long seq) {
+        grow();
+        head = (head - 1) & (ring.length - 1);
+        ring[head] = seq;
+        size++;
+    }
+
+    private void grow() {
+        if (size < ring.length) {
+            return;
+        }
+        long[] bigger = new long[ring.length * 2];
+        for (int i = 0; i < size; i++) {
+            bigger[i] = ring[(head + i) & (ring.length - 1)];
+        }
+        ring = bigger;
+        head = 0;
+    }
+
+    /** Whether a page is being read from the storage. */
+    public boolean loading() {
+        return loading;
+    }
+
+    public void loading(boolean on) {
+        loading = on;
+    }
+
+    public void clear() {
+        head = 0;
+        size = 0;
+        if (ring.length > 16) {
+            ring = new long[16];
+        } else {
+            Arrays.fill(ring, 0);
+        }
+    }
+}

@@ -1,6 +1,9 @@
 package io.starling.api.store;
 
 import io.starling.api.Message;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -18,6 +21,17 @@ public interface RetainedStore extends AutoCloseable {
 
     /** Calls {@code sink} with every retained message whose topic matches {@code topicFilter}. */
     void forEachMatching(String topicFilter, Consumer<Message> sink);
+
+    /**
+     * The retained messages whose topic matches {@code topicFilter}, found as the caller iterates: a large set is
+     * streamed, never collected. Weakly consistent: changes made meanwhile may or may not be seen. The default
+     * collects them first; implementations that hold many messages should override it.
+     */
+    default Iterator<Message> matching(String topicFilter) {
+        List<Message> all = new ArrayList<>();
+        forEachMatching(topicFilter, all::add);
+        return all.iterator();
+    }
 
     long size();
 

@@ -15,12 +15,15 @@ import io.starling.codec.packet.TopicSubscription;
 import io.starling.codec.packet.UnsubAckPacket;
 import io.starling.codec.packet.UnsubscribePacket;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** SUBSCRIBE and UNSUBSCRIBE: limits, authorization, the route table, and retained messages for new filters. */
 final class SubscribeFlow {
+    /** Retained messages read before SUBACK; beyond them the set is streamed. */
+    private static final int SNAPSHOT = 1000;
     private final MqttConnection conn;
     private final MqttConfig mqtt;
 
@@ -144,23 +147,33 @@ final class SubscribeFlow {
         boolean sendRetained = shared == null && mqtt.retainAvailable()
                 && (t.retainHandling() == 0 || (t.retainHandling() == 1 && isNew));
         if (sendRetained) {
-            // Read the retained set now, before SUBACK goes out: a message published after the client saw
-            // SUBACK then reaches it once, live, and not a second time from this scan.
-            List<Message> matching = matchingRetained(subscription.topicFilter());
-            retained.add(() -> matching.forEach(m -> session.deliverRetained(m, subscription)));
+            // The first SNAPSHOT matches are read now, before SUBACK goes out: a message published after the
+            // client saw SUBACK then reaches it once, live, and not again from this scan. A larger set is
+            // streamed after them, as the client takes messages.
+            Iterator<Message> matching = conn.services.retained().matching(subscription.topicFilter());
+            List<Message> first = new ArrayList<>();
+            long now = System.currentTimeMillis();
+            while (first.size() < SNAPSHOT && matching.hasNext()) {
+                Message m = matching.next();
+                if (m.isExpired(now)) {
+                    removeRetained(m);
+                } else {
+                    first.add(m);
+                }
+            }
+            retained.add(() -> {
+                first.forEach(m -> session.deliverRetained(m, subscription));
+                if (matching.hasNext()) {
+                    session.streamRetained(matching, subscription, this::removeRetained);
+                }
+            });
         }
         return granted;
     }
 
-    private List<Message> matchingRetained(String filter) {
-        long now = System.currentTimeMillis();
-        List<Message> matching = new ArrayList<>();
-        List<Message> expired = new ArrayList<>(0);
-        conn.services.retained().forEachMatching(filter, m -> (m.isExpired(now) ? expired : matching).add(m));
-        for (Message m : expired) {
-            conn.services.retained().remove(m.topic());
-        }
-        return matching;
+    private void removeRetained(Message expired) {
+        conn.services.retained().remove(expired.topic());
+        conn.services.storage().removeRetained(expired.topic());
     }
 
     CompletionStage<?> unsubscribe(UnsubscribePacket packet) {

@@ -2,7 +2,10 @@ package io.starling.broker.retain;
 
 import io.starling.api.Message;
 import io.starling.api.store.RetainedStore;
+import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -121,6 +124,96 @@ public final class InMemoryRetainedStore implements RetainedStore {
             if (child != null) {
                 match(child, levels, depth + 1, sink);
             }
+        }
+    }
+
+    @Override
+    public Iterator<Message> matching(String topicFilter) {
+        return new Matches(root, topicFilter.split("/", -1));
+    }
+
+    /**
+     * A depth-first walk of the branches a filter can match, one child iterator per level on its stack: memory
+     * in proportion to the depth of the topic tree, not to the number of messages.
+     */
+    private static final class Matches implements Iterator<Message> {
+        /** Children still to visit at one level; {@code subtree}: everything below them matches (under #). */
+        private record Frame(Iterator<Map.Entry<String, Node>> children, int depth, boolean subtree,
+                boolean skipDollar) {
+        }
+
+        private final String[] levels;
+        private final ArrayDeque<Frame> stack = new ArrayDeque<>();
+        private final ArrayDeque<Message> found = new ArrayDeque<>(2);
+
+        Matches(Node root, String[] levels) {
+            this.levels = levels;
+            enter(root, 0);
+        }
+
+        private void enter(Node node, int depth) {
+            if (depth == levels.length) {
+                take(node);
+                return;
+            }
+            String level = levels[depth];
+            if (level.equals("#")) {
+                // "a/#" also matches "a" itself.
+                if (depth > 0) {
+                    take(node);
+                }
+                stack.push(new Frame(node.children.entrySet().iterator(), depth, true, depth == 0));
+            } else if (level.equals("+")) {
+                stack.push(new Frame(node.children.entrySet().iterator(), depth, false, depth == 0));
+            } else {
+                Node child = node.children.get(level);
+                if (child != null) {
+                    enter(child, depth + 1);
+                }
+            }
+        }
+
+        private void take(Node node) {
+            Message m = node.message;
+            if (m != null) {
+                found.add(m);
+            }
+        }
+
+        private void advance() {
+            while (found.isEmpty() && !stack.isEmpty()) {
+                Frame f = stack.peek();
+                if (!f.children().hasNext()) {
+                    stack.pop();
+                    continue;
+                }
+                Map.Entry<String, Node> e = f.children().next();
+                if (f.skipDollar() && e.getKey().startsWith("$")) {
+                    continue;
+                }
+                if (f.subtree()) {
+                    take(e.getValue());
+                    stack.push(new Frame(e.getValue().children.entrySet().iterator(), f.depth() + 1, true, false));
+                } else {
+                    enter(e.getValue(), f.depth() + 1);
+                }
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            advance();
+            return !found.isEmpty();
+        }
+
+        @Override
+        public Message next() {
+            advance();
+            Message m = found.poll();
+            if (m == null) {
+                throw new NoSuchElementException();
+            }
+            return m;
         }
     }
 

@@ -15,11 +15,13 @@ import io.starling.broker.routing.Subscription;
 import io.starling.broker.storage.NodeStorage;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import org.slf4j.Logger;
@@ -59,6 +61,9 @@ public final class Session implements Destination {
     private final DeliveryQueue queue;
     /** Allocated when a durable session first leaves messages in the storage. */
     private OnDiskQueue onDisk;
+    /** Retained messages still to send for new subscriptions, oldest subscription first; null when none. */
+    private RetainedFeed retainedFeed;
+    private boolean feedScheduled;
     /** Allocated on the first inbound QoS 2 message: many clients never send one. */
     private Set<Integer> inboundQos2 = Set.of();
     private static final AtomicReferenceFieldUpdater<Session, InboxNode> INBOX =
@@ -157,6 +162,7 @@ public final class Session implements Destination {
             return null;
         }
         connection = null;
+        retainedFeed = null; // retained messages are sent on subscribe, not kept for a reconnect
         if (inflight.isEmpty() && queue.isEmpty()) {
             releaseDrainWaiters();
             return List.of();
@@ -214,6 +220,78 @@ public final class Session implements Destination {
     public void deliverRetained(Message message, Subscription subscription) {
         int[] ids = subscription.subscriptionId() != 0 ? new int[] {subscription.subscriptionId()} : Delivery.NO_IDS;
         enqueue(new Delivery(message, QoS.min(message.qos(), QoS.of(subscription.qos())), true, ids, null));
+    }
+
+    /**
+     * Sends the rest of a large retained set matched by a new subscription as the client takes messages: a
+     * chunk at a time on the connection's thread, only while the queue is short and the socket writable, so
+     * neither the heap nor the other clients of the thread pay for a subscription to {@code #}.
+     */
+    public synchronized void streamRetained(Iterator<Message> messages, Subscription subscription,
+            Consumer<Message> onExpired) {
+        RetainedFeed feed = new RetainedFeed(messages, subscription, onExpired);
+        if (retainedFeed == null) {
+            retainedFeed = feed;
+        } else {
+            retainedFeed.last().next = feed;
+        }
+        scheduleFeed();
+    }
+
+    private void scheduleFeed() {
+        ClientConnection c = connection;
+        if (c != null && !feedScheduled) {
+            feedScheduled = true;
+            c.execute(this::pumpRetained);
+        }
+    }
+
+    private synchronized void pumpRetained() {
+        feedScheduled = false;
+        ClientConnection c = connection;
+        long now = System.currentTimeMillis();
+        int sent = 0;
+        while (retainedFeed != null && c != null && sent < RetainedFeed.CHUNK && c.isWritable()
+                && queue.size() < HOT_QUEUE) {
+            RetainedFeed feed = retainedFeed;
+            if (!feed.messages.hasNext()) {
+                retainedFeed = feed.next;
+                continue;
+            }
+            Message m = feed.messages.next();
+            if (m.isExpired(now)) {
+                feed.onExpired.accept(m);
+                continue;
+            }
+            deliverRetained(m, feed.subscription);
+            sent++;
+        }
+        if (retainedFeed != null && sent == RetainedFeed.CHUNK) {
+            scheduleFeed(); // more to send: after the other work of this thread
+        }
+    }
+
+    /** One new subscription's retained messages still to send. */
+    private static final class RetainedFeed {
+        static final int CHUNK = 256;
+        final Iterator<Message> messages;
+        final Subscription subscription;
+        final Consumer<Message> onExpired;
+        RetainedFeed next;
+
+        RetainedFeed(Iterator<Message> messages, Subscription subscription, Consumer<Message> onExpired) {
+            this.messages = messages;
+            this.subscription = subscription;
+            this.onExpired = onExpired;
+        }
+
+        RetainedFeed last() {
+            RetainedFeed f = this;
+            while (f.next != null) {
+                f = f.next;
+            }
+            return f;
+        }
     }
 
     /** Takes back a shared-subscription message that no other member could take. */
@@ -379,6 +457,9 @@ public final class Session implements Destination {
         }
         if (c != null && queue.isEmpty() && hasOnDisk() && !onDisk.loading() && inflight.size() < window) {
             readPage(c);
+        }
+        if (retainedFeed != null && c != null && queue.size() < HOT_QUEUE / 2 && c.isWritable()) {
+            scheduleFeed();
         }
         updateQueuedSize();
         releaseDrainWaitersIfBelowLowWater();

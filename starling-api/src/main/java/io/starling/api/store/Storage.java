@@ -52,10 +52,10 @@ public interface Storage extends AutoCloseable {
     }
 
     /**
-     * Reads up to {@code limit} queued messages of the session from sequence number {@code fromSeq} on, in order,
-     * once every change made before this call is applied. Runs off the caller's thread.
+     * Reads the session's queued messages with these sequence numbers, in the order given (those not stored are
+     * left out), once every change made before this call is applied. Runs off the caller's thread.
      */
-    CompletionStage<List<StoredDelivery>> readQueued(String clientId, long fromSeq, int limit);
+    CompletionStage<List<StoredDelivery>> readQueued(String clientId, long[] seqs);
 
     /**
      * Calls {@code sink} with every stored session: its in-flight messages in full, its queued ones as sequence

@@ -23,6 +23,11 @@ final class PublishLoop {
     private final int maxInflight;
     private final BenchStats stats;
     private final boolean[] idInUse = new boolean[65536];
+    private static final byte[] SEQUENCE_PLACEHOLDER = {'%', 's'};
+    private static final int SEQUENCE_DIGITS = 8;
+    /** Where the eight digits of the sequence number go in the topic, or -1. */
+    private final int sequenceAt;
+    private final boolean retain;
     private final int remainingLength;
     private final int packetBytes;
 
@@ -40,11 +45,21 @@ final class PublishLoop {
     /** Set on the event loop once the limit is written and acknowledged; read by the thread that ends the run. */
     private volatile boolean finished;
 
-    PublishLoop(int publisherNumber, byte[] topic, int qos, int payloadSize, boolean v5, double ratePerSecond,
-            long limit, int maxInflight, BenchStats stats) {
+    PublishLoop(int publisherNumber, byte[] topic, int qos, boolean retain, int payloadSize, boolean v5,
+            double ratePerSecond, long limit, int maxInflight, BenchStats stats) {
         this.publisherNumber = publisherNumber;
+        int s = indexOf(topic, SEQUENCE_PLACEHOLDER);
+        if (s >= 0) {
+            // "%s" becomes eight digits: every topic of the loop has the same length, so one header fits all.
+            byte[] widened = new byte[topic.length - 2 + SEQUENCE_DIGITS];
+            System.arraycopy(topic, 0, widened, 0, s);
+            System.arraycopy(topic, s + 2, widened, s + SEQUENCE_DIGITS, topic.length - s - 2);
+            topic = widened;
+        }
+        this.sequenceAt = s;
         this.topic = topic;
         this.qos = qos;
+        this.retain = retain;
         this.payloadSize = Math.max(payloadSize, Probe.HEADER_BYTES);
         this.v5 = v5;
         this.ratePerSecond = ratePerSecond;
@@ -222,8 +237,15 @@ final class PublishLoop {
             inflight++;
             stats.sentAwaitingAck.increment();
         }
-        buf.writeByte(0x30 | qos << 1);
+        buf.writeByte(0x30 | qos << 1 | (retain ? 1 : 0));
         writeVarInt(buf, remainingLength);
+        if (sequenceAt >= 0) {
+            long n = sequence;
+            for (int i = sequenceAt + SEQUENCE_DIGITS - 1; i >= sequenceAt; i--) {
+                topic[i] = (byte) ('0' + n % 10);
+                n /= 10;
+            }
+        }
         buf.writeShort(topic.length).writeBytes(topic);
         if (qos > 0) {
             buf.writeShort(packetId);
@@ -233,6 +255,15 @@ final class PublishLoop {
         }
         Probe.write(buf, publisherNumber, sequence, payloadSize);
         sequence++;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (haystack[i] == needle[0] && haystack[i + 1] == needle[1]) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private int allocateId() {

@@ -8,8 +8,12 @@ import picocli.CommandLine.Option;
 /** What publishers send and how fast. */
 final class PublishOptions {
     @Option(names = {"-t", "--topic"}, defaultValue = "bench/%i",
-            description = "Topic to publish to; %%i is the client number, %%c the client id (default: ${DEFAULT-VALUE}).")
+            description = "Topic to publish to; %%i is the client number, %%c the client id, %%s the message's"
+                    + " sequence number (8 digits) (default: ${DEFAULT-VALUE}).")
     String topic;
+
+    @Option(names = {"-r", "--retain"}, description = "Publish retained messages.")
+    boolean retain;
 
     @Option(names = {"-q", "--qos"}, defaultValue = "0", description = "QoS 0, 1 or 2 (default: ${DEFAULT-VALUE}).")
     int qos;
@@ -52,7 +56,7 @@ final class PublishOptions {
 
     PublishLoop loop(int number, String clientId, int publishers, boolean v5, BenchStats stats) {
         byte[] topicBytes = ConnectionOptions.expand(topic, number, clientId).getBytes(StandardCharsets.UTF_8);
-        return new PublishLoop(number, topicBytes, qos, payloadSize, v5, ratePerPublisher(publishers), limit,
+        return new PublishLoop(number, topicBytes, qos, retain, payloadSize, v5, ratePerPublisher(publishers), limit,
                 inflight, stats);
     }
 

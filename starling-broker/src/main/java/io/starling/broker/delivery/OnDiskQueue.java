@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * The tail of a durable session's queue that lives in the storage only: the heap keeps just the sequence numbers,
- * in order, in a ring of longs (8 bytes a message). The session loads it back a page at a time as its client
+ * in the order the messages reached the session (not always the order of the numbers: publishers on other
+ * threads number their deliveries as they route them), in a ring of longs (8 bytes a message). The session loads it back a page at a time as its client
  * takes messages. Not thread-safe: the session guards it.
  */
 public final class OnDiskQueue {
@@ -59,6 +60,22 @@ public final class OnDiskQueue {
         }
         ring = bigger;
         head = 0;
+    }
+
+    /** Takes up to {@code max} sequence numbers from the front, for one read. */
+    public long[] pollPage(int max) {
+        long[] page = new long[Math.min(max, size)];
+        for (int i = 0; i < page.length; i++) {
+            page[i] = pollFirst();
+        }
+        return page;
+    }
+
+    /** Puts a page back at the front, as it was (a read that failed, or the client went offline). */
+    public void pushBack(long[] page) {
+        for (int i = page.length - 1; i >= 0; i--) {
+            addFirst(page[i]);
+        }
     }
 
     /** Whether a page is being read from the storage. */

@@ -455,7 +455,8 @@ public final class Session implements Destination {
             queue.poll();
             send(c, d);
         }
-        if (c != null && queue.isEmpty() && hasOnDisk() && !onDisk.loading() && inflight.size() < window) {
+        if (c != null && queue.isEmpty() && onDisk != null && !onDisk.isEmpty() && !onDisk.loading()
+                && inflight.size() < window) {
             readPage(c);
         }
         if (retainedFeed != null && c != null && queue.size() < HOT_QUEUE / 2 && c.isWritable()) {
@@ -467,8 +468,9 @@ public final class Session implements Destination {
 
     // ---- the part of the queue left in the storage ----
 
+    /** Whether messages wait in the storage, or are being read back: new ones then queue behind them. */
     private boolean hasOnDisk() {
-        return onDisk != null && !onDisk.isEmpty();
+        return onDisk != null && (!onDisk.isEmpty() || onDisk.loading());
     }
 
     private OnDiskQueue onDisk() {
@@ -496,31 +498,26 @@ public final class Session implements Destination {
 
     private void readPage(ClientConnection c) {
         onDisk.loading(true);
-        storage.readQueued(clientId, onDisk.first(), PAGE)
-                .whenComplete((page, failure) -> c.execute(() -> pageRead(page, failure)));
+        long[] seqs = onDisk.pollPage(PAGE);
+        storage.readQueued(clientId, seqs)
+                .whenComplete((page, failure) -> c.execute(() -> pageRead(seqs, page, failure)));
     }
 
     /** Moves a page read from the storage to the heap queue, in order, and sends what the window allows. */
-    private synchronized void pageRead(List<StoredDelivery> page, Throwable failure) {
+    private synchronized void pageRead(long[] seqs, List<StoredDelivery> page, Throwable failure) {
         onDisk.loading(false);
-        if (failure != null) {
-            LOG.warn("session {}: reading queued messages from the storage failed: {}", clientId, failure.toString());
+        if (failure != null || connection == null) {
+            // Offline again (the messages stay in the storage) or not read: they go back to the front.
+            onDisk.pushBack(seqs);
+            if (failure != null) {
+                LOG.warn("session {}: reading queued messages from the storage failed: {}", clientId,
+                        failure.toString());
+            }
+            updateQueuedSize();
             return;
         }
-        if (connection == null) {
-            return; // offline again: the messages stay in the storage
-        }
-        if (page.isEmpty()) {
-            onDisk.clear(); // none of them is in the storage any more
-        }
+        // Sequence numbers missing from the page were removed from the storage before the read: nothing to send.
         for (StoredDelivery sd : page) {
-            while (!onDisk.isEmpty() && onDisk.first() < sd.seq()) {
-                onDisk.pollFirst();
-            }
-            if (onDisk.isEmpty() || onDisk.first() != sd.seq()) {
-                continue;
-            }
-            onDisk.pollFirst();
             queue.offer(new Delivery(sd.message(), sd.qos(), sd.retain(), sd.subscriptionIds(), null, sd.seq()));
         }
         drain();

@@ -59,7 +59,7 @@ public final class MemoryStorage implements Storage {
     }
 
     @Override
-    public CompletionStage<List<StoredDelivery>> readQueued(String clientId, long fromSeq, int limit) {
+    public CompletionStage<List<StoredDelivery>> readQueued(String clientId, long[] seqs) {
         return CompletableFuture.completedFuture(List.of());
     }
 

@@ -57,8 +57,8 @@ public final class NodeStorage {
         return storage.barrier();
     }
 
-    public CompletionStage<List<StoredDelivery>> readQueued(String clientId, long fromSeq, int limit) {
-        return storage.readQueued(clientId, fromSeq, limit);
+    public CompletionStage<List<StoredDelivery>> readQueued(String clientId, long[] seqs) {
+        return storage.readQueued(clientId, seqs);
     }
 
     public CompletionStage<Void> barrier() {

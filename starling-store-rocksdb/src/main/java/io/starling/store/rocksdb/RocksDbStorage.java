@@ -152,19 +152,27 @@ final class RocksDbStorage implements Storage {
     }
 
     @Override
-    public CompletionStage<List<StoredDelivery>> readQueued(String clientId, long fromSeq, int limit) {
+    public CompletionStage<List<StoredDelivery>> readQueued(String clientId, long[] seqs) {
         return writer.barrier().thenApplyAsync(done -> {
-            byte[] prefix = Records.clientPrefix(clientId);
-            List<StoredDelivery> page = new ArrayList<>(Math.min(limit, 256));
-            try (Slice upper = new Slice(Records.prefixEnd(prefix));
-                    ReadOptions read = new ReadOptions().setIterateUpperBound(upper);
-                    RocksIterator it = db.newIterator(queue, read)) {
-                for (it.seek(Records.queueKey(clientId, fromSeq)); it.isValid() && page.size() < limit
-                        && startsWith(it.key(), prefix); it.next()) {
-                    byte[] key = it.key();
-                    page.add(decode(key, () -> Records.delivery(Records.seqOf(key), it.value())));
+            List<byte[]> keys = new ArrayList<>(seqs.length);
+            List<ColumnFamilyHandle> families = new ArrayList<>(seqs.length);
+            for (long seq : seqs) {
+                keys.add(Records.queueKey(clientId, seq));
+                families.add(queue);
+            }
+            List<byte[]> values;
+            try {
+                values = db.multiGetAsList(families, keys);
+            } catch (RocksDBException e) {
+                throw new StorageException("storage in " + where + ": reading queued messages failed: " + e.getMessage(), e);
+            }
+            List<StoredDelivery> page = new ArrayList<>(seqs.length);
+            for (int i = 0; i < seqs.length; i++) {
+                byte[] value = values.get(i);
+                if (value != null) {
+                    long seq = seqs[i];
+                    page.add(decode(keys.get(i), () -> Records.delivery(seq, value)));
                 }
-                check(it);
             }
             return page;
         }, reader);

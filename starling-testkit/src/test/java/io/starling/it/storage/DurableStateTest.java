@@ -122,6 +122,33 @@ class DurableStateTest {
     }
 
     @Test
+    void publishersOnSeveralThreadsFeedingAnOnlineDurableSessionLoseNothingWhenItsBacklogGoesToTheStorage()
+            throws Exception {
+        java.util.Set<String> received = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient sub = Mqtt5Client.builder().identifier("backlog-sub")
+                .serverHost(broker.host()).serverPort(broker.port()).buildAsync();
+        sub.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL,
+                p -> received.add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)));
+        sub.connectWith().cleanStart(true).sessionExpiryInterval(3600).send().join();
+        sub.subscribeWith().topicFilter("durable/backlog/#").qos(MqttQos.AT_LEAST_ONCE).send().join();
+        List<java.util.concurrent.CompletableFuture<?>> sent = new ArrayList<>();
+        for (int p = 0; p < 8; p++) {
+            com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient pub = Mqtt5Client.builder().identifier("backlog-pub-" + p)
+                    .serverHost(broker.host()).serverPort(broker.port()).buildAsync();
+            pub.connect().join();
+            for (int i = 0; i < 500; i++) {
+                sent.add(pub.publishWith().topic("durable/backlog/" + p).qos(MqttQos.AT_LEAST_ONCE)
+                        .payload(bytes(p + "-" + i)).send());
+            }
+        }
+        java.util.concurrent.CompletableFuture.allOf(sent.toArray(new java.util.concurrent.CompletableFuture<?>[0]))
+                .get(30, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == 4000);
+        assertThat(broker.node().metrics().messagesDropped()).isZero();
+        sub.disconnect().join();
+    }
+
+    @Test
     void retainedMessagesSurviveARestartWithTheirPropertiesAndClearedOnesStayCleared() {
         Mqtt5BlockingClient pub = v5("retain-pub");
         pub.connect();

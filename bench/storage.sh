@@ -52,15 +52,17 @@ start_node() {
     PORT=$(free_port)
     printf 'node.data_dir = "%s/data"\nlisteners.tcp.default.bind = "127.0.0.1:%s"\n%s\n' \
         "$dir" "$PORT" "$settings" >"$dir/starling.conf"
+    # One log per start, so that a restart waits for its own "started" line.
+    LOG="$dir/broker-$(date +%s%N).log"
     STARLING_JAVA_OPTS="-Xms$HEAP -Xmx$HEAP -XX:+UseG1GC" STARLING_PID_FILE="$dir/starling.pid" \
-        "$DIST/bin/starling" -c "$dir/starling.conf" console >>"$dir/broker.log" 2>&1 &
+        "$DIST/bin/starling" -c "$dir/starling.conf" console >"$LOG" 2>&1 &
     PID=$!
-    for _ in $(seq 1 1200); do
-        grep -q ' started (config: ' "$dir/broker.log" 2>/dev/null && return 0
-        kill -0 "$PID" 2>/dev/null || { echo "node died; see $dir/broker.log" >&2; exit 1; }
+    for _ in $(seq 1 6000); do
+        grep -q ' started (config: ' "$LOG" 2>/dev/null && return 0
+        kill -0 "$PID" 2>/dev/null || { echo "node died; see $LOG" >&2; exit 1; }
         sleep 0.05
     done
-    echo "node did not start; see $dir/broker.log" >&2
+    echo "node did not start; see $LOG" >&2
     exit 1
 }
 
@@ -151,7 +153,7 @@ mqtt.max_queued_messages = 1000'
     start_node "$dir" 'storage.type = rocksdb
 storage.sync = interval
 mqtt.max_queued_messages = 1000'
-    grep -o 'restored .*' "$dir/broker.log" | tail -1 | tee -a "$OUT/state.txt"
+    grep -o 'restored .*' "$LOG" | tee -a "$OUT/state.txt"
     echo "heap after the restart: $(live_heap_mb) MB" | tee -a "$OUT/state.txt"
     stop_node
 }
@@ -169,7 +171,7 @@ storage.sync = interval'
     echo "data dir: $(du -sm "$dir/data" | cut -f1) MB" | tee -a "$OUT/retained.txt"
     start_node "$dir" 'storage.type = rocksdb
 storage.sync = interval'
-    grep -o 'restored .*' "$dir/broker.log" | tail -1 | tee -a "$OUT/retained.txt"
+    grep -o 'restored .*' "$LOG" | tee -a "$OUT/retained.txt"
     echo "heap after the restart: $(live_heap_mb) MB" | tee -a "$OUT/retained.txt"
     stop_node
 }

@@ -27,9 +27,16 @@ public interface Storage extends AutoCloseable {
     /** Removes the session with its queued messages and its inbound QoS 2 packet ids. */
     void deleteSession(String clientId);
 
-    /** Stores a message for the session under {@code delivery.seq()}, replacing the one stored there. */
+    /** Stores a message queued for the session under {@code delivery.seq()}, a number not in use. */
     void putQueued(String clientId, StoredDelivery delivery);
 
+    /**
+     * Records that the queued message {@code seq} was sent with {@code packetId}, and for QoS 2 whether PUBREC
+     * came (so PUBREL is what must be resent).
+     */
+    void markInFlight(String clientId, long seq, int packetId, boolean pubrelSent);
+
+    /** Removes a queued message, with its in-flight mark. */
     void removeQueued(String clientId, long seq);
 
     void addInboundQos2(String clientId, int packetId);

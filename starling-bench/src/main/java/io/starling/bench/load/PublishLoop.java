@@ -22,7 +22,8 @@ final class PublishLoop {
     private final long limit;
     private final int maxInflight;
     private final BenchStats stats;
-    private final boolean[] idInUse = new boolean[65536];
+    /** Packet ids in use: a bit set (8 KB), since a run may hold tens of thousands of publishers. */
+    private final java.util.BitSet idInUse = new java.util.BitSet(65536);
     private static final byte[] SEQUENCE_PLACEHOLDER = {'%', 's'};
     private static final int SEQUENCE_DIGITS = 8;
     /** Where the eight digits of the sequence number go in the topic, or -1. */
@@ -144,8 +145,8 @@ final class PublishLoop {
     }
 
     void onAck(int packetId) {
-        if (idInUse[packetId]) {
-            idInUse[packetId] = false;
+        if (idInUse.get(packetId)) {
+            idInUse.clear(packetId);
             inflight--;
             acked++;
             stats.acked.increment();
@@ -155,8 +156,8 @@ final class PublishLoop {
 
     void onPubRec(int packetId, int reasonCode) {
         if (reasonCode >= 0x80) {
-            if (idInUse[packetId]) {
-                idInUse[packetId] = false;
+            if (idInUse.get(packetId)) {
+                idInUse.clear(packetId);
                 inflight--;
                 stats.refused.increment();
                 checkFinished();
@@ -170,8 +171,8 @@ final class PublishLoop {
     }
 
     void onPubAckRefused(int packetId, int reasonCode) {
-        if (idInUse[packetId]) {
-            idInUse[packetId] = false;
+        if (idInUse.get(packetId)) {
+            idInUse.clear(packetId);
             inflight--;
             stats.refused.increment();
             checkFinished();
@@ -269,8 +270,8 @@ final class PublishLoop {
     private int allocateId() {
         do {
             nextId = nextId == 65535 ? 1 : nextId + 1;
-        } while (idInUse[nextId]);
-        idInUse[nextId] = true;
+        } while (idInUse.get(nextId));
+        idInUse.set(nextId);
         return nextId;
     }
 

@@ -157,6 +157,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         if (state == State.CLOSED) {
             return;
         }
+        // What another connection on this thread changed is not this packet's to wait for.
+        services.storage().startWork();
         CompletionStage<?> pending = dispatch(packet);
         if (pending != null && !pending.toCompletableFuture().isDone()) {
             waiting = true;

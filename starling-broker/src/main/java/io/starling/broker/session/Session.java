@@ -415,7 +415,7 @@ public final class Session implements Destination {
         }
         InflightWindow.Entry e = inflight.add(d);
         if (d.stored()) {
-            storage.putQueued(clientId, stored(d, e.packetId(), false));
+            storage.markInFlight(clientId, d.seq(), e.packetId(), false);
             if (d.qos() == QoS.EXACTLY_ONCE) {
                 storage.barrier().whenComplete((r, failure) -> c.execute(() -> sendWhenStored(c, e, failure)));
                 return;
@@ -595,7 +595,7 @@ public final class Session implements Destination {
         } else {
             inflight.released(e);
             if (e.delivery().stored()) {
-                storage.putQueued(clientId, stored(e.delivery(), packetId, true));
+                storage.markInFlight(clientId, e.delivery().seq(), packetId, true);
             }
         }
         return true;
@@ -778,7 +778,8 @@ public final class Session implements Destination {
             return d;
         }
         Delivery s = d.withSeq(SEQ.incrementAndGet(this));
-        storage.putQueued(clientId, stored(s, 0, false));
+        storage.putQueued(clientId, new StoredDelivery(s.seq(), s.message(), s.qos(), s.retain(),
+                s.subscriptionIds(), 0, false));
         return s;
     }
 
@@ -789,10 +790,6 @@ public final class Session implements Destination {
         }
     }
 
-    private static StoredDelivery stored(Delivery d, int packetId, boolean pubrelSent) {
-        return new StoredDelivery(d.seq(), d.message(), d.qos(), d.retain(), d.subscriptionIds(), packetId,
-                pubrelSent);
-    }
 
     /** Puts back what the storage held at start-up: in-flight messages under their packet ids, then the queue. */
     synchronized void restore(StoredSession stored) {

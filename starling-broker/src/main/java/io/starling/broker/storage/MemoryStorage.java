@@ -34,6 +34,10 @@ public final class MemoryStorage implements Storage {
     }
 
     @Override
+    public void markInFlight(String clientId, long seq, int packetId, boolean pubrelSent) {
+    }
+
+    @Override
     public void removeQueued(String clientId, long seq) {
     }
 

@@ -61,6 +61,13 @@ public final class NodeStorage {
         return storage.readQueued(clientId, seqs);
     }
 
+    /** Forgets what this thread changed so far: called before the work for one packet starts. */
+    public void startWork() {
+        if (durable) {
+            changed.get()[0] = false;
+        }
+    }
+
     public CompletionStage<Void> barrier() {
         return storage.barrier();
     }
@@ -83,6 +90,13 @@ public final class NodeStorage {
         if (durable) {
             mark();
             storage.putQueued(clientId, delivery);
+        }
+    }
+
+    public void markInFlight(String clientId, long seq, int packetId, boolean pubrelSent) {
+        if (durable) {
+            mark();
+            storage.markInFlight(clientId, seq, packetId, pubrelSent);
         }
     }
 

@@ -138,9 +138,17 @@ final class Records {
         return b.toArray();
     }
 
-    /** Whether a stored delivery was sent (has a packet id), read from its header alone. */
-    static boolean inFlight(byte[] value) {
-        return value.length >= 5 && (((value[3] & 0xFF) << 8) | (value[4] & 0xFF)) != 0;
+    /** An in-flight mark: the packet id, and whether PUBREL was sent (QoS 2 after PUBREC). */
+    static byte[] inFlightMark(int packetId, boolean pubrelSent) {
+        return new Bytes(4).u8(FORMAT).u16(packetId).u8(pubrelSent ? 1 : 0).toArray();
+    }
+
+    /** The packet id of a mark, negative when PUBREL was sent. */
+    static int markValue(byte[] value) {
+        Reader r = new Reader(value);
+        version(r);
+        int packetId = r.u16();
+        return r.u8() == 1 ? -packetId : packetId;
     }
 
     static StoredDelivery delivery(long seq, byte[] value) {

@@ -9,7 +9,9 @@ import io.starling.api.store.StoredSession;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -39,6 +41,7 @@ final class RocksDbStorage implements Storage {
     private static final byte[] SESSIONS = "sessions".getBytes(StandardCharsets.UTF_8);
     private static final byte[] QUEUE = "queue".getBytes(StandardCharsets.UTF_8);
     private static final byte[] INBOUND = "inbound_qos2".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] INFLIGHT = "inflight".getBytes(StandardCharsets.UTF_8);
     private static final byte[] RETAINED = "retained".getBytes(StandardCharsets.UTF_8);
     private static final byte[] EMPTY = new byte[0];
 
@@ -51,6 +54,8 @@ final class RocksDbStorage implements Storage {
     private final ColumnFamilyHandle queue;
     private final ColumnFamilyHandle inbound;
     private final ColumnFamilyHandle retained;
+    /** Packet id and QoS 2 phase of queued messages that were sent, under the same key as the queue row. */
+    private final ColumnFamilyHandle inflight;
     private final StoreWriter writer;
     /** Reads queued messages for clients that take them, off the network threads and off the writer. */
     private final ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
@@ -69,7 +74,8 @@ final class RocksDbStorage implements Storage {
                 new ColumnFamilyDescriptor(SESSIONS, cfOptions),
                 new ColumnFamilyDescriptor(QUEUE, cfOptions),
                 new ColumnFamilyDescriptor(INBOUND, cfOptions),
-                new ColumnFamilyDescriptor(RETAINED, cfOptions));
+                new ColumnFamilyDescriptor(RETAINED, cfOptions),
+                new ColumnFamilyDescriptor(INFLIGHT, cfOptions));
         this.handles = new ArrayList<>();
         try {
             this.db = RocksDB.open(dbOptions, where, descriptors, handles);
@@ -82,6 +88,7 @@ final class RocksDbStorage implements Storage {
         this.queue = handles.get(2);
         this.inbound = handles.get(3);
         this.retained = handles.get(4);
+        this.inflight = handles.get(5);
         this.writer = new StoreWriter(db, options.sync(), options.syncInterval(), options.directory(),
                 options.minFreeBytes());
     }
@@ -106,18 +113,36 @@ final class RocksDbStorage implements Storage {
         writer.submit(batch -> {
             batch.delete(sessions, key);
             batch.deleteRange(queue, prefix, end);
+            batch.deleteRange(inflight, prefix, end);
             batch.deleteRange(inbound, prefix, end);
         });
     }
 
     @Override
     public void putQueued(String clientId, StoredDelivery delivery) {
-        writer.submit(StoreWriter.put(queue, Records.queueKey(clientId, delivery.seq()), Records.delivery(delivery)));
+        writer.submit(new StoreWriter.QueueRow(queue, Records.queueKey(clientId, delivery.seq()),
+                Records.delivery(delivery)));
+    }
+
+    @Override
+    public void markInFlight(String clientId, long seq, int packetId, boolean pubrelSent) {
+        byte[] key = Records.queueKey(clientId, seq);
+        writer.submit(new StoreWriter.QueueChange(key, false,
+                StoreWriter.put(inflight, key, Records.inFlightMark(packetId, pubrelSent))));
     }
 
     @Override
     public void removeQueued(String clientId, long seq) {
-        writer.submit(StoreWriter.delete(queue, Records.queueKey(clientId, seq)));
+        byte[] key = Records.queueKey(clientId, seq);
+        writer.submit(new StoreWriter.QueueChange(key, true, batch -> {
+            batch.delete(queue, key);
+            batch.delete(inflight, key);
+        }));
+    }
+
+    /** Queued messages that never reached the disk: taken and acknowledged before their batch was written. */
+    long cancelledChanges() {
+        return writer.cancelled();
     }
 
     @Override
@@ -184,9 +209,9 @@ final class RocksDbStorage implements Storage {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 StoredSession s = decode(it.key(), () -> Records.session(it.value()));
                 byte[] prefix = Records.clientPrefix(s.clientId());
-                List<StoredDelivery> inflight = new ArrayList<>();
-                long[] queued = queueOf(prefix, inflight);
-                sink.accept(s.withState(inflight, queued, inboundOf(prefix)));
+                List<StoredDelivery> sent = new ArrayList<>();
+                long[] queued = queueOf(prefix, marksOf(prefix), sent);
+                sink.accept(s.withState(sent, queued, inboundOf(prefix)));
             }
             check(it);
         }
@@ -196,7 +221,21 @@ final class RocksDbStorage implements Storage {
      * The session's queue: in-flight messages decoded into {@code inflight}, the sequence numbers of the others
      * returned. Only the small header of a queued message is read, not its message.
      */
-    private long[] queueOf(byte[] prefix, List<StoredDelivery> inflight) {
+    /** The in-flight marks of one session: sequence number to packet id (negative: PUBREL sent). */
+    private Map<Long, Integer> marksOf(byte[] prefix) {
+        Map<Long, Integer> marks = new HashMap<>();
+        try (Slice upper = new Slice(Records.prefixEnd(prefix));
+                ReadOptions read = new ReadOptions().setIterateUpperBound(upper);
+                RocksIterator it = db.newIterator(inflight, read)) {
+            for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+                marks.put(Records.seqOf(it.key()), Records.markValue(it.value()));
+            }
+            check(it);
+        }
+        return marks;
+    }
+
+    private long[] queueOf(byte[] prefix, Map<Long, Integer> marks, List<StoredDelivery> inflight) {
         long[] seqs = new long[16];
         int n = 0;
         try (Slice upper = new Slice(Records.prefixEnd(prefix));
@@ -205,9 +244,12 @@ final class RocksDbStorage implements Storage {
             for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
                 byte[] key = it.key();
                 long seq = Records.seqOf(key);
-                byte[] value = it.value();
-                if (Records.inFlight(value)) {
-                    inflight.add(decode(key, () -> Records.delivery(seq, value)));
+                Integer mark = marks.get(seq);
+                if (mark != null) {
+                    byte[] value = it.value();
+                    StoredDelivery d = decode(key, () -> Records.delivery(seq, value));
+                    inflight.add(new StoredDelivery(seq, d.message(), d.qos(), d.retain(), d.subscriptionIds(),
+                            Math.abs(mark), mark < 0));
                 } else {
                     if (n == seqs.length) {
                         seqs = Arrays.copyOf(seqs, n * 2);

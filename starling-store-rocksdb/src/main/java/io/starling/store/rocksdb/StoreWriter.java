@@ -7,7 +7,10 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -47,8 +50,50 @@ final class StoreWriter implements AutoCloseable {
         return batch -> batch.delete(cf, key);
     }
 
-    static Change deleteRange(ColumnFamilyHandle cf, byte[] from, byte[] to) {
-        return batch -> batch.deleteRange(cf, from, to);
+    /**
+     * A message queued for a session: the first write of its key, so that a removal of the same key in the same
+     * batch (a client that took it and acknowledged it before the batch was written) cancels both, and the marks
+     * between them: nothing of it reaches the disk.
+     */
+    static final class QueueRow implements Change {
+        final ColumnFamilyHandle cf;
+        final byte[] key;
+        final byte[] value;
+        boolean cancelled;
+
+        QueueRow(ColumnFamilyHandle cf, byte[] key, byte[] value) {
+            this.cf = cf;
+            this.key = key;
+            this.value = value;
+        }
+
+        @Override
+        public void apply(WriteBatch batch) throws RocksDBException {
+            if (!cancelled) {
+                batch.put(cf, key, value);
+            }
+        }
+    }
+
+    /** A change to a queued message's rows after it was queued: its in-flight mark, or its removal. */
+    static final class QueueChange implements Change {
+        final byte[] key;
+        final boolean removal;
+        final Change change;
+        QueueRow row;
+
+        QueueChange(byte[] key, boolean removal, Change change) {
+            this.key = key;
+            this.removal = removal;
+            this.change = change;
+        }
+
+        @Override
+        public void apply(WriteBatch batch) throws RocksDBException {
+            if (row == null || !row.cancelled) {
+                change.apply(batch);
+            }
+        }
     }
 
     private final RocksDB db;
@@ -59,6 +104,9 @@ final class StoreWriter implements AutoCloseable {
     private final String where;
     private final FileStore disk;
     private final long minFreeBytes;
+    private final List<Change> changes = new ArrayList<>();
+    private final Map<ByteBuffer, QueueRow> rowsInBatch = new HashMap<>();
+    private volatile long cancelled;
     private volatile boolean parked;
     private volatile boolean running = true;
     private volatile boolean writable = true;
@@ -103,6 +151,29 @@ final class StoreWriter implements AutoCloseable {
         }
     }
 
+    /** Pairs a queued message's row with the later changes to it in the same batch. */
+    private void cancel(Change c) {
+        if (c instanceof QueueRow row) {
+            rowsInBatch.put(ByteBuffer.wrap(row.key), row);
+        } else if (c instanceof QueueChange change) {
+            QueueRow row = change.removal ? rowsInBatch.remove(ByteBuffer.wrap(change.key))
+                    : rowsInBatch.get(ByteBuffer.wrap(change.key));
+            change.row = row;
+            if (row != null && change.removal) {
+                row.cancelled = true;
+                cancelled += 2;
+            }
+        } else {
+            // A range removal (a session ending) may cover rows of this batch: apply them as they are.
+            rowsInBatch.clear();
+        }
+    }
+
+    /** Changes that never reached the disk because a later one in the same batch undid them. */
+    long cancelled() {
+        return cancelled;
+    }
+
     private void run() {
         List<CompletableFuture<Void>> barriers = new ArrayList<>();
         try (WriteOptions options = new WriteOptions().setSync(sync == SyncPolicy.ALWAYS)) {
@@ -121,20 +192,24 @@ final class StoreWriter implements AutoCloseable {
                     continue;
                 }
                 try (WriteBatch batch = new WriteBatch()) {
-                    int ops = 0;
-                    for (Object o = first; o != null; o = ops < MAX_BATCH_OPS ? pending.poll() : null) {
+                    for (Object o = first; o != null; o = changes.size() < MAX_BATCH_OPS ? pending.poll() : null) {
                         if (o instanceof Change c) {
-                            c.apply(batch);
-                            ops++;
+                            changes.add(c);
+                            cancel(c);
                         } else {
                             @SuppressWarnings("unchecked")
                             CompletableFuture<Void> b = (CompletableFuture<Void>) o;
                             barriers.add(b);
                         }
                     }
-                    if (ops > 0) {
+                    for (Change c : changes) {
+                        c.apply(batch);
+                    }
+                    if (batch.count() > 0) {
                         write(options, batch, barriers);
                     }
+                    changes.clear();
+                    rowsInBatch.clear();
                 }
                 barriers.forEach(b -> b.complete(null));
                 barriers.clear();

@@ -192,6 +192,7 @@ public final class Starling implements AutoCloseable {
         }
         closed = true;
         listeners.forEach(MqttListener::stop);
+        services.sessions().stopping();
         loops.connections().shutdownAll(Duration.ofSeconds(5));
         loops.close();
         scheduler.shutdownNow();

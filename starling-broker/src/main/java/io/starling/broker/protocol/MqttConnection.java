@@ -368,10 +368,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     /** Starts a graceful close from the node (shutdown): MQTT 5 clients are told 0x8B first. */
     public void shutdown() {
-        ctx.executor().execute(() -> {
-            publishWillOnClose = false;
-            closeWith(ReasonCode.SERVER_SHUTTING_DOWN, "server shutting down");
-        });
+        ctx.executor().execute(() -> closeWith(ReasonCode.SERVER_SHUTTING_DOWN, "server shutting down"));
     }
 
     String who() {

@@ -37,6 +37,8 @@ public final class SessionRegistry {
     private final SessionSettings settings;
     private final DeliveryEvents events;
     private final Consumer<Message> willSink;
+    /** Set while the node stops: durable sessions keep their wills for the next start. */
+    private volatile boolean stopping;
 
     public SessionRegistry(Router router, NodeStorage store, ScheduledExecutorService scheduler,
             SessionSettings settings, DeliveryEvents events, Consumer<Message> willSink) {
@@ -120,6 +122,15 @@ public final class SessionRegistry {
     }
 
     /**
+     * The node is stopping: from now on a durable session whose connection closes keeps its will, stored, and
+     * the restarted node publishes it after its delay unless the client is back by then. Other sessions'
+     * wills are not published: the clients did nothing wrong.
+     */
+    public void stopping() {
+        stopping = true;
+    }
+
+    /**
      * The session's connection closed. {@code publishWill} is false after a normal DISCONNECT. The session
      * ends now when its expiry is 0, else when the expiry runs out; the will goes out after its delay or when
      * the session ends, whichever is first.
@@ -133,10 +144,17 @@ public final class SessionRegistry {
                 return;
             }
             Message will = session.takeWill();
+            long expiry = session.expirySeconds();
+            if (stopping) {
+                if (will != null && session.durable() && expiry > 0 && publishWill) {
+                    session.will(will, session.willDelaySeconds());
+                }
+                saveToStore(session);
+                return;
+            }
             if (!publishWill) {
                 will = null;
             }
-            long expiry = session.expirySeconds();
             if (expiry == 0) {
                 if (sessions.remove(session.clientId(), session)) {
                     end(session);

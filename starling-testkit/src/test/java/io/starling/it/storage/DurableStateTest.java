@@ -149,6 +149,23 @@ class DurableStateTest {
     }
 
     @Test
+    void aWillPendingWhenTheNodeStopsGoesOutAfterItsDelayOnceTheNodeIsBack() {
+        Mqtt5BlockingClient client = v5("will-client");
+        client.connectWith().cleanStart(true).sessionExpiryInterval(600)
+                .willPublish().topic("durable/will").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("gone"))
+                .delayInterval(3).applyWillPublish().send();
+        broker.restart(); // the client never comes back
+
+        Mqtt5BlockingClient watcher = v5("will-watcher");
+        watcher.connect();
+        try (Mqtt5BlockingClient.Mqtt5Publishes in = watcher.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL)) {
+            watcher.subscribeWith().topicFilter("durable/will").qos(MqttQos.AT_LEAST_ONCE).send();
+            assertThat(new String(receive(in).getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo("gone");
+        }
+        watcher.disconnect();
+    }
+
+    @Test
     void retainedMessagesSurviveARestartWithTheirPropertiesAndClearedOnesStayCleared() {
         Mqtt5BlockingClient pub = v5("retain-pub");
         pub.connect();

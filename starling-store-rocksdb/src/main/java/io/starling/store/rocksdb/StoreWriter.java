@@ -135,6 +135,10 @@ final class StoreWriter implements AutoCloseable {
     }
 
     CompletableFuture<Void> barrier() {
+        if (!thread.isAlive()) {
+            // Stopped (closed, or after an error it logged): nothing would ever complete the barrier.
+            return CompletableFuture.failedFuture(new StorageException("storage in " + where + " is closed"));
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
         pending.add(done);
         wake();

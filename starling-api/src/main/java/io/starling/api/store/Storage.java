@@ -48,6 +48,12 @@ public interface Storage extends AutoCloseable {
     void removeRetained(String topic);
 
     /**
+     * Reads the retained messages of these topics, in the order given (topics with none are left out), once
+     * every change made before this call is applied. Runs off the caller's thread.
+     */
+    CompletionStage<List<Message>> readRetained(List<String> topics);
+
+    /**
      * Completes once every change made before this call is durable by the storage's sync policy; completes
      * exceptionally when a change could not be stored (the disk is full, say).
      */

@@ -12,6 +12,7 @@ import io.starling.broker.hook.Hooks;
 import io.starling.broker.metrics.BrokerMetrics;
 import io.starling.broker.protocol.BrokerServices;
 import io.starling.broker.retain.InMemoryRetainedStore;
+import io.starling.broker.retain.RetainedMessages;
 import io.starling.broker.routing.MessageDispatcher;
 import io.starling.broker.routing.Router;
 import io.starling.broker.security.AuthenticationChain;
@@ -56,6 +57,7 @@ public final class Starling implements AutoCloseable {
     private final List<MqttListener> listeners = new ArrayList<>();
     private final Storage storage;
     private final RetainedStore retainedStore;
+    private final RetainedMessages retained;
     private volatile boolean closed;
 
     public static StarlingBuilder builder() {
@@ -82,7 +84,8 @@ public final class Starling implements AutoCloseable {
         hookListeners.forEach(l -> hooks.add(l, 0));
         BrokerMetrics metrics = new BrokerMetrics();
         Router router = new Router(config.mqtt().sharedStrategy());
-        MessageDispatcher dispatcher = new MessageDispatcher(router, this.retainedStore, metrics, nodeStorage);
+        this.retained = new RetainedMessages(this.retainedStore, nodeStorage);
+        MessageDispatcher dispatcher = new MessageDispatcher(router, retained, metrics);
         SessionRegistry sessions = new SessionRegistry(router, nodeStorage, scheduler,
                 SessionSettings.from(config.mqtt()), new DeliveryEvents(hooks, metrics), dispatcher::publish);
         AuthenticationChain authentication = new AuthenticationChain(config.allowAnonymous());
@@ -92,7 +95,7 @@ public final class Starling implements AutoCloseable {
             authorization.add(new RuleAuthorizer(config.authorizationRules()), 1000);
         }
         authorizers.forEach(a -> authorization.add(a, 0));
-        this.services = new BrokerServices(config.nodeName(), config.mqtt(), sessions, router, this.retainedStore,
+        this.services = new BrokerServices(config.nodeName(), config.mqtt(), sessions, router, retained,
                 dispatcher, authentication, authorization, hooks, metrics, nodeStorage);
         try {
             restore(sessions);
@@ -118,7 +121,7 @@ public final class Starling implements AutoCloseable {
             if (m.isExpired(now)) {
                 storage.removeRetained(m.topic());
             } else {
-                retainedStore.put(m);
+                retained.restore(m);
                 counts[0]++;
             }
         });

@@ -1,6 +1,6 @@
 package io.starling.broker.protocol;
 
-import io.starling.api.store.RetainedStore;
+import io.starling.broker.retain.RetainedMessages;
 import io.starling.broker.config.MqttConfig;
 import io.starling.broker.hook.Hooks;
 import io.starling.broker.metrics.BrokerMetrics;
@@ -17,7 +17,7 @@ public record BrokerServices(
         MqttConfig mqtt,
         SessionRegistry sessions,
         Router router,
-        RetainedStore retained,
+        RetainedMessages retained,
         MessageDispatcher dispatcher,
         AuthenticationChain authentication,
         AuthorizationChain authorization,

@@ -161,19 +161,35 @@ final class SubscribeFlow {
                     first.add(m);
                 }
             }
-            retained.add(() -> {
-                first.forEach(m -> session.deliverRetained(m, subscription));
-                if (matching.hasNext()) {
-                    session.streamRetained(matching, subscription, this::removeRetained);
-                }
-            });
+            retained.add(() -> sendRetained(session, subscription, first, matching));
         }
         return granted;
     }
 
+    /** Sends the first retained messages (read from the storage, where they live there), then streams the rest. */
+    private void sendRetained(Session session, Subscription subscription, List<Message> first,
+            Iterator<Message> rest) {
+        CompletableFuture<List<Message>> loaded = conn.services.retained().load(first).toCompletableFuture();
+        Runnable send = () -> {
+            if (loaded.isCompletedExceptionally()) {
+                MqttConnection.LOG.warn("{} {}: reading retained messages for '{}' failed: {}", conn.listener.name(),
+                        conn.who(), subscription.topicFilter(), loaded.handle((m, e) -> e).join());
+                return;
+            }
+            loaded.join().forEach(m -> session.deliverRetained(m, subscription));
+            if (rest.hasNext()) {
+                session.streamRetained(rest, subscription, this::removeRetained, conn.services.retained()::load);
+            }
+        };
+        if (loaded.isDone()) {
+            send.run();
+        } else {
+            loaded.whenComplete((m, e) -> conn.ctx.executor().execute(send));
+        }
+    }
+
     private void removeRetained(Message expired) {
         conn.services.retained().remove(expired.topic());
-        conn.services.storage().removeRetained(expired.topic());
     }
 
     CompletionStage<?> unsubscribe(UnsubscribePacket packet) {

@@ -2,9 +2,8 @@ package io.starling.broker.routing;
 
 import io.starling.api.Message;
 import io.starling.api.hook.HookListener.DropReason;
-import io.starling.api.store.RetainedStore;
 import io.starling.broker.metrics.BrokerMetrics;
-import io.starling.broker.storage.NodeStorage;
+import io.starling.broker.retain.RetainedMessages;
 
 /**
  * The entry to the message path for every source — clients, wills, and later bridges, the cluster and the
@@ -13,15 +12,13 @@ import io.starling.broker.storage.NodeStorage;
 public final class MessageDispatcher {
 
     private final Router router;
-    private final RetainedStore retained;
+    private final RetainedMessages retained;
     private final BrokerMetrics metrics;
-    private final NodeStorage storage;
 
-    public MessageDispatcher(Router router, RetainedStore retained, BrokerMetrics metrics, NodeStorage storage) {
+    public MessageDispatcher(Router router, RetainedMessages retained, BrokerMetrics metrics) {
         this.router = router;
         this.retained = retained;
         this.metrics = metrics;
-        this.storage = storage;
     }
 
     /** Publishes the message; returns the number of destinations it was routed to. */
@@ -35,10 +32,8 @@ public final class MessageDispatcher {
         if (message.retain()) {
             if (message.payload().length == 0) {
                 retained.remove(message.topic());
-                storage.removeRetained(message.topic());
             } else {
                 retained.put(message);
-                storage.putRetained(message);
             }
         }
         int destinations = router.route(message, congestion);

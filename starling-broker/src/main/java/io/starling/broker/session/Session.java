@@ -21,7 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import org.slf4j.Logger;
@@ -228,8 +230,8 @@ public final class Session implements Destination {
      * neither the heap nor the other clients of the thread pay for a subscription to {@code #}.
      */
     public synchronized void streamRetained(Iterator<Message> messages, Subscription subscription,
-            Consumer<Message> onExpired) {
-        RetainedFeed feed = new RetainedFeed(messages, subscription, onExpired);
+            Consumer<Message> onExpired, Function<List<Message>, CompletionStage<List<Message>>> loader) {
+        RetainedFeed feed = new RetainedFeed(messages, subscription, onExpired, loader);
         if (retainedFeed == null) {
             retainedFeed = feed;
         } else {
@@ -246,27 +248,44 @@ public final class Session implements Destination {
         }
     }
 
+    /**
+     * Takes the next chunk of the oldest feed, has it loaded (from the storage, on a durable one) and sends it;
+     * then schedules the next, which waits while the queue is long or the socket full ({@link #drain} resumes
+     * it). At most one chunk is on its way at a time.
+     */
     private synchronized void pumpRetained() {
-        feedScheduled = false;
         ClientConnection c = connection;
+        RetainedFeed feed = retainedFeed;
+        if (feed == null || c == null || !c.isWritable() || queue.size() >= HOT_QUEUE) {
+            feedScheduled = false;
+            return;
+        }
         long now = System.currentTimeMillis();
-        int sent = 0;
-        while (retainedFeed != null && c != null && sent < RetainedFeed.CHUNK && c.isWritable()
-                && queue.size() < HOT_QUEUE) {
-            RetainedFeed feed = retainedFeed;
-            if (!feed.messages.hasNext()) {
-                retainedFeed = feed.next;
-                continue;
-            }
+        List<Message> chunk = new ArrayList<>(RetainedFeed.CHUNK);
+        while (chunk.size() < RetainedFeed.CHUNK && feed.messages.hasNext()) {
             Message m = feed.messages.next();
             if (m.isExpired(now)) {
                 feed.onExpired.accept(m);
-                continue;
+            } else {
+                chunk.add(m);
             }
-            deliverRetained(m, feed.subscription);
-            sent++;
         }
-        if (retainedFeed != null && sent == RetainedFeed.CHUNK) {
+        if (!feed.messages.hasNext()) {
+            retainedFeed = feed.next;
+        }
+        feed.loader.apply(chunk).whenComplete((loaded, failure) -> c.execute(() -> chunkLoaded(feed, loaded, failure)));
+    }
+
+    private synchronized void chunkLoaded(RetainedFeed feed, List<Message> loaded, Throwable failure) {
+        feedScheduled = false;
+        if (failure != null) {
+            LOG.warn("session {}: reading retained messages failed: {}", clientId, failure.toString());
+        } else if (connection != null) {
+            for (Message m : loaded) {
+                deliverRetained(m, feed.subscription);
+            }
+        }
+        if (retainedFeed != null) {
             scheduleFeed(); // more to send: after the other work of this thread
         }
     }
@@ -277,12 +296,15 @@ public final class Session implements Destination {
         final Iterator<Message> messages;
         final Subscription subscription;
         final Consumer<Message> onExpired;
+        final Function<List<Message>, CompletionStage<List<Message>>> loader;
         RetainedFeed next;
 
-        RetainedFeed(Iterator<Message> messages, Subscription subscription, Consumer<Message> onExpired) {
+        RetainedFeed(Iterator<Message> messages, Subscription subscription, Consumer<Message> onExpired,
+                Function<List<Message>, CompletionStage<List<Message>>> loader) {
             this.messages = messages;
             this.subscription = subscription;
             this.onExpired = onExpired;
+            this.loader = loader;
         }
 
         RetainedFeed last() {

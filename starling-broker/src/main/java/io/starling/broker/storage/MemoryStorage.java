@@ -68,6 +68,11 @@ public final class MemoryStorage implements Storage {
     }
 
     @Override
+    public CompletionStage<List<Message>> readRetained(List<String> topics) {
+        return CompletableFuture.completedFuture(List.of());
+    }
+
+    @Override
     public void forEachSession(Consumer<StoredSession> sink) {
     }
 

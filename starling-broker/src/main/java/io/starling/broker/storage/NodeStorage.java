@@ -68,6 +68,10 @@ public final class NodeStorage {
         }
     }
 
+    public CompletionStage<List<Message>> readRetained(List<String> topics) {
+        return storage.readRetained(topics);
+    }
+
     public CompletionStage<Void> barrier() {
         return storage.barrier();
     }

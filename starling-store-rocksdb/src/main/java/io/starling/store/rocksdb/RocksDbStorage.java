@@ -204,6 +204,33 @@ final class RocksDbStorage implements Storage {
     }
 
     @Override
+    public CompletionStage<List<Message>> readRetained(List<String> topics) {
+        return writer.barrier().thenApplyAsync(done -> {
+            List<byte[]> keys = new ArrayList<>(topics.size());
+            List<ColumnFamilyHandle> families = new ArrayList<>(topics.size());
+            for (String topic : topics) {
+                keys.add(topic.getBytes(StandardCharsets.UTF_8));
+                families.add(retained);
+            }
+            List<byte[]> values;
+            try {
+                values = db.multiGetAsList(families, keys);
+            } catch (RocksDBException e) {
+                throw new StorageException("storage in " + where + ": reading retained messages failed: "
+                        + e.getMessage(), e);
+            }
+            List<Message> found = new ArrayList<>(topics.size());
+            for (int i = 0; i < values.size(); i++) {
+                byte[] value = values.get(i);
+                if (value != null) {
+                    found.add(decode(keys.get(i), () -> Records.message(value)));
+                }
+            }
+            return found;
+        }, reader);
+    }
+
+    @Override
     public void forEachSession(Consumer<StoredSession> sink) {
         try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(sessions, read)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {

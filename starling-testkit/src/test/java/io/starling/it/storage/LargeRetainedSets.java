@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -28,26 +29,30 @@ import org.junit.jupiter.params.provider.EnumSource;
  * A subscription over 50,000 retained messages: every one arrives (none dropped for a full queue: the set is
  * streamed as the client takes it), and another client on the node is served while the stream runs.
  */
-class LargeRetainedSetTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class LargeRetainedSets {
     private static final int TOPICS = 50_000;
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     @RegisterExtension
-    static final StarlingExtension BROKER = StarlingExtension.create(b -> b.storageType("memory"));
+    final StarlingExtension broker = StarlingExtension.create(b -> b.storageType(storageType()));
+
+    /** {@code memory}: the messages are in the index; {@code rocksdb}: the index holds stubs, read back in chunks. */
+    abstract String storageType();
 
     @BeforeAll
-    static void retainMany() {
+    void retainMany() {
         byte[] payload = new byte[32];
         for (int i = 0; i < TOPICS; i++) {
             // "big/<i / 2000>/<i % 2000>": 25 branches of 2,000
             String topic = "big/" + (i / 2000) + "/" + (i % 2000);
-            BROKER.node().services().dispatcher().publish(new Message(topic, payload, QoS.AT_LEAST_ONCE, true,
+            broker.node().services().dispatcher().publish(new Message(topic, payload, QoS.AT_LEAST_ONCE, true,
                     MessageProperties.NONE, "test", System.currentTimeMillis()));
         }
     }
 
-    private static Mqtt5AsyncClient client(String id) {
-        Mqtt5AsyncClient c = Mqtt5Client.builder().identifier(id).serverHost(BROKER.host()).serverPort(BROKER.port())
+    private Mqtt5AsyncClient client(String id) {
+        Mqtt5AsyncClient c = Mqtt5Client.builder().identifier(id).serverHost(broker.host()).serverPort(broker.port())
                 .buildAsync();
         return c;
     }
@@ -55,7 +60,7 @@ class LargeRetainedSetTest {
     @ParameterizedTest
     @EnumSource(value = MqttQos.class, names = {"AT_MOST_ONCE", "AT_LEAST_ONCE"})
     void everyRetainedMessageArrivesAndOthersAreServedMeanwhile(MqttQos qos) throws Exception {
-        long droppedBefore = BROKER.node().metrics().messagesDropped();
+        long droppedBefore = broker.node().metrics().messagesDropped();
         Set<String> received = ConcurrentHashMap.newKeySet();
         AtomicInteger count = new AtomicInteger();
         Mqtt5AsyncClient sub = client("big-sub-" + qos);
@@ -79,7 +84,7 @@ class LargeRetainedSetTest {
         await().atMost(TIMEOUT).until(() -> received.size() == TOPICS);
         assertThat(seenWhenEchoed).as("the other client was served before the stream ended").isLessThan(TOPICS);
         assertThat(count.get()).as("each once").isEqualTo(TOPICS);
-        assertThat(BROKER.node().metrics().messagesDropped() - droppedBefore).isZero();
+        assertThat(broker.node().metrics().messagesDropped() - droppedBefore).isZero();
         sub.disconnect().join();
         other.disconnect().join();
     }

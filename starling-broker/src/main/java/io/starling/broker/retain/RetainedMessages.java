@@ -1,0 +1,80 @@
+package io.starling.broker.retain;
+
+import io.starling.api.Message;
+import io.starling.api.MessageProperties;
+import io.starling.api.store.RetainedStore;
+import io.starling.broker.storage.NodeStorage;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The node's retained messages: a topic index on the heap ({@link RetainedStore}) and, on a durable storage,
+ * the messages themselves on disk. There the index holds only a stub per topic (topic, QoS, expiry), so a large
+ * retained set costs the heap its topics, not its payloads; {@link #load} reads the full messages back, off the
+ * network threads, when a subscription needs them.
+ */
+public final class RetainedMessages {
+    private static final byte[] NO_PAYLOAD = new byte[0];
+
+    private final RetainedStore index;
+    private final NodeStorage storage;
+
+    public RetainedMessages(RetainedStore index, NodeStorage storage) {
+        this.index = index;
+        this.storage = storage;
+    }
+
+    public void put(Message message) {
+        index.put(storage.durable() ? stub(message) : message);
+        storage.putRetained(message);
+    }
+
+    public void remove(String topic) {
+        index.remove(topic);
+        storage.removeRetained(topic);
+    }
+
+    /** At start-up: the message read from the storage goes into the index. */
+    public void restore(Message message) {
+        index.put(storage.durable() ? stub(message) : message);
+    }
+
+    /** The index entries matching {@code topicFilter}, walked as the caller iterates; pass them to {@link #load}. */
+    public Iterator<Message> matching(String topicFilter) {
+        return index.matching(topicFilter);
+    }
+
+    /**
+     * The full messages of index entries from {@link #matching}, in order; those cleared meanwhile are left out.
+     * Completes at once on the memory storage.
+     */
+    public CompletionStage<List<Message>> load(List<Message> entries) {
+        if (!storage.durable() || entries.isEmpty()) {
+            return CompletableFuture.completedFuture(entries);
+        }
+        List<String> topics = new ArrayList<>(entries.size());
+        for (Message m : entries) {
+            topics.add(m.topic());
+        }
+        return storage.readRetained(topics);
+    }
+
+    public long size() {
+        return index.size();
+    }
+
+    public void close() {
+        index.close();
+    }
+
+    /** What the index keeps of a stored message: enough to match it and to skip it once it has expired. */
+    private static Message stub(Message m) {
+        Long expiry = m.properties().messageExpirySeconds();
+        MessageProperties props = expiry == null ? MessageProperties.NONE
+                : MessageProperties.NONE.withMessageExpirySeconds(expiry);
+        return new Message(m.topic(), NO_PAYLOAD, m.qos(), true, props, null, m.createdAtMillis());
+    }
+}

@@ -21,12 +21,27 @@ public final class InMemoryRetainedStore implements RetainedStore {
     private static final class Node {
         final Node parent;
         final String level;
-        final Map<String, Node> children = new ConcurrentHashMap<>(4);
+        /** Null until the first child: most nodes are leaves, and an empty map would cost each of them 64 bytes. */
+        private volatile Map<String, Node> children;
         volatile Message message;
 
         Node(Node parent, String level) {
             this.parent = parent;
             this.level = level;
+        }
+
+        /** The children to read: never null. */
+        Map<String, Node> children() {
+            Map<String, Node> c = children;
+            return c == null ? Map.of() : c;
+        }
+
+        /** Under the store's lock. */
+        Node child(String childLevel) {
+            if (children == null) {
+                children = new ConcurrentHashMap<>(4);
+            }
+            return children.computeIfAbsent(childLevel, l -> new Node(this, l));
         }
     }
 
@@ -37,8 +52,7 @@ public final class InMemoryRetainedStore implements RetainedStore {
     public synchronized void put(Message message) {
         Node node = root;
         for (String level : message.topic().split("/", -1)) {
-            Node parent = node;
-            node = node.children.computeIfAbsent(level, l -> new Node(parent, l));
+            node = node.child(level);
         }
         if (node.message == null) {
             size.incrementAndGet();
@@ -54,8 +68,8 @@ public final class InMemoryRetainedStore implements RetainedStore {
         }
         node.message = null;
         size.decrementAndGet();
-        while (node.parent != null && node.message == null && node.children.isEmpty()) {
-            node.parent.children.remove(node.level, node);
+        while (node.parent != null && node.message == null && node.children().isEmpty()) {
+            node.parent.children().remove(node.level, node);
             node = node.parent;
         }
     }
@@ -67,7 +81,7 @@ public final class InMemoryRetainedStore implements RetainedStore {
 
     private static int count(Node node) {
         int n = 1;
-        for (Node child : node.children.values()) {
+        for (Node child : node.children().values()) {
             n += count(child);
         }
         return n;
@@ -82,7 +96,7 @@ public final class InMemoryRetainedStore implements RetainedStore {
     private Node find(String topic) {
         Node node = root;
         for (String level : topic.split("/", -1)) {
-            node = node.children.get(level);
+            node = node.children().get(level);
             if (node == null) {
                 return null;
             }
@@ -106,21 +120,21 @@ public final class InMemoryRetainedStore implements RetainedStore {
             if (depth > 0) {
                 emit(node, sink);
             }
-            for (Map.Entry<String, Node> e : node.children.entrySet()) {
+            for (Map.Entry<String, Node> e : node.children().entrySet()) {
                 if (depth == 0 && e.getKey().startsWith("$")) {
                     continue;
                 }
                 emitAll(e.getValue(), sink);
             }
         } else if (level.equals("+")) {
-            for (Map.Entry<String, Node> e : node.children.entrySet()) {
+            for (Map.Entry<String, Node> e : node.children().entrySet()) {
                 if (depth == 0 && e.getKey().startsWith("$")) {
                     continue;
                 }
                 match(e.getValue(), levels, depth + 1, sink);
             }
         } else {
-            Node child = node.children.get(level);
+            Node child = node.children().get(level);
             if (child != null) {
                 match(child, levels, depth + 1, sink);
             }
@@ -162,11 +176,11 @@ public final class InMemoryRetainedStore implements RetainedStore {
                 if (depth > 0) {
                     take(node);
                 }
-                stack.push(new Frame(node.children.entrySet().iterator(), depth, true, depth == 0));
+                stack.push(new Frame(node.children().entrySet().iterator(), depth, true, depth == 0));
             } else if (level.equals("+")) {
-                stack.push(new Frame(node.children.entrySet().iterator(), depth, false, depth == 0));
+                stack.push(new Frame(node.children().entrySet().iterator(), depth, false, depth == 0));
             } else {
-                Node child = node.children.get(level);
+                Node child = node.children().get(level);
                 if (child != null) {
                     enter(child, depth + 1);
                 }
@@ -193,7 +207,7 @@ public final class InMemoryRetainedStore implements RetainedStore {
                 }
                 if (f.subtree()) {
                     take(e.getValue());
-                    stack.push(new Frame(e.getValue().children.entrySet().iterator(), f.depth() + 1, true, false));
+                    stack.push(new Frame(e.getValue().children().entrySet().iterator(), f.depth() + 1, true, false));
                 } else {
                     enter(e.getValue(), f.depth() + 1);
                 }
@@ -219,7 +233,7 @@ public final class InMemoryRetainedStore implements RetainedStore {
 
     private static void emitAll(Node node, Consumer<Message> sink) {
         emit(node, sink);
-        for (Node child : node.children.values()) {
+        for (Node child : node.children().values()) {
             emitAll(child, sink);
         }
     }

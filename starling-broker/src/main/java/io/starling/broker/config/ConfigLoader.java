@@ -217,7 +217,7 @@ public final class ConfigLoader {
         String dir = c.getString("storage.dir");
         return new StorageConfig(type, dir.isBlank() ? null : Path.of(dir),
                 enumValue(c, "storage.sync", SyncPolicy.class), positiveDuration(c, "storage.sync_interval"),
-                nonNegativeBytes(c, "storage.min_free_space"));
+                nonNegativeBytes(c, "storage.min_free_space"), positiveDuration(c, "storage.compact_interval"));
     }
 
     private static long nonNegativeBytes(Config c, String path) {

@@ -12,8 +12,10 @@ import java.time.Duration;
  * @param syncInterval for {@link SyncPolicy#INTERVAL}: how often the log is synced to the disk
  * @param minFreeBytes  below this much free space on its disk the storage stops writing and the node refuses
  *                      what needs storing
+ * @param compactInterval how often the storage compacts away what was removed, when anything was
  */
-public record StorageConfig(String type, Path directory, SyncPolicy sync, Duration syncInterval, long minFreeBytes) {
+public record StorageConfig(String type, Path directory, SyncPolicy sync, Duration syncInterval, long minFreeBytes,
+        Duration compactInterval) {
 
     public static final String MEMORY = "memory";
 
@@ -27,6 +29,6 @@ public record StorageConfig(String type, Path directory, SyncPolicy sync, Durati
     }
 
     public StorageConfig withType(String newType) {
-        return new StorageConfig(newType, directory, sync, syncInterval, minFreeBytes);
+        return new StorageConfig(newType, directory, sync, syncInterval, minFreeBytes, compactInterval);
     }
 }

@@ -42,7 +42,7 @@ public final class StorageOpener {
                     throw new StorageException("cannot create storage directory " + dir + ": " + e, e);
                 }
                 Storage storage = provider.open(new StorageOptions(dir, config.sync(), config.syncInterval(),
-                        config.minFreeBytes()));
+                        config.minFreeBytes(), config.compactInterval()));
                 LOG.info("storage: {} (sync {}{})", storage, config.sync().name().toLowerCase(),
                         config.sync() == io.starling.api.store.SyncPolicy.INTERVAL
                                 ? " every " + config.syncInterval().toMillis() + " ms" : "");

@@ -16,12 +16,18 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -34,6 +40,7 @@ import org.rocksdb.Slice;
  * by topic. All writes go through one {@link StoreWriter}.
  */
 final class RocksDbStorage implements Storage {
+    private static final Logger LOG = LoggerFactory.getLogger(RocksDbStorage.class);
     static {
         RocksDB.loadLibrary();
     }
@@ -63,6 +70,13 @@ final class RocksDbStorage implements Storage {
         t.setDaemon(true);
         return t;
     });
+    /** Reclaims the space of removed rows at {@code storage.compact_interval}. */
+    private final ScheduledExecutorService compactor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "starling-store-compactor");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicLong removals = new AtomicLong();
 
     RocksDbStorage(StorageOptions options) {
         this.where = options.directory().toAbsolutePath().toString();
@@ -91,6 +105,8 @@ final class RocksDbStorage implements Storage {
         this.inflight = handles.get(5);
         this.writer = new StoreWriter(db, options.sync(), options.syncInterval(), options.directory(),
                 options.minFreeBytes());
+        long every = options.compactInterval().toMillis();
+        compactor.scheduleWithFixedDelay(this::compactIfRemoved, every, every, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -106,6 +122,7 @@ final class RocksDbStorage implements Storage {
 
     @Override
     public void deleteSession(String clientId) {
+        removals.incrementAndGet();
         byte[] key = clientId.getBytes(StandardCharsets.UTF_8);
         byte[] prefix = Records.clientPrefix(clientId);
         byte[] end = Records.prefixEnd(prefix);
@@ -133,6 +150,7 @@ final class RocksDbStorage implements Storage {
 
     @Override
     public void removeQueued(String clientId, long seq) {
+        removals.incrementAndGet();
         byte[] key = Records.queueKey(clientId, seq);
         writer.submit(new StoreWriter.QueueChange(key, true, batch -> {
             batch.delete(queue, key);
@@ -163,7 +181,46 @@ final class RocksDbStorage implements Storage {
 
     @Override
     public void removeRetained(String topic) {
+        removals.incrementAndGet();
         writer.submit(StoreWriter.delete(retained, topic.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private void compactIfRemoved() {
+        long removed = removals.getAndSet(0);
+        if (removed > 0) {
+            compact(removed);
+        }
+    }
+
+    /** Compacts every column family: removed rows and their tombstones are dropped, their space reclaimed. */
+    void compact(long removed) {
+        long before = sstBytes();
+        long started = System.nanoTime();
+        List<ColumnFamilyHandle> families = List.of(queue, inflight, retained, sessions, inbound);
+        try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(flush, families);
+            for (ColumnFamilyHandle cf : families) {
+                db.compactRange(cf);
+            }
+            LOG.info("storage in {}: compacted after {} removals in {} ms, {} MB -> {} MB", where, removed,
+                    (System.nanoTime() - started) / 1_000_000, before >> 20, sstBytes() >> 20);
+        } catch (RocksDBException e) {
+            removals.addAndGet(removed);
+            LOG.warn("storage in {}: compaction failed: {}", where, e.getMessage());
+        }
+    }
+
+    /** The size of the storage's table files, over every column family. */
+    long sstBytes() {
+        long total = 0;
+        try {
+            for (ColumnFamilyHandle cf : handles) {
+                total += Long.parseLong(db.getProperty(cf, "rocksdb.total-sst-files-size"));
+            }
+        } catch (RocksDBException | NumberFormatException e) {
+            return -1;
+        }
+        return total;
     }
 
     @Override
@@ -336,11 +393,18 @@ final class RocksDbStorage implements Storage {
 
     @Override
     public void close() {
+        compactor.shutdownNow();
+        try {
+            // A compaction still running when the database closes would crash the process: let it finish.
+            compactor.awaitTermination(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         writer.close();
         reader.shutdown();
         try {
             // A read still running on a closed database would crash the process: let it finish.
-            reader.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            reader.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * sees none twice, and the sessions and the retained message are there after every restart.
  */
 class CrashRecoveryIT {
-    private static final int ROUNDS = 5;
+    private static final int ROUNDS = 8;
     private static final int MAX_OUTSTANDING = 200;
 
     @TempDir

@@ -63,9 +63,8 @@ public final class Session implements Destination {
     private final DeliveryQueue queue;
     /** Allocated when a durable session first leaves messages in the storage. */
     private OnDiskQueue onDisk;
-    /** Retained messages still to send for new subscriptions, oldest subscription first; null when none. */
-    private RetainedFeed retainedFeed;
-    private boolean feedScheduled;
+    /** Retained messages still to send for new subscriptions; allocated on the first large retained set. */
+    private RetainedStream retainedStream;
     /** Allocated on the first inbound QoS 2 message: many clients never send one. */
     private Set<Integer> inboundQos2 = Set.of();
     private static final AtomicReferenceFieldUpdater<Session, InboxNode> INBOX =
@@ -164,7 +163,9 @@ public final class Session implements Destination {
             return null;
         }
         connection = null;
-        retainedFeed = null; // retained messages are sent on subscribe, not kept for a reconnect
+        if (retainedStream != null) {
+            retainedStream.clear();
+        }
         if (inflight.isEmpty() && queue.isEmpty()) {
             releaseDrainWaiters();
             return List.of();
@@ -225,95 +226,20 @@ public final class Session implements Destination {
     }
 
     /**
-     * Sends the rest of a large retained set matched by a new subscription as the client takes messages: a
-     * chunk at a time on the connection's thread, only while the queue is short and the socket writable, so
-     * neither the heap nor the other clients of the thread pay for a subscription to {@code #}.
+     * Sends the rest of a large retained set matched by a new subscription as the client takes messages
+     * ({@link RetainedStream}); {@code loader} turns index entries into the messages to send.
      */
     public synchronized void streamRetained(Iterator<Message> messages, Subscription subscription,
             Consumer<Message> onExpired, Function<List<Message>, CompletionStage<List<Message>>> loader) {
-        RetainedFeed feed = new RetainedFeed(messages, subscription, onExpired, loader);
-        if (retainedFeed == null) {
-            retainedFeed = feed;
-        } else {
-            retainedFeed.last().next = feed;
+        if (retainedStream == null) {
+            retainedStream = new RetainedStream(this);
         }
-        scheduleFeed();
+        retainedStream.add(messages, subscription, onExpired, loader);
     }
 
-    private void scheduleFeed() {
-        ClientConnection c = connection;
-        if (c != null && !feedScheduled) {
-            feedScheduled = true;
-            c.execute(this::pumpRetained);
-        }
-    }
-
-    /**
-     * Takes the next chunk of the oldest feed, has it loaded (from the storage, on a durable one) and sends it;
-     * then schedules the next, which waits while the queue is long or the socket full ({@link #drain} resumes
-     * it). At most one chunk is on its way at a time.
-     */
-    private synchronized void pumpRetained() {
-        ClientConnection c = connection;
-        RetainedFeed feed = retainedFeed;
-        if (feed == null || c == null || !c.isWritable() || queue.size() >= HOT_QUEUE) {
-            feedScheduled = false;
-            return;
-        }
-        long now = System.currentTimeMillis();
-        List<Message> chunk = new ArrayList<>(RetainedFeed.CHUNK);
-        while (chunk.size() < RetainedFeed.CHUNK && feed.messages.hasNext()) {
-            Message m = feed.messages.next();
-            if (m.isExpired(now)) {
-                feed.onExpired.accept(m);
-            } else {
-                chunk.add(m);
-            }
-        }
-        if (!feed.messages.hasNext()) {
-            retainedFeed = feed.next;
-        }
-        feed.loader.apply(chunk).whenComplete((loaded, failure) -> c.execute(() -> chunkLoaded(feed, loaded, failure)));
-    }
-
-    private synchronized void chunkLoaded(RetainedFeed feed, List<Message> loaded, Throwable failure) {
-        feedScheduled = false;
-        if (failure != null) {
-            LOG.warn("session {}: reading retained messages failed: {}", clientId, failure.toString());
-        } else if (connection != null) {
-            for (Message m : loaded) {
-                deliverRetained(m, feed.subscription);
-            }
-        }
-        if (retainedFeed != null) {
-            scheduleFeed(); // more to send: after the other work of this thread
-        }
-    }
-
-    /** One new subscription's retained messages still to send. */
-    private static final class RetainedFeed {
-        static final int CHUNK = 256;
-        final Iterator<Message> messages;
-        final Subscription subscription;
-        final Consumer<Message> onExpired;
-        final Function<List<Message>, CompletionStage<List<Message>>> loader;
-        RetainedFeed next;
-
-        RetainedFeed(Iterator<Message> messages, Subscription subscription, Consumer<Message> onExpired,
-                Function<List<Message>, CompletionStage<List<Message>>> loader) {
-            this.messages = messages;
-            this.subscription = subscription;
-            this.onExpired = onExpired;
-            this.loader = loader;
-        }
-
-        RetainedFeed last() {
-            RetainedFeed f = this;
-            while (f.next != null) {
-                f = f.next;
-            }
-            return f;
-        }
+    /** Queued messages on the heap, for the retained stream; the caller holds the monitor. */
+    int queuedOnHeapLocked() {
+        return queue.size();
     }
 
     /** Takes back a shared-subscription message that no other member could take. */
@@ -481,8 +407,8 @@ public final class Session implements Destination {
                 && inflight.size() < window) {
             readPage(c);
         }
-        if (retainedFeed != null && c != null && queue.size() < HOT_QUEUE / 2 && c.isWritable()) {
-            scheduleFeed();
+        if (retainedStream != null && c != null && queue.size() < HOT_QUEUE / 2 && c.isWritable()) {
+            retainedStream.schedule();
         }
         updateQueuedSize();
         releaseDrainWaitersIfBelowLowWater();

@@ -49,6 +49,7 @@ final class RocksDbStorage implements Storage {
     private static final byte[] QUEUE = "queue".getBytes(StandardCharsets.UTF_8);
     private static final byte[] INBOUND = "inbound_qos2".getBytes(StandardCharsets.UTF_8);
     private static final byte[] INFLIGHT = "inflight".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] QUEUE_INDEX = "queue_index".getBytes(StandardCharsets.UTF_8);
     private static final byte[] RETAINED = "retained".getBytes(StandardCharsets.UTF_8);
     private static final byte[] EMPTY = new byte[0];
 
@@ -63,6 +64,11 @@ final class RocksDbStorage implements Storage {
     private final ColumnFamilyHandle retained;
     /** Packet id and QoS 2 phase of queued messages that were sent, under the same key as the queue row. */
     private final ColumnFamilyHandle inflight;
+    /**
+     * The keys of the queue rows with empty values: start-up reads the order of every queue from here, a few
+     * bytes a message, instead of reading every message.
+     */
+    private final ColumnFamilyHandle queueIndex;
     private final StoreWriter writer;
     /** Reads queued messages for clients that take them, off the network threads and off the writer. */
     private final ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
@@ -89,7 +95,8 @@ final class RocksDbStorage implements Storage {
                 new ColumnFamilyDescriptor(QUEUE, cfOptions),
                 new ColumnFamilyDescriptor(INBOUND, cfOptions),
                 new ColumnFamilyDescriptor(RETAINED, cfOptions),
-                new ColumnFamilyDescriptor(INFLIGHT, cfOptions));
+                new ColumnFamilyDescriptor(INFLIGHT, cfOptions),
+                new ColumnFamilyDescriptor(QUEUE_INDEX, cfOptions));
         this.handles = new ArrayList<>();
         try {
             this.db = RocksDB.open(dbOptions, where, descriptors, handles);
@@ -103,6 +110,7 @@ final class RocksDbStorage implements Storage {
         this.inbound = handles.get(3);
         this.retained = handles.get(4);
         this.inflight = handles.get(5);
+        this.queueIndex = handles.get(6);
         this.writer = new StoreWriter(db, options.sync(), options.syncInterval(), options.directory(),
                 options.minFreeBytes());
         long every = options.compactInterval().toMillis();
@@ -131,13 +139,14 @@ final class RocksDbStorage implements Storage {
             batch.delete(sessions, key);
             batch.deleteRange(queue, prefix, end);
             batch.deleteRange(inflight, prefix, end);
+            batch.deleteRange(queueIndex, prefix, end);
             batch.deleteRange(inbound, prefix, end);
         });
     }
 
     @Override
     public void putQueued(String clientId, StoredDelivery delivery) {
-        writer.submit(new StoreWriter.QueueRow(queue, Records.queueKey(clientId, delivery.seq()),
+        writer.submit(new StoreWriter.QueueRow(queue, queueIndex, Records.queueKey(clientId, delivery.seq()),
                 Records.delivery(delivery)));
     }
 
@@ -154,6 +163,7 @@ final class RocksDbStorage implements Storage {
         byte[] key = Records.queueKey(clientId, seq);
         writer.submit(new StoreWriter.QueueChange(key, true, batch -> {
             batch.delete(queue, key);
+            batch.delete(queueIndex, key);
             batch.delete(inflight, key);
         }));
     }
@@ -196,7 +206,7 @@ final class RocksDbStorage implements Storage {
     void compact(long removed) {
         long before = sstBytes();
         long started = System.nanoTime();
-        List<ColumnFamilyHandle> families = List.of(queue, inflight, retained, sessions, inbound);
+        List<ColumnFamilyHandle> families = List.of(queue, queueIndex, inflight, retained, sessions, inbound);
         try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
             db.flush(flush, families);
             for (ColumnFamilyHandle cf : families) {
@@ -324,13 +334,16 @@ final class RocksDbStorage implements Storage {
         int n = 0;
         try (Slice upper = new Slice(Records.prefixEnd(prefix));
                 ReadOptions read = new ReadOptions().setIterateUpperBound(upper);
-                RocksIterator it = db.newIterator(queue, read)) {
+                RocksIterator it = db.newIterator(queueIndex, read)) {
             for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
                 byte[] key = it.key();
                 long seq = Records.seqOf(key);
                 Integer mark = marks.get(seq);
                 if (mark != null) {
-                    byte[] value = it.value();
+                    byte[] value = get(queue, key);
+                    if (value == null) {
+                        continue;
+                    }
                     StoredDelivery d = decode(key, () -> Records.delivery(seq, value));
                     inflight.add(new StoredDelivery(seq, d.message(), d.qos(), d.retain(), d.subscriptionIds(),
                             Math.abs(mark), mark < 0));
@@ -357,6 +370,14 @@ final class RocksDbStorage implements Storage {
             check(it);
         }
         return result;
+    }
+
+    private byte[] get(ColumnFamilyHandle cf, byte[] key) {
+        try {
+            return db.get(cf, key);
+        } catch (RocksDBException e) {
+            throw OpenFailure.explain(where, e);
+        }
     }
 
     @Override

@@ -56,13 +56,17 @@ final class StoreWriter implements AutoCloseable {
      * between them: nothing of it reaches the disk.
      */
     static final class QueueRow implements Change {
+        private static final byte[] EMPTY = new byte[0];
         final ColumnFamilyHandle cf;
+        final ColumnFamilyHandle index;
         final byte[] key;
         final byte[] value;
         boolean cancelled;
 
-        QueueRow(ColumnFamilyHandle cf, byte[] key, byte[] value) {
+        /** The row in {@code cf}, and its key alone in {@code index}. */
+        QueueRow(ColumnFamilyHandle cf, ColumnFamilyHandle index, byte[] key, byte[] value) {
             this.cf = cf;
+            this.index = index;
             this.key = key;
             this.value = value;
         }
@@ -71,6 +75,7 @@ final class StoreWriter implements AutoCloseable {
         public void apply(WriteBatch batch) throws RocksDBException {
             if (!cancelled) {
                 batch.put(cf, key, value);
+                batch.put(index, key, EMPTY);
             }
         }
     }

@@ -32,7 +32,6 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
-import org.rocksdb.Slice;
 
 /**
  * {@link Storage} on one RocksDB database with a column family per kind of row: sessions by client id, queued
@@ -299,75 +298,77 @@ final class RocksDbStorage implements Storage {
 
     @Override
     public void forEachSession(Consumer<StoredSession> sink) {
-        try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(sessions, read)) {
+        // One iterator per column family for all sessions, each moved to a session's rows with one seek: a new
+        // iterator per session and family cost more than reading the rows.
+        try (ReadOptions read = new ReadOptions();
+                RocksIterator it = db.newIterator(sessions, read);
+                RocksIterator marks = db.newIterator(inflight, read);
+                RocksIterator index = db.newIterator(queueIndex, read);
+                RocksIterator inboundIds = db.newIterator(inbound, read)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 StoredSession s = decode(it.key(), () -> Records.session(it.value()));
                 byte[] prefix = Records.clientPrefix(s.clientId());
-                List<StoredDelivery> sent = new ArrayList<>();
-                long[] queued = queueOf(prefix, marksOf(prefix), sent);
-                sink.accept(s.withState(sent, queued, inboundOf(prefix)));
+                List<StoredDelivery> sent = new ArrayList<>(0);
+                long[] queued = queueOf(index, prefix, marksOf(marks, prefix), sent);
+                sink.accept(s.withState(sent, queued, inboundOf(inboundIds, prefix)));
             }
             check(it);
+            check(marks);
+            check(index);
+            check(inboundIds);
         }
     }
 
-    /**
-     * The session's queue: in-flight messages decoded into {@code inflight}, the sequence numbers of the others
-     * returned. Only the small header of a queued message is read, not its message.
-     */
     /** The in-flight marks of one session: sequence number to packet id (negative: PUBREL sent). */
-    private Map<Long, Integer> marksOf(byte[] prefix) {
-        Map<Long, Integer> marks = new HashMap<>();
-        try (Slice upper = new Slice(Records.prefixEnd(prefix));
-                ReadOptions read = new ReadOptions().setIterateUpperBound(upper);
-                RocksIterator it = db.newIterator(inflight, read)) {
-            for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
-                marks.put(Records.seqOf(it.key()), Records.markValue(it.value()));
+    private static Map<Long, Integer> marksOf(RocksIterator it, byte[] prefix) {
+        Map<Long, Integer> marks = Map.of();
+        for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+            if (marks.isEmpty()) {
+                marks = new HashMap<>();
             }
-            check(it);
+            marks.put(Records.seqOf(it.key()), Records.markValue(it.value()));
         }
         return marks;
     }
 
-    private long[] queueOf(byte[] prefix, Map<Long, Integer> marks, List<StoredDelivery> inflight) {
+    /**
+     * The session's queue, from the key-only index: in-flight messages read in full into {@code inflight}, the
+     * sequence numbers of the others returned (their messages are read when the client takes them).
+     */
+    private long[] queueOf(RocksIterator it, byte[] prefix, Map<Long, Integer> marks, List<StoredDelivery> inflight) {
         long[] seqs = new long[16];
         int n = 0;
-        try (Slice upper = new Slice(Records.prefixEnd(prefix));
-                ReadOptions read = new ReadOptions().setIterateUpperBound(upper);
-                RocksIterator it = db.newIterator(queueIndex, read)) {
-            for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
-                byte[] key = it.key();
-                long seq = Records.seqOf(key);
-                Integer mark = marks.get(seq);
-                if (mark != null) {
-                    byte[] value = get(queue, key);
-                    if (value == null) {
-                        continue;
-                    }
-                    StoredDelivery d = decode(key, () -> Records.delivery(seq, value));
-                    inflight.add(new StoredDelivery(seq, d.message(), d.qos(), d.retain(), d.subscriptionIds(),
-                            Math.abs(mark), mark < 0));
-                } else {
-                    if (n == seqs.length) {
-                        seqs = Arrays.copyOf(seqs, n * 2);
-                    }
-                    seqs[n++] = seq;
+        for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+            byte[] key = it.key();
+            long seq = Records.seqOf(key);
+            Integer mark = marks.get(seq);
+            if (mark != null) {
+                byte[] value = get(queue, key);
+                if (value == null) {
+                    continue;
                 }
+                StoredDelivery d = decode(key, () -> Records.delivery(seq, value));
+                inflight.add(new StoredDelivery(seq, d.message(), d.qos(), d.retain(), d.subscriptionIds(),
+                        Math.abs(mark), mark < 0));
+            } else {
+                if (n == seqs.length) {
+                    seqs = Arrays.copyOf(seqs, n * 2);
+                }
+                seqs[n++] = seq;
             }
-            check(it);
         }
         return Arrays.copyOf(seqs, n);
     }
 
-    private Set<Integer> inboundOf(byte[] prefix) {
-        Set<Integer> result = new HashSet<>();
-        try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(inbound, read)) {
-            for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
-                if (it.key().length == prefix.length + 2) {
-                    result.add(Records.packetIdOf(it.key()));
+    private static Set<Integer> inboundOf(RocksIterator it, byte[] prefix) {
+        Set<Integer> result = Set.of();
+        for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+            if (it.key().length == prefix.length + 2) {
+                if (result.isEmpty()) {
+                    result = new HashSet<>();
                 }
+                result.add(Records.packetIdOf(it.key()));
             }
-            check(it);
         }
         return result;
     }

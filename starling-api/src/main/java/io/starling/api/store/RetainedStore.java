@@ -1,9 +1,7 @@
 package io.starling.api.store;
 
 import io.starling.api.Message;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -19,18 +17,15 @@ public interface RetainedStore extends AutoCloseable {
 
     Optional<Message> get(String topic);
 
-    /** Calls {@code sink} with every retained message whose topic matches {@code topicFilter}. */
-    void forEachMatching(String topicFilter, Consumer<Message> sink);
-
     /**
      * The retained messages whose topic matches {@code topicFilter}, found as the caller iterates: a large set is
-     * streamed, never collected. Weakly consistent: changes made meanwhile may or may not be seen. The default
-     * collects them first; implementations that hold many messages should override it.
+     * streamed, never collected. Weakly consistent: changes made meanwhile may or may not be seen.
      */
-    default Iterator<Message> matching(String topicFilter) {
-        List<Message> all = new ArrayList<>();
-        forEachMatching(topicFilter, all::add);
-        return all.iterator();
+    Iterator<Message> matching(String topicFilter);
+
+    /** Calls {@code sink} with every retained message whose topic matches {@code topicFilter}. */
+    default void forEachMatching(String topicFilter, Consumer<Message> sink) {
+        matching(topicFilter).forEachRemaining(sink);
     }
 
     long size();

@@ -2,6 +2,7 @@ package io.starling.broker.delivery;
 
 import io.starling.api.Message;
 import io.starling.api.QoS;
+import io.starling.api.store.StoredDelivery;
 import io.starling.broker.routing.SharedGroup;
 
 /**
@@ -16,6 +17,17 @@ public record Delivery(Message message, QoS qos, boolean retain, int[] subscript
 
     public Delivery(Message message, QoS qos, boolean retain, int[] subscriptionIds, SharedGroup group) {
         this(message, qos, retain, subscriptionIds, group, 0);
+    }
+
+    /** A delivery read back from the storage; shared-group deliveries come back as plain ones. */
+    public static Delivery of(StoredDelivery stored) {
+        return new Delivery(stored.message(), stored.qos(), stored.retain(), stored.subscriptionIds(), null,
+                stored.seq());
+    }
+
+    /** What the storage keeps of it while it is queued (no packet id yet). */
+    public StoredDelivery toStored() {
+        return new StoredDelivery(seq, message, qos, retain, subscriptionIds, 0, false);
     }
 
     public Delivery withSeq(long newSeq) {

@@ -35,6 +35,10 @@ public final class BrokerMetrics {
         dropped.get(reason).increment();
     }
 
+    public void messagesDropped(DropReason reason, long count) {
+        dropped.get(reason).add(count);
+    }
+
     /** A publisher's reading paused because a subscriber it feeds fell behind. */
     public void publisherPaused() {
         publisherPauses.increment();

@@ -3,6 +3,7 @@ package io.starling.broker.protocol;
 import io.starling.codec.packet.AckPacket;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
@@ -37,7 +38,7 @@ final class PendingAcks {
      * Queues the acknowledgement behind the others; it becomes ready when {@code stored} completes (at once
      * when null), and {@code onReady} runs on {@code loop} then.
      */
-    void add(AckPacket ack, CompletionStage<Void> stored, java.util.concurrent.Executor loop, Runnable onReady) {
+    void add(AckPacket ack, CompletionStage<Void> stored, Executor loop, Runnable onReady) {
         Pending p = new Pending(ack);
         waiting.add(p);
         if (stored == null) {

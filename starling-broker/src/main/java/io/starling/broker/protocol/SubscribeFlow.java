@@ -16,9 +16,13 @@ import io.starling.codec.packet.UnsubAckPacket;
 import io.starling.codec.packet.UnsubscribePacket;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /** SUBSCRIBE and UNSUBSCRIBE: limits, authorization, the route table, and retained messages for new filters. */
 final class SubscribeFlow {
@@ -136,20 +140,15 @@ final class SubscribeFlow {
         Subscription subscription = new Subscription(filter, session, granted, t.noLocal(), t.retainAsPublished(),
                 t.retainHandling(), subscriptionId);
         session.putSubscription(clientFilter, subscription);
-        boolean isNew;
-        if (shared != null) {
-            isNew = conn.services.router().subscribeShared(shared.group(), subscription);
-        } else {
-            isNew = conn.services.router().subscribe(subscription);
-        }
+        boolean isNew = conn.services.sessions().route(clientFilter, subscription);
         conn.services.hooks().subscribed(conn.client, clientFilter, granted);
         // Shared subscriptions never receive retained messages on subscribe [MQTT-3.8.4-... shared rules].
         boolean sendRetained = shared == null && mqtt.retainAvailable()
                 && (t.retainHandling() == 0 || (t.retainHandling() == 1 && isNew));
         if (sendRetained) {
-            // The first SNAPSHOT matches are read now, before SUBACK goes out: a message published after the
-            // client saw SUBACK then reaches it once, live, and not again from this scan. A larger set is
-            // streamed after them, as the client takes messages.
+            // The first SNAPSHOT matches are found now, before SUBACK goes out: a message published after the
+            // client saw SUBACK then reaches it once, live, and not again from this scan (on the memory storage;
+            // on disk the message is read later and may be the newer one). A larger set is walked as it is sent.
             Iterator<Message> matching = conn.services.retained().matching(subscription.topicFilter());
             List<Message> first = new ArrayList<>();
             long now = System.currentTimeMillis();
@@ -161,31 +160,14 @@ final class SubscribeFlow {
                     first.add(m);
                 }
             }
-            retained.add(() -> sendRetained(session, subscription, first, matching));
+            // After SUBACK, the snapshot then the rest, through the session's retained stream.
+            Iterator<Message> all = Stream.concat(first.stream(),
+                    StreamSupport.stream(Spliterators.spliteratorUnknownSize(matching, Spliterator.ORDERED), false))
+                    .iterator();
+            retained.add(() -> session.streamRetained(all, subscription, this::removeRetained,
+                    conn.services.retained()::load));
         }
         return granted;
-    }
-
-    /** Sends the first retained messages (read from the storage, where they live there), then streams the rest. */
-    private void sendRetained(Session session, Subscription subscription, List<Message> first,
-            Iterator<Message> rest) {
-        CompletableFuture<List<Message>> loaded = conn.services.retained().load(first).toCompletableFuture();
-        Runnable send = () -> {
-            if (loaded.isCompletedExceptionally()) {
-                MqttConnection.LOG.warn("{} {}: reading retained messages for '{}' failed: {}", conn.listener.name(),
-                        conn.who(), subscription.topicFilter(), loaded.handle((m, e) -> e).join());
-                return;
-            }
-            loaded.join().forEach(m -> session.deliverRetained(m, subscription));
-            if (rest.hasNext()) {
-                session.streamRetained(rest, subscription, this::removeRetained, conn.services.retained()::load);
-            }
-        };
-        if (loaded.isDone()) {
-            send.run();
-        } else {
-            loaded.whenComplete((m, e) -> conn.ctx.executor().execute(send));
-        }
     }
 
     private void removeRetained(Message expired) {

@@ -9,7 +9,6 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /**
  * Retained messages on the heap, indexed by topic level so that a wildcard subscription visits only the
@@ -105,43 +104,6 @@ public final class InMemoryRetainedStore implements RetainedStore {
     }
 
     @Override
-    public void forEachMatching(String topicFilter, Consumer<Message> sink) {
-        match(root, topicFilter.split("/", -1), 0, sink);
-    }
-
-    private static void match(Node node, String[] levels, int depth, Consumer<Message> sink) {
-        if (depth == levels.length) {
-            emit(node, sink);
-            return;
-        }
-        String level = levels[depth];
-        if (level.equals("#")) {
-            // "a/#" also matches "a" itself.
-            if (depth > 0) {
-                emit(node, sink);
-            }
-            for (Map.Entry<String, Node> e : node.children().entrySet()) {
-                if (depth == 0 && e.getKey().startsWith("$")) {
-                    continue;
-                }
-                emitAll(e.getValue(), sink);
-            }
-        } else if (level.equals("+")) {
-            for (Map.Entry<String, Node> e : node.children().entrySet()) {
-                if (depth == 0 && e.getKey().startsWith("$")) {
-                    continue;
-                }
-                match(e.getValue(), levels, depth + 1, sink);
-            }
-        } else {
-            Node child = node.children().get(level);
-            if (child != null) {
-                match(child, levels, depth + 1, sink);
-            }
-        }
-    }
-
-    @Override
     public Iterator<Message> matching(String topicFilter) {
         return new Matches(root, topicFilter.split("/", -1));
     }
@@ -228,20 +190,6 @@ public final class InMemoryRetainedStore implements RetainedStore {
                 throw new NoSuchElementException();
             }
             return m;
-        }
-    }
-
-    private static void emitAll(Node node, Consumer<Message> sink) {
-        emit(node, sink);
-        for (Node child : node.children().values()) {
-            emitAll(child, sink);
-        }
-    }
-
-    private static void emit(Node node, Consumer<Message> sink) {
-        Message m = node.message;
-        if (m != null) {
-            sink.accept(m);
         }
     }
 

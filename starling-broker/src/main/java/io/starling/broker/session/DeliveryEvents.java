@@ -30,9 +30,7 @@ public final class DeliveryEvents {
 
     /** Messages dropped without being read back from the storage: counted, but hooks cannot be shown them. */
     void droppedUnread(String clientId, int count, DropReason reason) {
-        for (int i = 0; i < count; i++) {
-            metrics.messageDropped(reason);
-        }
+        metrics.messagesDropped(reason, count);
         if (count > 0) {
             LOG.debug("dropped {} stored messages for {}: {}", count, clientId, reason);
         }

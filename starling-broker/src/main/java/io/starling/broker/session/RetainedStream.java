@@ -83,7 +83,7 @@ final class RetainedStream {
         synchronized (session) {
             ClientConnection c = session.connection();
             Feed feed = head;
-            if (feed == null || c == null || !c.isWritable() || session.queuedOnHeapLocked() >= Session.HOT_QUEUE) {
+            if (feed == null || c == null || !c.isWritable() || session.queuedOnHeap() >= Session.HOT_QUEUE) {
                 scheduled = false; // Session.drain schedules again once the client has taken messages
                 return;
             }

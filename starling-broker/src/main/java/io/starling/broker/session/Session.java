@@ -20,15 +20,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
-import java.util.function.Function;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * The broker's side of one client id: its subscriptions, the messages in flight to it and queued for it, and the
@@ -237,11 +237,6 @@ public final class Session implements Destination {
         retainedStream.add(messages, subscription, onExpired, loader);
     }
 
-    /** Queued messages on the heap, for the retained stream; the caller holds the monitor. */
-    int queuedOnHeapLocked() {
-        return queue.size();
-    }
-
     /** Takes back a shared-subscription message that no other member could take. */
     public void requeue(Delivery delivery) {
         enqueue(delivery);
@@ -337,6 +332,10 @@ public final class Session implements Destination {
             leaveOnDisk(d);
             return;
         }
+        queueOnHeap(d);
+    }
+
+    private void queueOnHeap(Delivery d) {
         Delivery dropped = queue.offer(d);
         updateQueuedSize();
         if (dropped != null) {
@@ -429,7 +428,7 @@ public final class Session implements Destination {
     }
 
     private void updateQueuedSize() {
-        queuedSize = queue.size() + (onDisk == null ? 0 : onDisk.size());
+        queuedSize = queuedCount();
     }
 
     /** Keeps only the sequence number of a stored delivery; the full queue refuses the newest. */
@@ -466,7 +465,7 @@ public final class Session implements Destination {
         }
         // Sequence numbers missing from the page were removed from the storage before the read: nothing to send.
         for (StoredDelivery sd : page) {
-            queue.offer(new Delivery(sd.message(), sd.qos(), sd.retain(), sd.subscriptionIds(), null, sd.seq()));
+            queueOnHeap(Delivery.of(sd));
         }
         drain();
     }
@@ -726,8 +725,7 @@ public final class Session implements Destination {
             return d;
         }
         Delivery s = d.withSeq(SEQ.incrementAndGet(this));
-        storage.putQueued(clientId, new StoredDelivery(s.seq(), s.message(), s.qos(), s.retain(),
-                s.subscriptionIds(), 0, false));
+        storage.putQueued(clientId, s.toStored());
         return s;
     }
 
@@ -738,15 +736,13 @@ public final class Session implements Destination {
         }
     }
 
-
     /** Puts back what the storage held at start-up: in-flight messages under their packet ids, then the queue. */
     synchronized void restore(StoredSession stored) {
         long last = 0;
         for (StoredDelivery sd : stored.inflight()) {
-            Delivery d = new Delivery(sd.message(), sd.qos(), sd.retain(), sd.subscriptionIds(), null, sd.seq());
             last = Math.max(last, sd.seq());
             if (inflight.get(sd.packetId()) == null) {
-                inflight.restore(sd.packetId(), d, sd.pubrelSent());
+                inflight.restore(sd.packetId(), Delivery.of(sd), sd.pubrelSent());
             } else {
                 storage.removeQueued(clientId, sd.seq());
             }

@@ -228,6 +228,15 @@ public final class SessionRegistry {
         }
     }
 
+    /**
+     * Adds one subscription of a session to the route table (a shared one to its group); returns true when the
+     * session had no subscription to that filter.
+     */
+    public boolean route(String clientFilter, Subscription subscription) {
+        SharedFilter shared = SharedFilter.parse(clientFilter);
+        return shared != null ? router.subscribeShared(shared.group(), subscription) : router.subscribe(subscription);
+    }
+
     /** Removes one subscription of a session from the route table. */
     public void unroute(String clientFilter, Subscription subscription) {
         SharedFilter shared = SharedFilter.parse(clientFilter);
@@ -290,11 +299,7 @@ public final class SessionRegistry {
             Subscription subscription = new Subscription(filter, session, sub.qos(), sub.noLocal(),
                     sub.retainAsPublished(), sub.retainHandling(), sub.subscriptionIdentifier());
             session.putSubscription(sub.topicFilter(), subscription);
-            if (shared != null) {
-                router.subscribeShared(shared.group(), subscription);
-            } else {
-                router.subscribe(subscription);
-            }
+            route(sub.topicFilter(), subscription);
         }
         session.restore(stored);
         sessions.put(stored.clientId(), session);

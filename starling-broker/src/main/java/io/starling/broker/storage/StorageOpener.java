@@ -4,12 +4,14 @@ import io.starling.api.store.Storage;
 import io.starling.api.store.StorageException;
 import io.starling.api.store.StorageOptions;
 import io.starling.api.store.StorageProvider;
+import io.starling.api.store.SyncPolicy;
 import io.starling.broker.config.StorageConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.ServiceLoader;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -43,8 +45,8 @@ public final class StorageOpener {
                 }
                 Storage storage = provider.open(new StorageOptions(dir, config.sync(), config.syncInterval(),
                         config.minFreeBytes(), config.compactInterval()));
-                LOG.info("storage: {} (sync {}{})", storage, config.sync().name().toLowerCase(),
-                        config.sync() == io.starling.api.store.SyncPolicy.INTERVAL
+                LOG.info("storage: {} (sync {}{})", storage, config.sync().name().toLowerCase(Locale.ROOT),
+                        config.sync() == SyncPolicy.INTERVAL
                                 ? " every " + config.syncInterval().toMillis() + " ms" : "");
                 return storage;
             }

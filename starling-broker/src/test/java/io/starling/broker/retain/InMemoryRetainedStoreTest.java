@@ -17,13 +17,9 @@ class InMemoryRetainedStoreTest {
         return new Message(topic, new byte[] {1}, QoS.AT_LEAST_ONCE, true, MessageProperties.NONE, "p", 0);
     }
 
-    /** What both ways of reading give: the visit with a callback and the streaming iterator. */
     private List<String> matching(String filter) {
         List<String> topics = new ArrayList<>();
-        store.forEachMatching(filter, m -> topics.add(m.topic()));
-        List<String> streamed = new ArrayList<>();
-        store.matching(filter).forEachRemaining(m -> streamed.add(m.topic()));
-        assertThat(streamed).as("streamed " + filter).containsExactlyInAnyOrderElementsOf(topics);
+        store.matching(filter).forEachRemaining(m -> topics.add(m.topic()));
         return topics;
     }
 

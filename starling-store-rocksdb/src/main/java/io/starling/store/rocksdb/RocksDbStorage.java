@@ -9,6 +9,7 @@ import io.starling.api.store.StoredSession;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.concurrent.Executors;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -167,11 +169,6 @@ final class RocksDbStorage implements Storage {
         }));
     }
 
-    /** Queued messages that never reached the disk: taken and acknowledged before their batch was written. */
-    long cancelledChanges() {
-        return writer.cancelled();
-    }
-
     @Override
     public void addInboundQos2(String clientId, int packetId) {
         writer.submit(StoreWriter.put(inbound, Records.inboundKey(clientId, packetId), EMPTY));
@@ -244,52 +241,41 @@ final class RocksDbStorage implements Storage {
 
     @Override
     public CompletionStage<List<StoredDelivery>> readQueued(String clientId, long[] seqs) {
-        return writer.barrier().thenApplyAsync(done -> {
-            List<byte[]> keys = new ArrayList<>(seqs.length);
-            List<ColumnFamilyHandle> families = new ArrayList<>(seqs.length);
-            for (long seq : seqs) {
-                keys.add(Records.queueKey(clientId, seq));
-                families.add(queue);
-            }
-            List<byte[]> values;
-            try {
-                values = db.multiGetAsList(families, keys);
-            } catch (RocksDBException e) {
-                throw new StorageException("storage in " + where + ": reading queued messages failed: " + e.getMessage(), e);
-            }
-            List<StoredDelivery> page = new ArrayList<>(seqs.length);
-            for (int i = 0; i < seqs.length; i++) {
-                byte[] value = values.get(i);
-                if (value != null) {
-                    long seq = seqs[i];
-                    page.add(decode(keys.get(i), () -> Records.delivery(seq, value)));
-                }
-            }
-            return page;
-        }, reader);
+        List<byte[]> keys = new ArrayList<>(seqs.length);
+        for (long seq : seqs) {
+            keys.add(Records.queueKey(clientId, seq));
+        }
+        return readAfterChanges(queue, keys, (i, value) -> Records.delivery(seqs[i], value));
     }
 
     @Override
     public CompletionStage<List<Message>> readRetained(List<String> topics) {
+        List<byte[]> keys = new ArrayList<>(topics.size());
+        for (String topic : topics) {
+            keys.add(topic.getBytes(StandardCharsets.UTF_8));
+        }
+        return readAfterChanges(retained, keys, (i, value) -> Records.message(value));
+    }
+
+    /**
+     * Reads the rows of {@code keys} on the reader thread once every change made before is applied, and decodes
+     * those that are there, in order; {@code decoder} gets each row's position in {@code keys}.
+     */
+    private <T> CompletionStage<List<T>> readAfterChanges(ColumnFamilyHandle cf, List<byte[]> keys,
+            BiFunction<Integer, byte[], T> decoder) {
         return writer.barrier().thenApplyAsync(done -> {
-            List<byte[]> keys = new ArrayList<>(topics.size());
-            List<ColumnFamilyHandle> families = new ArrayList<>(topics.size());
-            for (String topic : topics) {
-                keys.add(topic.getBytes(StandardCharsets.UTF_8));
-                families.add(retained);
-            }
             List<byte[]> values;
             try {
-                values = db.multiGetAsList(families, keys);
+                values = db.multiGetAsList(Collections.nCopies(keys.size(), cf), keys);
             } catch (RocksDBException e) {
-                throw new StorageException("storage in " + where + ": reading retained messages failed: "
-                        + e.getMessage(), e);
+                throw new StorageException("storage in " + where + ": reading failed: " + e.getMessage(), e);
             }
-            List<Message> found = new ArrayList<>(topics.size());
-            for (int i = 0; i < values.size(); i++) {
+            List<T> found = new ArrayList<>(keys.size());
+            for (int i = 0; i < keys.size(); i++) {
                 byte[] value = values.get(i);
                 if (value != null) {
-                    found.add(decode(keys.get(i), () -> Records.message(value)));
+                    int position = i;
+                    found.add(decode(keys.get(i), () -> decoder.apply(position, value)));
                 }
             }
             return found;

@@ -3,16 +3,16 @@ package io.starling.store.rocksdb;
 import io.starling.api.store.StorageException;
 import io.starling.api.store.SyncPolicy;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -111,7 +111,6 @@ final class StoreWriter implements AutoCloseable {
     private final long minFreeBytes;
     private final List<Change> changes = new ArrayList<>();
     private final Map<ByteBuffer, QueueRow> rowsInBatch = new HashMap<>();
-    private volatile long cancelled;
     private volatile boolean parked;
     private volatile boolean running = true;
     private volatile boolean writable = true;
@@ -170,17 +169,11 @@ final class StoreWriter implements AutoCloseable {
             change.row = row;
             if (row != null && change.removal) {
                 row.cancelled = true;
-                cancelled += 2;
             }
         } else {
             // A range removal (a session ending) may cover rows of this batch: apply them as they are.
             rowsInBatch.clear();
         }
-    }
-
-    /** Changes that never reached the disk because a later one in the same batch undid them. */
-    long cancelled() {
-        return cancelled;
     }
 
     private void run() {

@@ -13,6 +13,8 @@ import io.starling.codec.PacketType;
 import io.starling.codec.packet.AckPacket;
 import io.starling.codec.packet.ConnAckPacket;
 import io.starling.codec.packet.ConnectPacket;
+import io.starling.codec.packet.PingReqPacket;
+import io.starling.codec.packet.PingRespPacket;
 import io.starling.codec.packet.PublishPacket;
 import io.starling.codec.packet.SubAckPacket;
 import io.starling.codec.packet.SubscribePacket;
@@ -238,6 +240,9 @@ class DurableStateTest {
             PublishPacket first = sub.receive(PublishPacket.class);
             assertThat(new String(first.payload(), StandardCharsets.UTF_8)).isEqualTo("exactly");
             sub.send(AckPacket.of(PacketType.PUBACK, first.packetId()));
+            // Packets are handled in order: the PINGRESP shows the PUBACK was taken before the restart.
+            sub.send(PingReqPacket.INSTANCE);
+            sub.receive(PingRespPacket.class);
         }
         broker.restart();
         try (RawClient sub = connect("inbound-sub");

@@ -67,7 +67,9 @@ final class NodeProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(dist().resolve("bin/starling").toString(), "console")
                 .redirectErrorStream(true);
         pb.environment().put("STARLING_HOME", home.toString());
-        pb.environment().put("STARLING_LISTENERS__TCP__DEFAULT__BIND", "127.0.0.1:0");
+        for (String type : List.of("TCP", "SSL", "WS", "WSS")) {
+            pb.environment().put("STARLING_LISTENERS__" + type + "__DEFAULT__BIND", "127.0.0.1:0");
+        }
         pb.environment().put("STARLING_JAVA_OPTS", "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
         pb.environment().putAll(env);
         CountDownLatch started = new CountDownLatch(1);

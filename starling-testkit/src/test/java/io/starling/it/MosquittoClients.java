@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Assumptions;
  * Finds {@code mosquitto_pub} and {@code mosquitto_sub} (Debian's {@code mosquitto-clients}) on the PATH and runs
  * them against the test node. When they are missing, tests that need them are skipped, loudly.
  */
-final class MosquittoClients {
+public final class MosquittoClients {
     private static final Path PUB = find("mosquitto_pub");
     private static final Path SUB = find("mosquitto_sub");
     private static final AtomicBoolean WARNED = new AtomicBoolean();
@@ -40,7 +40,7 @@ final class MosquittoClients {
     }
 
     /** Skips the calling test (with a line on stderr nobody can miss, once per run) unless both programs are installed. */
-    static void assumeInstalled() {
+    public static void assumeInstalled() {
         if (PUB == null || SUB == null) {
             String why = "mosquitto-clients not installed (mosquitto_pub/mosquitto_sub not on PATH); "
                     + "install Debian's mosquitto-clients to run these tests";
@@ -52,13 +52,22 @@ final class MosquittoClients {
     }
 
     /** Runs {@code mosquitto_pub} to completion; fails on a non-zero exit. */
-    static String pub(int port, String version, String... args) {
+    public static String pub(int port, String version, String... args) {
         Process p = start(PUB, port, version, args);
         return finish(p, "mosquitto_pub");
     }
 
+    /** Runs {@code mosquitto_pub} to completion and returns its exit code and output, for refusals. */
+    public static Finished pubStatus(int port, String version, String... args) {
+        return waitFor(start(PUB, port, version, args), "mosquitto_pub");
+    }
+
+    /** How a client program ended. */
+    public record Finished(int exitCode, String output) {
+    }
+
     /** Starts {@code mosquitto_sub}; read its output with {@link #finish}. */
-    static Process sub(int port, String version, String... args) {
+    public static Process sub(int port, String version, String... args) {
         return start(SUB, port, version, args);
     }
 
@@ -75,18 +84,22 @@ final class MosquittoClients {
     }
 
     /** Waits for the process to exit by itself; returns its output; fails on timeout or a non-zero exit. */
-    static String finish(Process p, String what) {
+    public static String finish(Process p, String what) {
+        Finished f = waitFor(p, what);
+        if (f.exitCode() != 0) {
+            throw new AssertionError(what + " exited with " + f.exitCode() + ": " + f.output());
+        }
+        return f.output();
+    }
+
+    private static Finished waitFor(Process p, String what) {
         try {
             if (!p.waitFor(Clients.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 String partial = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 throw new AssertionError(what + " did not exit within " + Clients.TIMEOUT + "; output: " + partial);
             }
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                throw new AssertionError(what + " exited with " + p.exitValue() + ": " + out);
-            }
-            return out;
+            return new Finished(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,9 +141,19 @@ public final class Starling implements AutoCloseable {
     Starling startListeners() {
         try {
             for (ListenerConfig lc : config.listeners()) {
-                MqttListener listener = new MqttListener(lc, services);
+                if (lc.tls() != null && lc.tls().certFile() == null) {
+                    LOG.warn("listener {} on port {} not started: it has no certificate. Set listeners.{}.{}.ssl.certfile "
+                            + "and keyfile (PEM) in etc/starling.conf, or enabled = false to silence this (docs/tls.md)",
+                            lc.id(), lc.port(), lc.type().key(), lc.name());
+                    continue;
+                }
+                MqttListener listener = new MqttListener(lc, services, config.maxConnections());
                 listener.start(loops);
                 listeners.add(listener);
+                if (lc.tls() != null) {
+                    long every = lc.tls().reloadInterval().toMillis();
+                    scheduler.scheduleWithFixedDelay(listener::reloadTlsIfChanged, every, every, TimeUnit.MILLISECONDS);
+                }
             }
         } catch (RuntimeException e) {
             close();
@@ -165,6 +176,21 @@ public final class Starling implements AutoCloseable {
             }
         }
         throw new IllegalArgumentException("no listener " + listenerId);
+    }
+
+    /**
+     * Reloads the certificates of every TLS listener from their files now; connected clients stay connected and
+     * new connections use the new certificates. Returns the ids of the listeners reloaded; a listener whose files
+     * cannot be used keeps its previous certificates (and logs why).
+     */
+    public List<String> reloadCertificates() {
+        List<String> reloaded = new ArrayList<>();
+        for (MqttListener l : listeners) {
+            if (l.reloadTls()) {
+                reloaded.add(l.config().id());
+            }
+        }
+        return reloaded;
     }
 
     public BrokerConfig config() {

@@ -18,6 +18,7 @@ public final class StarlingBuilder {
     private BrokerConfig config;
     private String host;
     private Integer port;
+    private boolean allListeners;
     private Path dataDir;
     private final List<Authenticator> authenticators = new ArrayList<>();
     private final List<Authorizer> authorizers = new ArrayList<>();
@@ -43,6 +44,16 @@ public final class StarlingBuilder {
 
     public StarlingBuilder configFile(Path file) {
         this.config = ConfigLoader.load(file, Map.of());
+        return this;
+    }
+
+    /**
+     * With {@link #host} and {@link #port}, keeps every configured listener and moves each to that host and port
+     * (0: each gets its own from the OS; read them back with {@link Starling#address}), instead of starting only
+     * the first one.
+     */
+    public StarlingBuilder allListeners() {
+        this.allListeners = true;
         return this;
     }
 
@@ -97,8 +108,15 @@ public final class StarlingBuilder {
     /** Starts the node; listeners are bound when this returns. */
     public Starling start() {
         BrokerConfig effective = config != null ? config : ConfigLoader.defaults(Map.of());
-        if (port != null || host != null) {
-            ListenerConfig first = effective.listeners().get(0);
+        if (allListeners && (port != null || host != null)) {
+            List<ListenerConfig> moved = new ArrayList<>();
+            for (ListenerConfig l : effective.listeners()) {
+                moved.add(l.withAddress(host != null ? host : l.host(), port != null ? port : l.port()));
+            }
+            effective = effective.withListeners(moved);
+        } else if (port != null || host != null) {
+            ListenerConfig first = effective.listeners().isEmpty() ? ListenerConfig.tcp("default", "0.0.0.0", 1883)
+                    : effective.listeners().get(0);
             ListenerConfig single = first.withAddress(host != null ? host : first.host(),
                     port != null ? port : first.port());
             effective = effective.withListeners(List.of(single));

@@ -5,6 +5,7 @@ import io.starling.broker.config.BrokerConfig;
 import io.starling.broker.config.ConfigLoader;
 import io.starling.broker.config.ConfigurationException;
 import io.starling.broker.transport.ListenerBindException;
+import io.starling.broker.transport.TlsSetupException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -45,8 +46,11 @@ public final class StarlingMain implements Callable<Integer> {
         }
         Starling node;
         try {
-            node = Starling.builder().config(config.withDataDir(resolveHome(config.dataDir()))).start();
-        } catch (ListenerBindException | StorageException e) {
+            node = Starling.builder().config(config.withDataDir(resolveHome(config.dataDir()))
+                    .withListeners(config.listeners().stream()
+                            .map(l -> l.tls() == null ? l : l.withTls(l.tls().under(StarlingMain::resolveHome)))
+                            .toList())).start();
+        } catch (ListenerBindException | StorageException | TlsSetupException e) {
             System.err.println("starling: " + e.getMessage());
             LOG.error("{}", e.getMessage());
             return START_ERROR;

@@ -6,12 +6,14 @@ import java.util.List;
 /**
  * The whole configuration of a node, typed and validated.
  *
- * @param ioThreads network threads; 0 means one per available core
+ * @param ioThreads      network threads; 0 means one per available core
+ * @param maxConnections connections the node holds at most, over all its listeners
  */
 public record BrokerConfig(
         String nodeName,
         Path dataDir,
         int ioThreads,
+        int maxConnections,
         List<ListenerConfig> listeners,
         MqttConfig mqtt,
         boolean allowAnonymous,
@@ -26,26 +28,26 @@ public record BrokerConfig(
     }
 
     public BrokerConfig withListeners(List<ListenerConfig> newListeners) {
-        return new BrokerConfig(nodeName, dataDir, ioThreads, newListeners, mqtt, allowAnonymous, authorizationNoMatchAllows,
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, newListeners, mqtt, allowAnonymous, authorizationNoMatchAllows,
                 authorizationRules, storage, source);
     }
 
     public BrokerConfig withDataDir(Path newDataDir) {
-        return new BrokerConfig(nodeName, newDataDir, ioThreads, listeners, mqtt, allowAnonymous, authorizationNoMatchAllows,
+        return new BrokerConfig(nodeName, newDataDir, ioThreads, maxConnections, listeners, mqtt, allowAnonymous, authorizationNoMatchAllows,
                 authorizationRules, storage, source);
     }
 
     public BrokerConfig withStorage(StorageConfig newStorage) {
-        return new BrokerConfig(nodeName, dataDir, ioThreads, listeners, mqtt, allowAnonymous, authorizationNoMatchAllows,
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, listeners, mqtt, allowAnonymous, authorizationNoMatchAllows,
                 authorizationRules, newStorage, source);
     }
 
     public BrokerConfig withMqtt(MqttConfig newMqtt) {
-        return new BrokerConfig(nodeName, dataDir, ioThreads, listeners, newMqtt, allowAnonymous, authorizationNoMatchAllows,
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, listeners, newMqtt, allowAnonymous, authorizationNoMatchAllows,
                 authorizationRules, storage, source);
     }
 
     public BrokerConfig withAuthorization(boolean noMatchAllows, List<AuthorizationRule> rules) {
-        return new BrokerConfig(nodeName, dataDir, ioThreads, listeners, mqtt, allowAnonymous, noMatchAllows, rules, storage, source);
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, listeners, mqtt, allowAnonymous, noMatchAllows, rules, storage, source);
     }
 }

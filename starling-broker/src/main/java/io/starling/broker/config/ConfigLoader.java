@@ -1,5 +1,13 @@
 package io.starling.broker.config;
 
+import static io.starling.broker.config.ConfigValues.enumValue;
+import static io.starling.broker.config.ConfigValues.invalid;
+import static io.starling.broker.config.ConfigValues.nonNegative;
+import static io.starling.broker.config.ConfigValues.nonNegativeBytes;
+import static io.starling.broker.config.ConfigValues.positive;
+import static io.starling.broker.config.ConfigValues.positiveDuration;
+import static io.starling.broker.config.ConfigValues.where;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -29,7 +37,7 @@ public final class ConfigLoader {
 
     /** Environment variables with this prefix and a double underscore override settings. */
     public static final String ENV_PREFIX = "STARLING_";
-    private static final Set<String> LISTENER_KEYS = Set.of("bind", "acceptors", "max_connections", "reuse_port");
+    private static final ListenerConfigParser LISTENERS = new ListenerConfigParser();
     private static final Set<String> RULE_KEYS = Set.of("permission", "action", "topic");
 
     private ConfigLoader() {
@@ -76,7 +84,8 @@ public final class ConfigLoader {
                     c.getString("node.name"),
                     Path.of(c.getString("node.data_dir")),
                     nonNegative(c, "node.io_threads"),
-                    listeners(c.getObject("listeners.tcp"), c),
+                    positive(c, "node.max_connections"),
+                    LISTENERS.parse(c),
                     mqtt(c),
                     c.getBoolean("authentication.allow_anonymous"),
                     permission(c, "authorization.no_match"),
@@ -106,8 +115,8 @@ public final class ConfigLoader {
             String path = entry.getKey();
             List<String> parts = ConfigUtil.splitPath(path);
             boolean known;
-            if (parts.size() >= 3 && parts.get(0).equals("listeners") && parts.get(1).equals("tcp")) {
-                known = parts.size() == 4 && LISTENER_KEYS.contains(parts.get(3));
+            if (parts.get(0).equals("listeners")) {
+                known = LISTENERS.isKnown(parts);
             } else if (path.equals("authorization.rules")) {
                 known = true;
             } else {
@@ -117,37 +126,6 @@ public final class ConfigLoader {
                 throw new ConfigurationException(where(entry.getValue().origin()) + ": unknown setting '" + path + "'");
             }
         }
-    }
-
-    private static List<ListenerConfig> listeners(ConfigObject tcp, Config root) {
-        List<ListenerConfig> result = new ArrayList<>();
-        for (String name : tcp.keySet()) {
-            Config l = root.getConfig("listeners.tcp." + ConfigUtil.joinPath(name));
-            String bind = l.getString("bind");
-            int colon = bind.lastIndexOf(':');
-            if (colon < 0) {
-                throw new ConfigurationException(where(l.getValue("bind").origin())
-                        + ": listeners.tcp." + name + ".bind must be host:port, was '" + bind + "'");
-            }
-            int port;
-            try {
-                port = Integer.parseInt(bind.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                port = -1;
-            }
-            if (port < 0 || port > 65535) {
-                throw new ConfigurationException(where(l.getValue("bind").origin())
-                        + ": listeners.tcp." + name + ".bind has no valid port: '" + bind + "'");
-            }
-            String host = bind.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            boolean reusePort = !l.hasPath("reuse_port") || l.getBoolean("reuse_port");
-            result.add(new ListenerConfig("tcp", name, host, port, positive(l, "acceptors"),
-                    positive(l, "max_connections"), reusePort));
-        }
-        return result;
     }
 
     private static MqttConfig mqtt(Config c) {
@@ -220,14 +198,6 @@ public final class ConfigLoader {
                 nonNegativeBytes(c, "storage.min_free_space"), positiveDuration(c, "storage.compact_interval"));
     }
 
-    private static long nonNegativeBytes(Config c, String path) {
-        long v = c.getBytes(path);
-        if (v < 0) {
-            throw invalid(c, path, "must not be negative");
-        }
-        return v;
-    }
-
     private static List<AuthorizationRule> rules(Config c) {
         List<AuthorizationRule> rules = new ArrayList<>();
         for (ConfigObject o : c.getObjectList("authorization.rules")) {
@@ -251,57 +221,6 @@ public final class ConfigLoader {
             case "deny" -> false;
             default -> throw invalid(c, path, "must be allow or deny, was '" + value + "'");
         };
-    }
-
-    private static <E extends Enum<E>> E enumValue(Config c, String path, Class<E> type) {
-        String value = c.getString(path);
-        try {
-            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            List<String> allowed = new ArrayList<>();
-            for (E constant : type.getEnumConstants()) {
-                allowed.add(constant.name().toLowerCase(Locale.ROOT));
-            }
-            throw invalid(c, path, "must be one of " + String.join(", ", allowed) + ", was '" + value + "'");
-        }
-    }
-
-    private static int positive(Config c, String path) {
-        int v = c.getInt(path);
-        if (v < 1) {
-            throw invalid(c, path, "must be at least 1, was " + v);
-        }
-        return v;
-    }
-
-    private static Duration positiveDuration(Config c, String path) {
-        Duration d = c.getDuration(path);
-        if (d.isNegative() || d.isZero()) {
-            throw invalid(c, path, "must be longer than 0");
-        }
-        return d;
-    }
-
-    private static int nonNegative(Config c, String path) {
-        int v = c.getInt(path);
-        if (v < 0) {
-            throw invalid(c, path, "must not be negative, was " + v);
-        }
-        return v;
-    }
-
-    private static ConfigurationException invalid(Config c, String path, String problem) {
-        ConfigValue value = c.getValue(path);
-        return new ConfigurationException(where(value.origin()) + ": " + path + " " + problem);
-    }
-
-    private static String where(ConfigOrigin origin) {
-        if (origin.filename() != null) {
-            String name = new File(origin.filename()).getPath();
-            return origin.lineNumber() > 0 ? name + ":" + origin.lineNumber() : name;
-        }
-        return origin.lineNumber() > 0 ? origin.description().replaceAll(": \\d+$", "") + ":" + origin.lineNumber()
-                : origin.description();
     }
 
     private static String describe(ConfigException e) {

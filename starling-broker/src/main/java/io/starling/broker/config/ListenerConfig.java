@@ -1,18 +1,38 @@
 package io.starling.broker.config;
 
+import java.time.Duration;
+
 /**
- * One network listener: {@code type:name} such as {@code tcp:default}. With {@code reusePort} (and epoll) every
+ * One network listener: {@code type:name} such as {@code ssl:default}. With {@code reusePort} (and epoll) every
  * I/O thread accepts on its own socket and serves what it accepted; otherwise {@code acceptors} threads accept
  * and hand connections to the I/O threads.
+ *
+ * @param access      address rules checked before any byte of a new connection is read
+ * @param proxyProtocol whether every connection starts with a PROXY protocol (v1 or v2) header from a load balancer
+ * @param tls         certificates and TLS settings; null for {@code tcp} and {@code ws}
+ * @param webSocket   WebSocket settings; null for {@code tcp} and {@code ssl}
  */
-public record ListenerConfig(String type, String name, String host, int port, int acceptors, int maxConnections,
-        boolean reusePort) {
+public record ListenerConfig(ListenerType type, String name, String host, int port, int acceptors,
+        int maxConnections, boolean reusePort, RateLimits limits, AccessRules access, boolean proxyProtocol,
+        Duration proxyProtocolTimeout, TlsConfig tls, WebSocketConfig webSocket) {
+
+    /** A plain TCP listener with no limits beyond its connection count: what tests and embedding callers start. */
+    public static ListenerConfig tcp(String name, String host, int port) {
+        return new ListenerConfig(ListenerType.TCP, name, host, port, 1, 1_000_000, true, RateLimits.NONE,
+                AccessRules.ALLOW_ALL, false, Duration.ofSeconds(3), null, null);
+    }
 
     public ListenerConfig withAddress(String newHost, int newPort) {
-        return new ListenerConfig(type, name, newHost, newPort, acceptors, maxConnections, reusePort);
+        return new ListenerConfig(type, name, newHost, newPort, acceptors, maxConnections, reusePort, limits, access,
+                proxyProtocol, proxyProtocolTimeout, tls, webSocket);
+    }
+
+    public ListenerConfig withTls(TlsConfig newTls) {
+        return new ListenerConfig(type, name, host, port, acceptors, maxConnections, reusePort, limits, access,
+                proxyProtocol, proxyProtocolTimeout, newTls, webSocket);
     }
 
     public String id() {
-        return type + ":" + name;
+        return type.key() + ":" + name;
     }
 }

@@ -13,6 +13,7 @@ public final class BrokerMetrics {
     private final LongAdder connectionsAccepted = new LongAdder();
     private final LongAdder malformedPackets = new LongAdder();
     private final LongAdder publisherPauses = new LongAdder();
+    private final LongAdder throttles = new LongAdder();
     private final AtomicLong connectionsOpen = new AtomicLong();
     private final AtomicLong connectionsMax = new AtomicLong();
     private final Map<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
@@ -46,6 +47,15 @@ public final class BrokerMetrics {
 
     public long publisherPauses() {
         return publisherPauses.sum();
+    }
+
+    /** A connection stopped reading for a while: it went over a rate limit of its listener. */
+    public void connectionThrottled() {
+        throttles.increment();
+    }
+
+    public long connectionThrottles() {
+        return throttles.sum();
     }
 
     public void malformedPacket() {

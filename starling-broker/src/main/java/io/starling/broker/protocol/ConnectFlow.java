@@ -5,6 +5,8 @@ import io.starling.api.auth.AuthRequest;
 import io.starling.api.auth.AuthResult;
 import io.starling.api.store.StoredSession;
 import io.starling.broker.config.MqttConfig;
+import io.starling.broker.config.TlsConfig;
+import io.starling.broker.config.TlsConfig.PeerCertField;
 import io.starling.broker.session.SessionRegistry;
 import io.starling.codec.MqttProperties;
 import io.starling.codec.MqttVersion;
@@ -33,10 +35,25 @@ final class ConnectFlow {
     CompletionStage<?> connect(ConnectPacket connect) {
         conn.version = connect.version();
         conn.state = MqttConnection.State.CONNECTING;
+        if (conn.refusal != null) {
+            // MQTT 5 hears "quota exceeded", 3.1.1 "server unavailable".
+            return refuse(ReasonCode.QUOTA_EXCEEDED, conn.refusal);
+        }
         MqttProperties props = connect.properties();
         boolean v5 = connect.version().isV5();
+        TlsConfig tls = conn.listener.config().tls();
         String clientId = connect.clientId();
+        String username = connect.username();
         boolean assigned = false;
+        if (tls != null && (tls.clientIdFrom() != PeerCertField.NONE || tls.usernameFrom() != PeerCertField.NONE)) {
+            PeerCertificate peer = PeerCertificate.of(conn.channel());
+            if (peer != null) {
+                clientId = tls.clientIdFrom() == PeerCertField.NONE ? clientId : peer.field(tls.clientIdFrom(), clientId);
+                username = tls.usernameFrom() == PeerCertField.NONE ? username : peer.field(tls.usernameFrom(), username);
+                // The client learns the id the node gave it (MQTT 5: Assigned Client Identifier).
+                assigned = !clientId.equals(connect.clientId());
+            }
+        }
         if (clientId.isEmpty()) {
             if (connect.version() == MqttVersion.MQTT_3_1 || (!v5 && !connect.cleanStart())) {
                 return refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "an empty client id needs a clean session");
@@ -64,8 +81,8 @@ final class ConnectFlow {
             return refuse(ReasonCode.BAD_AUTHENTICATION_METHOD,
                     "authentication method '" + props.authenticationMethod() + "' is not supported");
         }
-        InetSocketAddress remote = (InetSocketAddress) conn.channel().remoteAddress();
-        ClientInfo client = new ClientInfo(clientId, connect.username(), remote, connect.version().level(),
+        InetSocketAddress remote = ClientAddress.of(conn.channel());
+        ClientInfo client = new ClientInfo(clientId, username, remote, connect.version().level(),
                 conn.listener.name());
         CompletableFuture<AuthResult> auth = conn.services.authentication()
                 .authenticate(new AuthRequest(client, connect.password())).toCompletableFuture();

@@ -24,6 +24,8 @@ public final class ConnectionRegistry implements AutoCloseable {
     private final Map<EventExecutor, LoopConnections> loops = new IdentityHashMap<>();
     private final List<ScheduledFuture<?>> sweeps = new ArrayList<>();
     private final AtomicInteger open = new AtomicInteger();
+    /** Sockets counted against the node's connection limit, from accept to close. */
+    private final AtomicInteger admitted = new AtomicInteger();
 
     public ConnectionRegistry(EventLoopGroup workers) {
         for (EventExecutor loop : workers) {
@@ -54,6 +56,16 @@ public final class ConnectionRegistry implements AutoCloseable {
             throw new IllegalStateException("connection on an event loop the registry does not know: " + loop);
         }
         return connections;
+    }
+
+    /** Counts a new socket; false when that takes the node over {@code max} (it is counted all the same). */
+    public boolean admit(int max) {
+        return admitted.incrementAndGet() <= max;
+    }
+
+    /** Uncounts a socket {@link #admit} counted. */
+    void release() {
+        admitted.decrementAndGet();
     }
 
     public int openConnections() {

@@ -27,7 +27,11 @@ import io.starling.codec.packet.PingRespPacket;
 import io.starling.codec.packet.PublishPacket;
 import io.starling.codec.packet.SubscribePacket;
 import io.starling.codec.packet.UnsubscribePacket;
+import io.starling.broker.config.ListenerType;
+import io.starling.broker.config.RateLimits;
+import io.starling.broker.limit.TokenBucket;
 import java.io.IOException;
+import javax.net.ssl.SSLException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletionStage;
@@ -84,9 +88,19 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     OutboundTopicAliases outboundAliases = OutboundTopicAliases.NONE;
     InboundTopicAliases inboundAliases = InboundTopicAliases.NONE;
 
-    public MqttConnection(BrokerServices services, ListenerContext listener) {
+    /** Why this connection is refused at CONNECT (a connection limit), or null. */
+    final String refusal;
+    /** The listener's PUBLISH rate for this client; null without one. */
+    private final TokenBucket publishRate;
+    private boolean pausedForRate;
+
+    public MqttConnection(BrokerServices services, ListenerContext listener, String refusal) {
         this.services = services;
         this.listener = listener;
+        this.refusal = refusal;
+        RateLimits limits = listener.config().limits();
+        this.publishRate = limits.publishRate() > 0
+                ? new TokenBucket(limits.publishRate(), limits.publishBurst(), System.nanoTime()) : null;
     }
 
     private PublishFlow publishFlow() {
@@ -146,7 +160,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     /** Whether packets wait: for an asynchronous decision, or for a subscriber this client feeds to catch up. */
     private boolean held() {
-        return waiting || pausedForCongestion || pausedForStorage;
+        return waiting || pausedForCongestion || pausedForStorage || pausedForRate;
     }
 
     private boolean hasBacklog() {
@@ -207,6 +221,25 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         handleBacklog();
     }
 
+    /**
+     * A rate limit of the listener is exceeded: stop reading for {@code nanos} (what was read already waits), so
+     * the client is held back by TCP instead of being buffered.
+     */
+    public void throttle(long nanos) {
+        if (pausedForRate || state == State.CLOSED) {
+            return;
+        }
+        pausedForRate = true;
+        services.metrics().connectionThrottled();
+        channel().config().setAutoRead(false);
+        ctx.executor().schedule(this::resumeAfterThrottle, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void resumeAfterThrottle() {
+        pausedForRate = false;
+        handleBacklog();
+    }
+
     /** Handles one packet; returns a stage when the rest of the work completes later, else null. */
     private CompletionStage<?> dispatch(MqttPacket packet) {
         if (packet instanceof InvalidPacket invalid) {
@@ -223,6 +256,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         switch (packet.type()) {
             case CONNECT -> violation(ReasonCode.PROTOCOL_ERROR, "second CONNECT on one connection");
             case PUBLISH -> {
+                if (publishRate != null) {
+                    long wait = publishRate.take(1, System.nanoTime());
+                    if (wait > 0) {
+                        throttle(wait);
+                    }
+                }
                 return publishFlow().publish((PublishPacket) packet);
             }
             case PUBACK -> session.onPubAck(((AckPacket) packet).packetId());
@@ -357,7 +396,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     void closeAfter(ChannelFuture lastPacket) {
         lastPacket.addListener(f -> {
             Channel ch = lastPacket.channel();
-            if (ch instanceof DuplexChannel duplex && ch.isActive()) {
+            // Over TLS or WebSocket a half-close would skip close_notify or the close frame: those close whole.
+            if (ch instanceof DuplexChannel duplex && ch.isActive() && listener.config().type() == ListenerType.TCP) {
                 duplex.shutdownOutput();
                 ch.eventLoop().schedule(() -> ch.close(), CLOSE_LINGER_MILLIS, TimeUnit.MILLISECONDS);
             } else {
@@ -382,8 +422,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         if (ctx == null) {
             return "?";
         }
-        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-        return remote == null ? "?" : remote.getAddress().getHostAddress() + ":" + remote.getPort();
+        return ClientAddress.describe(ClientAddress.of(ctx.channel()));
     }
 
     void startReadDeadline(long limitNanos) {
@@ -440,6 +479,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         readLimitNanos = 0;
         listener.registry().remove(this, context.executor());
         listener.open().decrementAndGet();
+        listener.registry().release();
         services.metrics().connectionClosed();
         if (wasConnected) {
             services.sessions().closed(session, this, publishWillOnClose);
@@ -458,7 +498,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-        if (cause instanceof IOException) {
+        if (cause instanceof IOException || cause.getCause() instanceof SSLException) {
             LOG.debug("{} {}: {}", listener.name(), who(), cause.toString());
         } else {
             LOG.warn("{} {}: unexpected error; closing connection", listener.name(), who(), cause);

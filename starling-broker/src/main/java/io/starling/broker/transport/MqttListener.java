@@ -10,7 +10,16 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.starling.broker.config.ListenerConfig;
+import io.starling.broker.config.RateLimits;
+import io.starling.broker.config.WebSocketConfig;
+import io.starling.broker.protocol.ClientAddress;
 import io.starling.broker.protocol.BrokerServices;
 import io.starling.broker.protocol.ListenerContext;
 import io.starling.broker.protocol.MqttConnection;
@@ -25,12 +34,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One TCP listener: binds its address and gives every accepted socket an MQTT pipeline. */
+/**
+ * One listener: binds its address and gives every accepted socket the pipeline of its type: access rules and
+ * limits first, then PROXY protocol, TLS and WebSocket as configured, then the MQTT decoder and connection.
+ */
 public final class MqttListener {
     private static final Logger LOG = LoggerFactory.getLogger(MqttListener.class);
 
     private final ListenerConfig config;
     private final BrokerServices services;
+    private final int nodeMaxConnections;
+    private TlsContext tls;
+    private AcceptRateLimiter acceptLimiter;
     /** One allocator for every connection of the listener: each still gets its own small handle. */
     private final AdaptiveRecvByteBufAllocator readSizes = new AdaptiveRecvByteBufAllocator();
     private final AtomicInteger open = new AtomicInteger();
@@ -38,22 +53,36 @@ public final class MqttListener {
     /** One server socket, or one per I/O thread with SO_REUSEPORT. */
     private final List<Channel> serverChannels = new ArrayList<>();
 
-    public MqttListener(ListenerConfig config, BrokerServices services) {
+    public MqttListener(ListenerConfig config, BrokerServices services, int nodeMaxConnections) {
         this.config = config;
         this.services = services;
+        this.nodeMaxConnections = nodeMaxConnections;
     }
 
-    /** Binds, or throws {@link ListenerBindException} naming the listener and the address. */
+    /**
+     * Binds, or throws {@link ListenerBindException} naming the listener and the address, or
+     * {@link TlsSetupException} naming the TLS file that cannot be used.
+     */
     public void start(EventLoops loops) {
-        context = new ListenerContext(config.id(), open, loops.connections());
+        context = new ListenerContext(config, open, loops.connections());
+        if (config.type().tls()) {
+            tls = new TlsContext(config.id(), config.tls());
+        }
+        if (config.limits().connectionRate() > 0) {
+            acceptLimiter = new AcceptRateLimiter(config.limits().connectionRate());
+        }
         if (loops.epoll() && config.reusePort()) {
             bindOnEveryLoop(loops);
         } else {
             serverChannels.add(bind(bootstrap(loops.acceptors(), loops.workers(), loops),
                     new InetSocketAddress(config.host(), config.port())));
         }
-        LOG.info("listener {} listening on {} ({}{})", config.id(), describe(boundAddress()), loops.transportName(),
-                serverChannels.size() > 1 ? ", accepting on " + serverChannels.size() + " threads" : "");
+        LOG.info("listener {} listening on {}{} ({}{}{})", config.id(), describe(boundAddress()),
+                config.webSocket() != null ? " path " + config.webSocket().path() : "", loops.transportName(),
+                serverChannels.size() > 1 ? ", accepting on " + serverChannels.size() + " threads" : "",
+                tls != null ? ", TLS " + String.join("/", config.tls().protocols()) + " by " + tls.engineName()
+                        + ", client certificates " + config.tls().verify().name().toLowerCase(java.util.Locale.ROOT)
+                        : "");
     }
 
     /**
@@ -85,7 +114,11 @@ public final class MqttListener {
     }
 
     private ServerBootstrap bootstrap(EventLoopGroup parent, EventLoopGroup children, EventLoops loops) {
-        return new ServerBootstrap()
+        ServerBootstrap b = new ServerBootstrap();
+        if (acceptLimiter != null) {
+            b.handler(acceptLimiter);
+        }
+        return b
                 .group(parent, children)
                 .channel(loops.serverChannelType())
                 .option(ChannelOption.SO_BACKLOG, 1024)
@@ -117,17 +150,59 @@ public final class MqttListener {
     }
 
     private void initConnection(SocketChannel ch) {
-        if (open.incrementAndGet() > config.maxConnections()) {
-            open.decrementAndGet();
-            LOG.warn("listener {}: refusing connection from {}: {} connections is the maximum", config.id(),
-                    ch.remoteAddress(), config.maxConnections());
+        if (!config.proxyProtocol() && !config.access().allows(ch.remoteAddress())) {
+            // Behind a proxy the rules apply to the address its header gives: checked when that arrives.
+            LOG.info("listener {} {}: connection refused by the access rules {}", config.id(),
+                    describe(ch.remoteAddress()), config.access());
             ch.close();
             return;
         }
-        // The connection decrements the count when it closes, and encodes what it writes itself.
-        ch.pipeline()
-                .addLast("decoder", MqttDecoder.forServer(services.mqtt().maxPacketSize()))
-                .addLast("mqtt", new MqttConnection(services, context));
+        String refusal = null;
+        if (open.incrementAndGet() > config.maxConnections()) {
+            refusal = "listener " + config.id() + " holds its maximum of " + config.maxConnections() + " connections";
+        }
+        if (!context.registry().admit(nodeMaxConnections) && refusal == null) {
+            refusal = "the node holds its maximum of " + nodeMaxConnections + " connections";
+        }
+        ChannelPipeline p = ch.pipeline();
+        RateLimits limits = config.limits();
+        if (limits.bytesRate() > 0) {
+            p.addLast("byte-limit", new InboundByteLimiter(limits.bytesRate(), limits.bytesBurst()));
+        }
+        if (config.proxyProtocol()) {
+            p.addLast("proxy-decoder", new HAProxyMessageDecoder());
+            p.addLast("proxy", new ProxyProtocolHandler(config));
+        }
+        if (tls != null) {
+            p.addLast("tls", tls.newHandler(ch.alloc()));
+            p.addLast("tls-observer", new TlsHandshakeObserver(config.id()));
+        }
+        WebSocketConfig ws = config.webSocket();
+        if (ws != null) {
+            p.addLast("http", new HttpServerCodec());
+            p.addLast("http-aggregator", new HttpObjectAggregator(8192));
+            p.addLast("ws-check", new WebSocketUpgradeCheck(config.id(), ws));
+            p.addLast("ws", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                    .websocketPath(ws.path())
+                    .subprotocols(String.join(",", WebSocketUpgradeCheck.SUBPROTOCOLS))
+                    .maxFramePayloadLength(services.mqtt().maxPacketSize())
+                    .dropPongFrames(true)
+                    .build()));
+            p.addLast("ws-frames", new WebSocketFrameCodec(config.id()));
+        }
+        // The connection decrements the counts when it closes, and encodes what it writes itself.
+        p.addLast("decoder", MqttDecoder.forServer(services.mqtt().maxPacketSize()));
+        p.addLast("mqtt", new MqttConnection(services, context, refusal));
+    }
+
+    /** Rebuilds the TLS context if its files changed; connected clients stay. False without TLS or change. */
+    public boolean reloadTlsIfChanged() {
+        return tls != null && tls.reloadIfChanged();
+    }
+
+    /** Rebuilds the TLS context from its files now; false without TLS or when the files cannot be used. */
+    public boolean reloadTls() {
+        return tls != null && tls.reload();
     }
 
     public InetSocketAddress boundAddress() {
@@ -151,6 +226,6 @@ public final class MqttListener {
     }
 
     private static String describe(InetSocketAddress a) {
-        return a.getAddress().getHostAddress() + ":" + a.getPort();
+        return ClientAddress.describe(a);
     }
 }

@@ -2,6 +2,7 @@ package io.starling.broker.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,10 +25,11 @@ class ConfigLoaderTest {
     @Test
     void defaultsRunOutOfTheBox() {
         BrokerConfig c = ConfigLoader.defaults(Map.of());
-        assertThat(c.listeners()).singleElement().satisfies(l -> {
-            assertThat(l.id()).isEqualTo("tcp:default");
-            assertThat(l.port()).isEqualTo(1883);
-        });
+        assertThat(c.listeners()).extracting(ListenerConfig::id, ListenerConfig::port).containsExactly(
+                tuple("tcp:default", 1883), tuple("ssl:default", 8883), tuple("ws:default", 8083),
+                tuple("wss:default", 8084));
+        assertThat(c.listeners().get(3).webSocket().path()).isEqualTo("/mqtt");
+        assertThat(c.listeners().get(1).tls().certFile()).as("no certificate until one is configured").isNull();
         assertThat(c.mqtt().maxPacketSize()).isEqualTo(1_000_000);
         assertThat(c.mqtt().maxSessionExpirySeconds()).isEqualTo(7200);
     }
@@ -119,6 +121,46 @@ class ConfigLoaderTest {
         Path file = dir.resolve("nope.conf");
         assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
                 .hasMessage(file + ": configuration file not found");
+    }
+
+    @Test
+    void aNewListenerNeedsOnlyItsBindAndTakesTheDefaultsOfItsType() throws IOException {
+        Path file = write("listeners.wss.browsers {\n  bind = \"127.0.0.1:9443\"\n"
+                + "  ssl { certfile = \"etc/certs/cert.pem\", keyfile = \"etc/certs/key.pem\", verify = required }\n"
+                + "  access_rules = [\"allow 10.0.0.0/8\", \"deny all\"]\n  publish_rate = 10\n}\n"
+                + "listeners.ws.default.enabled = false\n");
+        ListenerConfig l = ConfigLoader.load(file, Map.of()).listeners().stream()
+                .filter(x -> x.id().equals("wss:browsers")).findFirst().orElseThrow();
+        assertThat(l.port()).isEqualTo(9443);
+        assertThat(l.tls().verify()).isEqualTo(TlsConfig.ClientVerify.REQUIRED);
+        assertThat(l.tls().protocols()).containsExactly("TLSv1.3", "TLSv1.2");
+        assertThat(l.webSocket().path()).isEqualTo("/mqtt");
+        assertThat(l.limits().publishRate()).isEqualTo(10.0);
+        assertThat(l.access().allows(new java.net.InetSocketAddress("10.1.2.3", 1))).isTrue();
+        assertThat(l.access().allows(new java.net.InetSocketAddress("192.168.1.1", 1))).isFalse();
+        assertThat(ConfigLoader.load(file, Map.of()).listeners()).extracting(ListenerConfig::id)
+                .doesNotContain("ws:default");
+    }
+
+    @Test
+    void badListenerSettingsNameTheListenersKey() throws IOException {
+        Path rule = write("listeners.tcp.default {\n  bind = \"0.0.0.0:1883\"\n  access_rules = [\"allow 10.0.0.0/33\"]\n}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(rule, Map.of()))
+                .hasMessage(rule + ":3: listeners.tcp.default.access_rules 'allow 10.0.0.0/33': the prefix length must"
+                        + " be between 0 and 32");
+        Path version = write("listeners.ssl.default.ssl.versions = [\"TLSv1.1\"]\n");
+        assertThatThrownBy(() -> ConfigLoader.load(version, Map.of()))
+                .hasMessage(version + ":1: listeners.ssl.default.ssl.versions may hold TLSv1.2 and TLSv1.3, not 'TLSv1.1'");
+        Path key = write("listeners.ssl.default.ssl.certfile = \"cert.pem\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(key, Map.of()))
+                .hasMessage(key + ":1: listeners.ssl.default.ssl.certfile needs keyfile too: a certificate and its key"
+                        + " go together");
+        Path unknown = write("listeners.ws.default.websocket.pth = \"/x\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(unknown, Map.of()))
+                .hasMessage(unknown + ":1: unknown setting 'listeners.ws.default.websocket.pth'");
+        Path type = write("listeners.quic.default.bind = \"0.0.0.0:14567\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(type, Map.of()))
+                .hasMessage(type + ":1: unknown setting 'listeners.quic.default.bind'");
     }
 
     @Test

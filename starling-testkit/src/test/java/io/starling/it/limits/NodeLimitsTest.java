@@ -152,17 +152,6 @@ class NodeLimitsTest {
     }
 
     @Test
-    void listenerRefusesConnectionsOverItsMaximum() {
-        try (Starling node = start("listeners.tcp.default { bind = \"127.0.0.1:0\", acceptors = 1, max_connections = 1 }");
-             RawClient first = RawClient.connect(node.port(), MqttVersion.MQTT_5, "first");
-             RawClient second = RawClient.open(node.port(), MqttVersion.MQTT_5)) {
-            assertThat(second.awaitClosed()).isEmpty();
-            first.send(new PublishPacket(0, "still/here", new byte[0], 0, false, false, MqttProperties.NONE));
-            assertThat(first.poll(Duration.ofMillis(200))).isNull();
-        }
-    }
-
-    @Test
     void subscriptionsPerClientAreCapped() {
         try (Starling node = start("mqtt.max_subscriptions = 2");
              RawClient client = RawClient.connect(node.port(), MqttVersion.MQTT_5, "capped")) {

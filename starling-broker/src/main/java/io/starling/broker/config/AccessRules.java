@@ -1,0 +1,94 @@
+package io.starling.broker.config;
+
+import io.netty.handler.ipfilter.IpFilterRuleType;
+import io.netty.handler.ipfilter.IpSubnetFilterRule;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A listener's address rules, as emqttd's {@code {access, [{allow, "10.0.0.0/8"}, {deny, all}]}}: each is
+ * {@code allow} or {@code deny} followed by {@code all}, an address, or a CIDR block. The first rule that matches
+ * decides; an address no rule matches is allowed.
+ */
+public final class AccessRules {
+    public static final AccessRules ALLOW_ALL = new AccessRules(List.of(), List.of());
+
+    private final List<IpSubnetFilterRule> rules;
+    private final List<String> text;
+
+    private AccessRules(List<IpSubnetFilterRule> rules, List<String> text) {
+        this.rules = List.copyOf(rules);
+        this.text = List.copyOf(text);
+    }
+
+    /** Parses rules such as {@code "allow 10.0.0.0/8"}; throws IllegalArgumentException naming the bad one. */
+    public static AccessRules parse(List<String> lines) {
+        List<IpSubnetFilterRule> rules = new ArrayList<>();
+        for (String line : lines) {
+            String[] parts = line.trim().split("\\s+");
+            if (parts.length != 2) {
+                throw new IllegalArgumentException("'" + line + "' is not '<allow|deny> <all|address|cidr>'");
+            }
+            IpFilterRuleType type = switch (parts[0].toLowerCase(Locale.ROOT)) {
+                case "allow" -> IpFilterRuleType.ACCEPT;
+                case "deny" -> IpFilterRuleType.REJECT;
+                default -> throw new IllegalArgumentException("'" + line + "' must start with allow or deny");
+            };
+            if (parts[1].equalsIgnoreCase("all")) {
+                rules.add(new IpSubnetFilterRule("0.0.0.0", 0, type));
+                rules.add(new IpSubnetFilterRule("::", 0, type));
+            } else {
+                rules.add(subnet(line, parts[1], type));
+            }
+        }
+        return rules.isEmpty() ? ALLOW_ALL : new AccessRules(rules, lines);
+    }
+
+    private static IpSubnetFilterRule subnet(String line, String spec, IpFilterRuleType type) {
+        int slash = spec.indexOf('/');
+        String address = slash < 0 ? spec : spec.substring(0, slash);
+        if (!address.matches("[0-9a-fA-F:.]+")) {
+            throw new IllegalArgumentException("'" + line + "': '" + address + "' is not an IP address");
+        }
+        InetAddress ip;
+        try {
+            ip = InetAddress.getByName(address); // a literal: no name lookup happens
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("'" + line + "': '" + address + "' is not an IP address");
+        }
+        int max = ip.getAddress().length * 8;
+        int prefix;
+        try {
+            prefix = slash < 0 ? max : Integer.parseInt(spec.substring(slash + 1));
+        } catch (NumberFormatException e) {
+            prefix = -1;
+        }
+        if (prefix < 0 || prefix > max) {
+            throw new IllegalArgumentException("'" + line + "': the prefix length must be between 0 and " + max);
+        }
+        return new IpSubnetFilterRule(ip, prefix, type);
+    }
+
+    /** Whether a connection from this address may proceed. */
+    public boolean allows(InetSocketAddress remote) {
+        for (IpSubnetFilterRule rule : rules) {
+            if (rule.matches(remote)) {
+                return rule.ruleType() == IpFilterRuleType.ACCEPT;
+            }
+        }
+        return true;
+    }
+
+    public boolean allowsAll() {
+        return rules.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+        return text.toString();
+    }
+}

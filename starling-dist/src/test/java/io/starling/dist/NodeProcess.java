@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,14 +23,14 @@ import java.util.stream.Stream;
  * (etc/ copied, lib/ linked, data/ and log/ its own) and a listener on a port the OS chooses.
  */
 final class NodeProcess implements AutoCloseable {
-    private static final Pattern LISTENING = Pattern.compile("listener tcp:default listening on [^:]+:(\\d+)");
+    private static final Pattern LISTENING = Pattern.compile("listener (\\w+:\\w+) listening on [^:]+:(\\d+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path home;
     private final Map<String, String> env;
     private final List<String> output = new CopyOnWriteArrayList<>();
     private Process process;
-    private volatile int port;
+    private final Map<String, Integer> ports = new ConcurrentHashMap<>();
 
     private NodeProcess(Path home, Map<String, String> env) {
         this.home = home;
@@ -64,6 +65,7 @@ final class NodeProcess implements AutoCloseable {
     /** Starts the node and waits until it serves; fails with its output when it does not. */
     NodeProcess start() {
         output.clear();
+        ports.clear();
         ProcessBuilder pb = new ProcessBuilder(dist().resolve("bin/starling").toString(), "console")
                 .redirectErrorStream(true);
         pb.environment().put("STARLING_HOME", home.toString());
@@ -85,7 +87,7 @@ final class NodeProcess implements AutoCloseable {
                     output.add(line);
                     Matcher m = LISTENING.matcher(line);
                     if (m.find()) {
-                        port = Integer.parseInt(m.group(1));
+                        ports.put(m.group(1), Integer.parseInt(m.group(2)));
                     }
                     if (line.contains(" started (config: ")) {
                         started.countDown();
@@ -99,7 +101,7 @@ final class NodeProcess implements AutoCloseable {
         reader.setDaemon(true);
         reader.start();
         try {
-            if (!started.await(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || !process.isAlive() || port == 0) {
+            if (!started.await(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || !process.isAlive() || !ports.containsKey("tcp:default")) {
                 process.destroyForcibly();
                 throw new AssertionError("the node did not start; its output:\n" + String.join("\n", output));
             }
@@ -110,8 +112,18 @@ final class NodeProcess implements AutoCloseable {
         return this;
     }
 
+    /** The port of {@code tcp:default}. */
     int port() {
-        return port;
+        return port("tcp:default");
+    }
+
+    /** The port the listener {@code type:name} bound, as its start-up line says. */
+    int port(String listener) {
+        Integer p = ports.get(listener);
+        if (p == null) {
+            throw new AssertionError("no listener " + listener + " started; output:\n" + String.join("\n", output));
+        }
+        return p;
     }
 
     long pid() {

@@ -8,11 +8,14 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import static org.awaitility.Awaitility.await;
+
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.security.cert.CertificateFactory;
 import java.util.Map;
 import java.util.Optional;
@@ -55,6 +58,20 @@ class TransportsIT {
                     .applyWebSocketConfig());
             roundTrip(base(node.port("wss:default"), "dist-wss").sslConfig().trustManagerFactory(trust)
                     .applySslConfig().webSocketConfig().serverPath("mqtt").applyWebSocketConfig());
+
+            // bin/starling reload: certificates reloaded on command, the node still serving.
+            ProcessBuilder reloadCommand = new ProcessBuilder(NodeProcess.dist().resolve("bin/starling").toString(),
+                    "reload").redirectErrorStream(true);
+            reloadCommand.environment().put("STARLING_HOME", node.home().toString());
+            Process reload = reloadCommand.start();
+            reload.getOutputStream().close();
+            assertThat(reload.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(reload.exitValue()).as(new String(reload.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                    .isZero();
+            await().atMost(Duration.ofSeconds(10)).until(() -> node.output().stream()
+                    .anyMatch(l -> l.contains("SIGHUP: TLS certificates reloaded for [ssl:default, wss:default]")));
+            roundTrip(base(node.port("ssl:default"), "dist-ssl-again").sslConfig().trustManagerFactory(trust)
+                    .applySslConfig());
         }
     }
 

@@ -8,6 +8,7 @@ import io.starling.broker.transport.ListenerBindException;
 import io.starling.broker.transport.TlsSetupException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -55,6 +56,7 @@ public final class StarlingMain implements Callable<Integer> {
             LOG.error("{}", e.getMessage());
             return START_ERROR;
         }
+        reloadOnHangUp(node);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
@@ -78,6 +80,22 @@ public final class StarlingMain implements Callable<Integer> {
             file = fallback;
         }
         return ConfigLoader.load(file, env);
+    }
+
+    /**
+     * SIGHUP ({@code bin/starling reload}) reloads the TLS certificates of every listener; connected clients
+     * stay. Where the JVM offers no signal handling, the files are still picked up by the periodic check.
+     */
+    @SuppressWarnings("removal")
+    private static void reloadOnHangUp(Starling node) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+                List<String> reloaded = node.reloadCertificates();
+                LOG.info("SIGHUP: TLS certificates reloaded for {}", reloaded.isEmpty() ? "no listener" : reloaded);
+            });
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            LOG.debug("no SIGHUP handling here: {}", e.toString());
+        }
     }
 
     /** Resolves a relative path against {@code starling.home} when the start script set it. */

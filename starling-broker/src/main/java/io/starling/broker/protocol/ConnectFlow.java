@@ -50,8 +50,6 @@ final class ConnectFlow {
             if (peer != null) {
                 clientId = tls.clientIdFrom() == PeerCertField.NONE ? clientId : peer.field(tls.clientIdFrom(), clientId);
                 username = tls.usernameFrom() == PeerCertField.NONE ? username : peer.field(tls.usernameFrom(), username);
-                // The client learns the id the node gave it (MQTT 5: Assigned Client Identifier).
-                assigned = !clientId.equals(connect.clientId());
             }
         }
         if (clientId.isEmpty()) {

@@ -3,6 +3,7 @@ package io.starling.broker.bootstrap;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.starling.broker.transport.ListenerBindException;
+import io.starling.broker.transport.TlsSetupException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -34,5 +35,24 @@ class StartupFailureTest {
                     .isInstanceOf(ListenerBindException.class)
                     .hasMessage("listener tcp:default cannot listen on 127.0.0.1:" + port + ": address already in use");
         }
+    }
+
+    @Test
+    void aTlsListenerWhoseFilesCannotBeUsedStopsStartUpNamingTheFile() throws IOException {
+        Path cert = dataDir.resolve("broker.crt");
+        java.nio.file.Files.writeString(cert, "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n");
+        Path missingKey = dataDir.resolve("missing.key");
+        assertThatThrownBy(() -> Starling.builder().config("listeners.ssl.default.ssl { certfile = \"" + cert
+                        + "\", keyfile = \"" + missingKey + "\" }").allListeners().host("127.0.0.1").port(0)
+                .dataDir(dataDir.resolve("data")).start())
+                .isInstanceOf(TlsSetupException.class)
+                .hasMessage("ssl:default: ssl.keyfile " + missingKey + ": no such file");
+        Path key = dataDir.resolve("broker.key");
+        java.nio.file.Files.writeString(key, "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n");
+        assertThatThrownBy(() -> Starling.builder().config("listeners.ssl.default.ssl { certfile = \"" + cert
+                        + "\", keyfile = \"" + key + "\" }").allListeners().host("127.0.0.1").port(0)
+                .dataDir(dataDir.resolve("data")).start())
+                .isInstanceOf(TlsSetupException.class)
+                .hasMessageStartingWith("ssl:default: cannot read the certificate " + cert);
     }
 }

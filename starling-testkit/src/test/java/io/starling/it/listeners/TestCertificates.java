@@ -89,6 +89,7 @@ final class TestCertificates {
                     new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
     }
 
+    /** {@code subject} in DER order, the most general part first ({@code O=Fleet,CN=device-7}). */
     Issued client(String name, String subject, Issued ca) {
         return leaf(name, subject, ca, Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(30)),
                 new GeneralNames(new GeneralName(GeneralName.dNSName, name + ".devices.example")));

@@ -44,7 +44,7 @@ abstract class TlsListenerTest {
     static final Issued CA = CERTS.ca("test-ca");
     private static final Issued OTHER_CA = CERTS.ca("other-ca");
     private static final Issued SERVER = CERTS.server("server", CA);
-    private static final Issued DEVICE = CERTS.client("device-7", "CN=device-7,O=Fleet", CA);
+    private static final Issued DEVICE = CERTS.client("device-7", "O=Fleet,CN=device-7", CA);
     private static final Issued STRANGER = CERTS.client("stranger", "CN=stranger", OTHER_CA);
     private static final Issued EXPIRED = CERTS.expiredClient("expired", CA);
 
@@ -71,7 +71,9 @@ abstract class TlsListenerTest {
                 + "listeners.wss.default.enabled = false\n"
                 + "listeners.ssl.default.ssl { " + ssl + " }\n"
                 + "listeners.ssl.mutual { bind = \"127.0.0.1:0\", ssl { " + ssl
-                + ", verify = required, peer_cert_as_username = cn } }\n";
+                + ", verify = required, peer_cert_as_username = cn } }\n"
+                + "listeners.ssl.byid { bind = \"127.0.0.1:0\", ssl { " + ssl
+                + ", verify = optional, peer_cert_as_clientid = san, peer_cert_as_username = dn } }\n";
     }
 
     @BeforeEach
@@ -113,6 +115,16 @@ abstract class TlsListenerTest {
         MosquittoClients.pub(port("ssl:mutual"), "mqttv5", tls("--cert", DEVICE.certFile().toString(), "--key",
                 DEVICE.keyFile().toString(), "-i", "cert-client", "-u", "claimed-name", "-t", "tls/cert", "-m", "x"));
         assertThat(clients.await("cert-client").username()).isEqualTo("device-7");
+    }
+
+    @Test
+    void theClientIdCanComeFromTheCertificatesSubjectAltNameAndTheUsernameFromItsSubject() {
+        MosquittoClients.pub(port("ssl:byid"), "mqttv5", tls("--cert", DEVICE.certFile().toString(), "--key",
+                DEVICE.keyFile().toString(), "-i", "claimed-id", "-t", "tls/id", "-m", "x"));
+        assertThat(clients.await("device-7.devices.example").username()).isEqualTo("CN=device-7,O=Fleet");
+        // verify = optional: without a certificate the client's own id stands.
+        MosquittoClients.pub(port("ssl:byid"), "mqttv5", tls("-i", "no-cert", "-t", "tls/id", "-m", "x"));
+        assertThat(clients.await("no-cert").username()).isNull();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.starling.it.listeners;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.hivemq.client.mqtt.MqttClient;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,6 +74,7 @@ abstract class TlsListenerTest {
                 + "listeners.ssl.default.ssl { " + ssl + " }\n"
                 + "listeners.ssl.mutual { bind = \"127.0.0.1:0\", ssl { " + ssl
                 + ", verify = required, peer_cert_as_username = cn } }\n"
+                + "listeners.ssl.tls13 { bind = \"127.0.0.1:0\", ssl { " + ssl + ", versions = [\"TLSv1.3\"] } }\n"
                 + "listeners.ssl.byid { bind = \"127.0.0.1:0\", ssl { " + ssl
                 + ", verify = optional, peer_cert_as_clientid = san, peer_cert_as_username = dn } }\n";
     }
@@ -105,9 +108,16 @@ abstract class TlsListenerTest {
     }
 
     @Test
-    void tls12ClientsAreServedToo() {
-        MosquittoClients.pub(port("ssl:default"), "mqttv311", tls("--tls-version", "tlsv1.2", "-t", "tls/12",
-                "-m", "x"));
+    void tls12AndTls13ClientsAreServed() throws Exception {
+        assertThat(negotiated(port("ssl:default"), "TLSv1.2")).isEqualTo("TLSv1.2");
+        assertThat(negotiated(port("ssl:default"), "TLSv1.3")).isEqualTo("TLSv1.3");
+    }
+
+    @Test
+    void aListenerLimitedToTls13RefusesATls12Client() throws Exception {
+        assertThatThrownBy(() -> negotiated(port("ssl:tls13"), "TLSv1.2")).isInstanceOf(SSLException.class);
+        tlsLog.await("listener ssl:tls13", "TLS handshake failed");
+        assertThat(negotiated(port("ssl:tls13"), "TLSv1.3")).isEqualTo("TLSv1.3");
     }
 
     @Test
@@ -189,6 +199,17 @@ abstract class TlsListenerTest {
             assertThat(broker.node().reloadCertificates()).as("reload on command").contains("ssl:default");
         } finally {
             connected.disconnect();
+        }
+    }
+
+    /** Handshakes offering only {@code protocol}; returns what was negotiated. */
+    private static String negotiated(int port, String protocol) throws Exception {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, CA.trustManager().getTrustManagers(), null);
+        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
+            s.setEnabledProtocols(new String[] {protocol});
+            s.startHandshake();
+            return s.getSession().getProtocol();
         }
     }
 

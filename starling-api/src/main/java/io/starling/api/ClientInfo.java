@@ -9,7 +9,15 @@ import java.net.InetSocketAddress;
  * @param remoteAddress   null for clients that are not network connections (bridges, HTTP publish)
  * @param protocolVersion 3 (MQTT 3.1), 4 (3.1.1) or 5
  * @param listener        name of the listener the client connected through
+ * @param keepAliveSeconds the keep-alive the client asked for in CONNECT (0 when none)
+ * @param cleanStart      the clean start (3.1.1: clean session) flag of its CONNECT
  */
 public record ClientInfo(String clientId, String username, InetSocketAddress remoteAddress, int protocolVersion,
-        String listener) {
+        String listener, int keepAliveSeconds, boolean cleanStart) {
+
+    /** A client without CONNECT details: bridges, the HTTP API, tests. */
+    public ClientInfo(String clientId, String username, InetSocketAddress remoteAddress, int protocolVersion,
+            String listener) {
+        this(clientId, username, remoteAddress, protocolVersion, listener, 0, true);
+    }
 }

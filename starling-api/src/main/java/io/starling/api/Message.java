@@ -53,4 +53,9 @@ public record Message(
     public Message withTopic(String newTopic) {
         return new Message(newTopic, payload, qos, retain, properties, publisherId, createdAtMillis);
     }
+
+    /** The same message as if published at {@code millis}: its expiry counts from then. */
+    public Message withCreatedAt(long millis) {
+        return new Message(topic, payload, qos, retain, properties, publisherId, millis);
+    }
 }

@@ -139,7 +139,12 @@ public final class RawClient implements AutoCloseable {
 
     /** The next packet of the given type, failing on any other. */
     public <T extends MqttPacket> T receive(Class<T> type) {
-        MqttPacket packet = receive();
+        return receive(type, DEFAULT_TIMEOUT);
+    }
+
+    /** The next packet, which must be of {@code type}, within {@code timeout}. */
+    public <T extends MqttPacket> T receive(Class<T> type, Duration timeout) {
+        MqttPacket packet = receive(timeout);
         if (!type.isInstance(packet)) {
             throw new AssertionError("expected " + type.getSimpleName() + " but got " + packet);
         }

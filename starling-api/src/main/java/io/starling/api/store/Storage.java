@@ -82,4 +82,15 @@ public interface Storage extends AutoCloseable {
     /** Applies what is pending, makes it durable and releases the storage. */
     @Override
     void close();
+
+    /** Stores a delayed message until {@link #removeDelayed}; a storage that is not durable keeps nothing. */
+    default void putDelayed(StoredDelayed delayed) {
+    }
+
+    default void removeDelayed(long id) {
+    }
+
+    /** Every stored delayed message, in id order; called once at start-up. */
+    default void forEachDelayed(Consumer<StoredDelayed> sink) {
+    }
 }

@@ -7,7 +7,13 @@ import io.starling.api.store.RetainedStore;
 import io.starling.api.store.Storage;
 import io.starling.broker.config.BrokerConfig;
 import io.starling.broker.config.ConfigLoader;
+import io.starling.api.hook.HookOptions;
 import io.starling.broker.config.ListenerConfig;
+import io.starling.broker.config.ModulesConfig;
+import io.starling.broker.module.AutoSubscribe;
+import io.starling.broker.module.DelayedPublisher;
+import io.starling.broker.module.PresenceModule;
+import io.starling.broker.module.TopicRewrite;
 import io.starling.broker.hook.Hooks;
 import io.starling.broker.metrics.BrokerMetrics;
 import io.starling.broker.protocol.BrokerServices;
@@ -35,7 +41,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +64,8 @@ public final class Starling implements AutoCloseable {
     private final BrokerServices services;
     private final EventLoops loops;
     private final ScheduledExecutorService scheduler;
+    /** Runs blocking hooks, off the network threads. */
+    private final ThreadPoolExecutor hookThreads;
     private final List<MqttListener> listeners = new ArrayList<>();
     private final Storage storage;
     private final RetainedStore retainedStore;
@@ -81,7 +92,14 @@ public final class Starling implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        Hooks hooks = new Hooks();
+        AtomicInteger hookThreadCount = new AtomicInteger();
+        this.hookThreads = new ThreadPoolExecutor(config.hooks().threads(), config.hooks().threads(), 60,
+                TimeUnit.SECONDS, new ArrayBlockingQueue<>(config.hooks().queueSize()), r -> {
+                    Thread t = new Thread(r, "starling-hook-" + hookThreadCount.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        Hooks hooks = new Hooks(hookThreads);
         hookListeners.forEach(l -> hooks.add(l, 0));
         BrokerMetrics metrics = new BrokerMetrics();
         Router router = new Router(config.mqtt().sharedStrategy());
@@ -96,8 +114,22 @@ public final class Starling implements AutoCloseable {
             authorization.add(new RuleAuthorizer(config.authorizationRules()), 1000);
         }
         authorizers.forEach(a -> authorization.add(a, 0));
+        ModulesConfig modules = config.modules();
+        DelayedPublisher delayed = modules.delayedMax() == null ? null : new DelayedPublisher(modules.delayedMax(),
+                modules.delayedMaxCount(), scheduler, dispatcher, nodeStorage);
         this.services = new BrokerServices(config.nodeName(), config.mqtt(), sessions, router, retained,
-                dispatcher, authentication, authorization, hooks, metrics, nodeStorage);
+                dispatcher, authentication, authorization, hooks, metrics, nodeStorage, delayed,
+                modules.autoSubscribe().isEmpty() ? null : new AutoSubscribe(modules.autoSubscribe()));
+        if (modules.presenceQos() >= 0) {
+            hooks.add(new PresenceModule(config.nodeName(), modules.presenceQos(), dispatcher),
+                    HookOptions.priority(900));
+        }
+        if (!modules.rewrite().isEmpty()) {
+            TopicRewrite rewrite = new TopicRewrite(modules.rewrite());
+            hooks.add((io.starling.api.hook.PublishInterceptor) rewrite, HookOptions.priority(TopicRewrite.PRIORITY));
+            hooks.add((io.starling.api.hook.SubscribeInterceptor) rewrite,
+                    HookOptions.priority(TopicRewrite.PRIORITY));
+        }
         try {
             restore(sessions);
         } catch (RuntimeException e) {
@@ -133,8 +165,16 @@ public final class Starling implements AutoCloseable {
             counts[2] += s.inflight().size() + s.queuedSeqs().length;
         });
         timers.forEach(Runnable::run);
-        LOG.info("restored {} sessions with {} queued or in-flight messages and {} retained messages from {} in {} ms",
-                counts[1], counts[2], counts[0], storage, (System.nanoTime() - started) / 1_000_000);
+        long[] delayedCount = new long[1];
+        if (services.delayed() != null) {
+            storage.forEachDelayed(d -> {
+                services.delayed().restore(d);
+                delayedCount[0]++;
+            });
+        }
+        LOG.info("restored {} sessions with {} queued or in-flight messages, {} retained and {} delayed messages"
+                + " from {} in {} ms", counts[1], counts[2], counts[0], delayedCount[0], storage,
+                (System.nanoTime() - started) / 1_000_000);
     }
 
     /** Binds every listener; on failure, releases what was started and rethrows. */
@@ -225,6 +265,7 @@ public final class Starling implements AutoCloseable {
         loops.connections().shutdownAll(Duration.ofSeconds(5));
         loops.close();
         scheduler.shutdownNow();
+        hookThreads.shutdownNow();
         storage.close();
         retainedStore.close();
         LOG.info("Starling node {} stopped", config.nodeName());

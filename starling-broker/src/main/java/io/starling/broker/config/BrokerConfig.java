@@ -20,6 +20,9 @@ public record BrokerConfig(
         boolean authorizationNoMatchAllows,
         List<AuthorizationRule> authorizationRules,
         StorageConfig storage,
+        HooksConfig hooks,
+        ModulesConfig modules,
+        PluginsConfig plugins,
         String source) {
 
     public BrokerConfig {
@@ -29,25 +32,30 @@ public record BrokerConfig(
 
     public BrokerConfig withListeners(List<ListenerConfig> newListeners) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, newListeners, mqtt, allowAnonymous, authorizationNoMatchAllows,
-                authorizationRules, storage, source);
+                authorizationRules, storage, hooks, modules, plugins, source);
     }
 
     public BrokerConfig withDataDir(Path newDataDir) {
         return new BrokerConfig(nodeName, newDataDir, ioThreads, maxConnections, listeners, mqtt, allowAnonymous, authorizationNoMatchAllows,
-                authorizationRules, storage, source);
+                authorizationRules, storage, hooks, modules, plugins, source);
     }
 
     public BrokerConfig withStorage(StorageConfig newStorage) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, listeners, mqtt, allowAnonymous, authorizationNoMatchAllows,
-                authorizationRules, newStorage, source);
+                authorizationRules, newStorage, hooks, modules, plugins, source);
     }
 
     public BrokerConfig withMqtt(MqttConfig newMqtt) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, listeners, newMqtt, allowAnonymous, authorizationNoMatchAllows,
-                authorizationRules, storage, source);
+                authorizationRules, storage, hooks, modules, plugins, source);
+    }
+
+    public BrokerConfig withPlugins(PluginsConfig newPlugins) {
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, listeners, mqtt, allowAnonymous,
+                authorizationNoMatchAllows, authorizationRules, storage, hooks, modules, newPlugins, source);
     }
 
     public BrokerConfig withAuthorization(boolean noMatchAllows, List<AuthorizationRule> rules) {
-        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, listeners, mqtt, allowAnonymous, noMatchAllows, rules, storage, source);
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, listeners, mqtt, allowAnonymous, noMatchAllows, rules, storage, hooks, modules, plugins, source);
     }
 }

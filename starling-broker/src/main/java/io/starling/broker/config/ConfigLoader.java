@@ -91,6 +91,9 @@ public final class ConfigLoader {
                     permission(c, "authorization.no_match"),
                     rules(c),
                     storage(c),
+                    new HooksConfig(positive(c, "hooks.threads"), positive(c, "hooks.queue_size")),
+                    ModulesConfigParser.parse(c),
+                    new PluginsConfig(Path.of(c.getString("plugins.dir")), Path.of(c.getString("plugins.config_dir"))),
                     source);
         } catch (ConfigException e) {
             throw new ConfigurationException(describe(e), e);
@@ -117,7 +120,7 @@ public final class ConfigLoader {
             boolean known;
             if (parts.get(0).equals("listeners")) {
                 known = LISTENERS.isKnown(parts);
-            } else if (path.equals("authorization.rules")) {
+            } else if (path.equals("authorization.rules") || ModulesConfigParser.OBJECT_LISTS.contains(path)) {
                 known = true;
             } else {
                 known = reference.hasPathOrNull(path);

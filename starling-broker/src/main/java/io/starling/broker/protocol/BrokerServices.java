@@ -4,6 +4,8 @@ import io.starling.broker.retain.RetainedMessages;
 import io.starling.broker.config.MqttConfig;
 import io.starling.broker.hook.Hooks;
 import io.starling.broker.metrics.BrokerMetrics;
+import io.starling.broker.module.AutoSubscribe;
+import io.starling.broker.module.DelayedPublisher;
 import io.starling.broker.routing.MessageDispatcher;
 import io.starling.broker.routing.Router;
 import io.starling.broker.security.AuthenticationChain;
@@ -11,7 +13,12 @@ import io.starling.broker.security.AuthorizationChain;
 import io.starling.broker.session.SessionRegistry;
 import io.starling.broker.storage.NodeStorage;
 
-/** What every connection of a node shares; built once by the bootstrap. */
+/**
+ * What every connection of a node shares; built once by the bootstrap.
+ *
+ * @param delayed       delayed publish; null when the module is off
+ * @param autoSubscribe subscriptions made at connect; null when the module is off
+ */
 public record BrokerServices(
         String nodeName,
         MqttConfig mqtt,
@@ -23,5 +30,7 @@ public record BrokerServices(
         AuthorizationChain authorization,
         Hooks hooks,
         BrokerMetrics metrics,
-        NodeStorage storage) {
+        NodeStorage storage,
+        DelayedPublisher delayed,
+        AutoSubscribe autoSubscribe) {
 }

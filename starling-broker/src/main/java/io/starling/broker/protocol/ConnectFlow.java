@@ -3,10 +3,16 @@ package io.starling.broker.protocol;
 import io.starling.api.ClientInfo;
 import io.starling.api.auth.AuthRequest;
 import io.starling.api.auth.AuthResult;
+import io.starling.api.hook.ConnectVerdict;
 import io.starling.api.store.StoredSession;
 import io.starling.broker.config.MqttConfig;
 import io.starling.broker.config.TlsConfig;
 import io.starling.broker.config.TlsConfig.PeerCertField;
+import io.starling.broker.hook.Hooks;
+import io.starling.broker.module.AutoSubscribe;
+import io.starling.codec.packet.SubscribePacket;
+import io.starling.codec.packet.TopicSubscription;
+import java.util.List;
 import io.starling.broker.session.SessionRegistry;
 import io.starling.codec.MqttProperties;
 import io.starling.codec.MqttVersion;
@@ -22,10 +28,10 @@ import java.util.concurrent.TimeUnit;
 
 /** CONNECT: checks what the client asks for, authenticates it, opens its session and answers CONNACK. */
 final class ConnectFlow {
-    /** Name of the pipeline handler that times the connect and then the keep-alive. */
-
     private final MqttConnection conn;
     private final MqttConfig mqtt;
+    /** Who connects, once known: for the CONNACK hook of a refusal. */
+    private ClientInfo client;
 
     ConnectFlow(MqttConnection conn) {
         this.conn = conn;
@@ -81,18 +87,41 @@ final class ConnectFlow {
         }
         InetSocketAddress remote = ClientAddress.of(conn.channel());
         ClientInfo client = new ClientInfo(clientId, username, remote, connect.version().level(),
-                conn.listener.name());
-        CompletableFuture<AuthResult> auth = conn.services.authentication()
-                .authenticate(new AuthRequest(client, connect.password())).toCompletableFuture();
+                conn.listener.name(), connect.keepAliveSeconds(), connect.cleanStart());
+        this.client = client;
         String finalClientId = clientId;
         boolean finalAssigned = assigned;
+        Hooks hooks = conn.services.hooks();
+        if (!hooks.interceptsConnect()) {
+            return authenticate(connect, client, finalClientId, finalAssigned);
+        }
+        CompletableFuture<ConnectVerdict> verdict = hooks.connect(client);
+        if (verdict.isDone()) {
+            return afterVerdict(verdict.join(), connect, client, finalClientId, finalAssigned);
+        }
+        return verdict.thenComposeAsync(v -> PublishFlow.orDone(conn.channel().isActive()
+                ? afterVerdict(v, connect, client, finalClientId, finalAssigned) : null), conn.ctx.executor());
+    }
+
+    private CompletionStage<?> afterVerdict(ConnectVerdict verdict, ConnectPacket connect, ClientInfo client,
+            String clientId, boolean assigned) {
+        if (!verdict.allowed()) {
+            return refuse(verdict.reasonCode(), verdict.reason() == null ? "refused by a connect hook" : verdict.reason());
+        }
+        return authenticate(connect, client, clientId, assigned);
+    }
+
+    private CompletionStage<?> authenticate(ConnectPacket connect, ClientInfo client, String clientId,
+            boolean assigned) {
+        CompletableFuture<AuthResult> auth = conn.services.authentication()
+                .authenticate(new AuthRequest(client, connect.password())).toCompletableFuture();
         if (auth.isDone()) {
-            accept(connect, client, finalClientId, finalAssigned, auth.join());
+            accept(connect, client, clientId, assigned, auth.join());
             return null;
         }
         return auth.orTimeout(30, TimeUnit.SECONDS)
                 .exceptionally(e -> AuthResult.deny("authentication failed: " + e))
-                .thenAcceptAsync(r -> accept(connect, client, finalClientId, finalAssigned, r), conn.ctx.executor());
+                .thenAcceptAsync(r -> accept(connect, client, clientId, assigned, r), conn.ctx.executor());
     }
 
     private void accept(ConnectPacket connect, ClientInfo client, String clientId, boolean assigned, AuthResult auth) {
@@ -133,6 +162,7 @@ final class ConnectFlow {
             conn.session.will(null, 0);
         }
         conn.services.sessions().opened(conn.session);
+        conn.services.hooks().sessionOpened(client, opened.sessionPresent());
 
         int keepAlive = connect.keepAliveSeconds();
         Integer serverKeepAlive = null;
@@ -158,8 +188,17 @@ final class ConnectFlow {
         conn.writeAndFlush(new ConnAckPacket(opened.sessionPresent(), ReasonCode.SUCCESS, connackProps),
                 conn.ctx.voidPromise());
         conn.state = MqttConnection.State.CONNECTED;
+        conn.services.hooks().connack(client, ReasonCode.SUCCESS);
         startKeepAlive(keepAlive);
         conn.session.attach(conn, clientReceiveMaximum);
+        AutoSubscribe auto = conn.services.autoSubscribe();
+        if (auto != null) {
+            List<TopicSubscription> subscriptions = auto.forClient(client);
+            if (!subscriptions.isEmpty()) {
+                // Before any packet the client sends after CONNECT, through the same checks as its own.
+                conn.handleFirst(new SubscribePacket(SubscribeFlow.ON_BEHALF, subscriptions, MqttProperties.NONE));
+            }
+        }
         conn.services.hooks().connected(client, opened.sessionPresent());
         if (MqttConnection.LOG.isDebugEnabled()) { // who() builds strings: not per connection unless asked
             MqttConnection.LOG.debug("{} {} connected, MQTT {}, clean start {}, session present {}",
@@ -203,6 +242,9 @@ final class ConnectFlow {
             conn.version = MqttVersion.MQTT_3_1_1;
         }
         conn.closeAfter(conn.writeAndFlush(new ConnAckPacket(false, reasonCode, props), conn.ctx.newPromise()));
+        if (client != null) {
+            conn.services.hooks().connack(client, reasonCode);
+        }
     }
 
     private static long orZero(Long value) {

@@ -181,6 +181,15 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
     }
 
+    /** Handles {@code packet} before every packet that waits, as soon as nothing holds the connection. */
+    void handleFirst(MqttPacket packet) {
+        if (backlog == null) {
+            backlog = new ArrayDeque<>(4);
+        }
+        backlog.addFirst(packet);
+        ctx.executor().execute(this::handleBacklog);
+    }
+
     private void resume() {
         waiting = false;
         handleBacklog();

@@ -4,6 +4,8 @@ import io.starling.api.Message;
 import io.starling.api.auth.Authorizer.Action;
 import io.starling.api.hook.HookListener.DropReason;
 import io.starling.broker.config.MqttConfig;
+import io.starling.broker.hook.Hooks;
+import io.starling.broker.module.DelayedPublisher;
 import io.starling.codec.MqttProperties;
 import io.starling.codec.PacketType;
 import io.starling.codec.ReasonCode;
@@ -28,6 +30,19 @@ final class PublishFlow {
         if (topic == null) {
             return null;
         }
+        long delay = -1;
+        DelayedPublisher delayed = conn.services.delayed();
+        if (delayed != null && DelayedPublisher.isDelayed(topic)) {
+            DelayedPublisher.Request r = delayed.parse(topic);
+            if (r.problem() != null || !Topics.isValidTopicName(r.topic())) {
+                refuse(packet, ReasonCode.TOPIC_NAME_INVALID, r.problem() != null ? r.problem()
+                        : "'" + r.topic() + "' is not a valid topic name");
+                return null;
+            }
+            topic = r.topic();
+            delay = r.seconds();
+        }
+        long delaySeconds = delay;
         if (packet.qos() > mqtt.maxQos()) {
             conn.violation(ReasonCode.QOS_NOT_SUPPORTED, "PUBLISH with QoS " + packet.qos() + " above maximum");
             return null;
@@ -54,13 +69,56 @@ final class PublishFlow {
                 return null;
             }
         }
-        CompletableFuture<Boolean> allowed = conn.services.authorization().authorize(conn.client, Action.PUBLISH, topic);
+        Message message = MessageMapping.toMessage(topic, packet.payload(), packet.qos(), packet.retain(),
+                packet.properties(), conn.client.clientId(), System.currentTimeMillis());
+        Hooks hooks = conn.services.hooks();
+        if (!hooks.interceptsPublish()) {
+            return authorize(packet, message, delaySeconds);
+        }
+        // Interceptors first, authorization on what they return: a hook cannot reach a topic the rules forbid.
+        CompletableFuture<Message> intercepted = hooks.publish(conn.client, message);
+        if (intercepted.isDone()) {
+            return authorize(packet, intercepted.join(), delaySeconds);
+        }
+        return intercepted.thenComposeAsync(m -> orDone(authorize(packet, m, delaySeconds)), conn.ctx.executor());
+    }
+
+    /** {@code delaySeconds} is -1 for a message to route now, else how long it waits ({@code $delayed/...}). */
+    private CompletionStage<?> authorize(PublishPacket packet, Message message, long delaySeconds) {
+        if (message == null) {
+            stopped(packet);
+            return null;
+        }
+        if (!Topics.isValidTopicName(message.topic())) {
+            MqttConnection.LOG.warn("{} {}: a publish hook made the topic '{}', which is not a valid topic name; "
+                    + "message dropped", conn.listener.name(), conn.who(), message.topic());
+            stopped(packet);
+            return null;
+        }
+        CompletableFuture<Boolean> allowed = conn.services.authorization()
+                .authorize(conn.client, Action.PUBLISH, message.topic());
         if (allowed.isDone()) {
-            route(packet, topic, allowed.join());
+            route(packet, message, allowed.join(), delaySeconds);
             return null;
         }
         return allowed.exceptionally(e -> false)
-                .thenAcceptAsync(ok -> route(packet, topic, ok), conn.ctx.executor());
+                .thenAcceptAsync(ok -> route(packet, message, ok, delaySeconds), conn.ctx.executor());
+    }
+
+    /** A hook stopped the message: the publisher is answered as for one accepted, nothing is routed. */
+    private void stopped(PublishPacket packet) {
+        if (conn.state != MqttConnection.State.CONNECTED) {
+            return;
+        }
+        conn.services.metrics().messageDropped(DropReason.STOPPED_BY_HOOK);
+        if (packet.qos() == 2) {
+            conn.session.beginInboundQos2(packet.packetId());
+        }
+        answer(packet, ReasonCode.SUCCESS);
+    }
+
+    static CompletionStage<?> orDone(CompletionStage<?> stage) {
+        return stage == null ? CompletableFuture.completedFuture(null) : stage;
     }
 
     /** The topic the PUBLISH is for, after topic aliases; null when the connection was closed for it. */
@@ -84,7 +142,8 @@ final class PublishFlow {
         return topic;
     }
 
-    private void route(PublishPacket packet, String topic, boolean allowed) {
+    private void route(PublishPacket packet, Message message, boolean allowed, long delaySeconds) {
+        String topic = message.topic();
         if (conn.state != MqttConnection.State.CONNECTED) {
             return;
         }
@@ -111,9 +170,15 @@ final class PublishFlow {
         if (qos == 2) {
             conn.session.beginInboundQos2(packet.packetId());
         }
-        Message message = MessageMapping.toMessage(topic, packet.payload(), qos, packet.retain(),
-                packet.properties(), conn.client.clientId(), System.currentTimeMillis());
         conn.services.hooks().published(conn.client, message);
+        if (delaySeconds >= 0) {
+            if (conn.services.delayed().schedule(message, delaySeconds)) {
+                answer(packet, ReasonCode.SUCCESS);
+            } else {
+                refuse(packet, ReasonCode.QUOTA_EXCEEDED, "too many delayed messages wait already");
+            }
+            return;
+        }
         int destinations = conn.services.dispatcher().publish(message, mqtt.pausePublishers() ? conn : null);
         answer(packet, destinations == 0 && conn.isV5() ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS);
     }

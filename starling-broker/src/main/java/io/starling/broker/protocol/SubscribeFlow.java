@@ -2,7 +2,9 @@ package io.starling.broker.protocol;
 
 import io.starling.api.Message;
 import io.starling.api.auth.Authorizer.Action;
+import io.starling.api.hook.SubscriptionRequest;
 import io.starling.broker.config.MqttConfig;
+import io.starling.broker.hook.Hooks;
 import io.starling.broker.routing.Subscription;
 import io.starling.broker.session.Session;
 import io.starling.broker.session.SharedFilter;
@@ -26,6 +28,8 @@ import java.util.stream.StreamSupport;
 
 /** SUBSCRIBE and UNSUBSCRIBE: limits, authorization, the route table, and retained messages for new filters. */
 final class SubscribeFlow {
+    /** The packet id of a SUBSCRIBE the node makes for the client (auto-subscribe): no SUBACK goes out. */
+    static final int ON_BEHALF = 0;
     /** Retained messages read before SUBACK; beyond them the set is streamed. */
     private static final int SNAPSHOT = 1000;
     private final MqttConnection conn;
@@ -37,35 +41,82 @@ final class SubscribeFlow {
     }
 
     CompletionStage<?> subscribe(SubscribePacket packet) {
+        Hooks hooks = conn.services.hooks();
+        if (!hooks.interceptsSubscribe()) {
+            return authorize(packet, packet.subscriptions(), null);
+        }
+        // Interceptors first, authorization on what they return: a hook cannot open a filter the rules forbid.
+        List<CompletableFuture<SubscriptionRequest>> intercepted = new ArrayList<>();
+        boolean allDone = true;
+        for (TopicSubscription t : packet.subscriptions()) {
+            CompletableFuture<SubscriptionRequest> r = hooks.subscribe(conn.client,
+                    SubscriptionRequest.of(t.topicFilter(), t.qos()));
+            intercepted.add(r);
+            allDone &= r.isDone();
+        }
+        if (allDone) {
+            return afterInterceptors(packet, intercepted);
+        }
+        return CompletableFuture.allOf(intercepted.toArray(new CompletableFuture<?>[0]))
+                .thenComposeAsync(r -> PublishFlow.orDone(afterInterceptors(packet, intercepted)), conn.ctx.executor());
+    }
+
+    private CompletionStage<?> afterInterceptors(SubscribePacket packet,
+            List<CompletableFuture<SubscriptionRequest>> intercepted) {
         List<TopicSubscription> requested = packet.subscriptions();
+        List<TopicSubscription> effective = new ArrayList<>(requested.size());
+        int[] refused = new int[requested.size()];
+        for (int i = 0; i < requested.size(); i++) {
+            TopicSubscription t = requested.get(i);
+            SubscriptionRequest r = intercepted.get(i).join();
+            if (r.refused()) {
+                refused[i] = r.reasonCode();
+            } else if (!Topics.isValidTopicFilter(r.topicFilter()) || r.qos() < 0 || r.qos() > 2) {
+                MqttConnection.LOG.warn("{} {}: a subscribe hook made '{}' QoS {}, which is not a valid subscription",
+                        conn.listener.name(), conn.who(), r.topicFilter(), r.qos());
+                refused[i] = ReasonCode.TOPIC_FILTER_INVALID;
+            }
+            effective.add(refused[i] != 0 ? t : new TopicSubscription(r.topicFilter(), r.qos(), t.noLocal(),
+                    t.retainAsPublished(), t.retainHandling()));
+        }
+        return authorize(packet, effective, refused);
+    }
+
+    /** {@code refused} holds, per filter, the reason code a hook refused it with (0: not refused), or is null. */
+    private CompletionStage<?> authorize(SubscribePacket packet, List<TopicSubscription> requested, int[] refused) {
         List<CompletableFuture<Boolean>> decisions = new ArrayList<>(requested.size());
         boolean allDone = true;
-        for (TopicSubscription t : requested) {
-            CompletableFuture<Boolean> d = conn.services.authorization()
-                    .authorize(conn.client, Action.SUBSCRIBE, t.topicFilter());
+        for (int i = 0; i < requested.size(); i++) {
+            CompletableFuture<Boolean> d = refused != null && refused[i] != 0 ? CompletableFuture.completedFuture(false)
+                    : conn.services.authorization().authorize(conn.client, Action.SUBSCRIBE,
+                            requested.get(i).topicFilter());
             decisions.add(d);
             allDone &= d.isDone();
         }
         if (allDone) {
-            return complete(packet, decisions);
+            return complete(packet, requested, decisions, refused);
         }
         return CompletableFuture.allOf(decisions.toArray(new CompletableFuture<?>[0]))
-                .handleAsync((r, e) -> complete(packet, decisions), conn.ctx.executor())
+                .handleAsync((r, e) -> complete(packet, requested, decisions, refused), conn.ctx.executor())
                 .thenCompose(stored -> stored == null ? CompletableFuture.completedFuture(null) : stored);
     }
 
     /** Applies the subscriptions; returns a stage when SUBACK waits for them to be stored, else null. */
-    private CompletionStage<?> complete(SubscribePacket packet, List<CompletableFuture<Boolean>> decisions) {
+    private CompletionStage<?> complete(SubscribePacket packet, List<TopicSubscription> requested,
+            List<CompletableFuture<Boolean>> decisions, int[] refused) {
         if (conn.state != MqttConnection.State.CONNECTED) {
             return null;
         }
-        List<TopicSubscription> requested = packet.subscriptions();
         int subscriptionId = packet.properties().subscriptionIdentifiers().isEmpty() ? 0
                 : packet.properties().subscriptionIdentifiers().get(0);
         List<Integer> codes = new ArrayList<>(requested.size());
         List<Runnable> retainedDeliveries = new ArrayList<>(0);
         List<String> denied = new ArrayList<>(0);
         for (int i = 0; i < requested.size(); i++) {
+            if (refused != null && refused[i] != 0) {
+                codes.add(refused[i]);
+                continue;
+            }
             boolean allowed = decisions.get(i).isDone() && !decisions.get(i).isCompletedExceptionally()
                     && decisions.get(i).join();
             if (!allowed) {
@@ -84,7 +135,9 @@ final class SubscribeFlow {
         }
         SubAckPacket finalAck = ack;
         return afterStored(() -> {
-            conn.send(finalAck);
+            if (packet.packetId() != ON_BEHALF) {
+                conn.send(finalAck);
+            }
             retainedDeliveries.forEach(Runnable::run);
         });
     }

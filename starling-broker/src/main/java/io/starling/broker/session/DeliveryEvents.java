@@ -24,6 +24,10 @@ public final class DeliveryEvents {
         hooks.delivered(clientId, message);
     }
 
+    void sessionTerminated(String clientId, String reason) {
+        hooks.sessionTerminated(clientId, reason);
+    }
+
     void acked(String clientId, Message message) {
         hooks.acked(clientId, message);
     }

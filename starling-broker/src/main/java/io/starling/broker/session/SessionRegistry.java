@@ -105,7 +105,7 @@ public final class SessionRegistry {
                 opened = new Opened(existing, true);
             } else {
                 if (existing != null) {
-                    end(existing);
+                    end(existing, "clean_start");
                 }
                 Session created = new Session(clientId, settings, events, store);
                 sessions.put(clientId, created);
@@ -157,7 +157,7 @@ public final class SessionRegistry {
             }
             if (expiry == 0) {
                 if (sessions.remove(session.clientId(), session)) {
-                    end(session);
+                    end(session, "closed");
                 }
                 willNow = will;
             } else {
@@ -205,7 +205,7 @@ public final class SessionRegistry {
                 return;
             }
             will = session.cancelPendingWill();
-            end(session);
+            end(session, "expired");
         }
         if (will != null) {
             willSink.accept(will);
@@ -213,7 +213,7 @@ public final class SessionRegistry {
     }
 
     /** Removes the session's routes and counts what it still held as dropped. Caller holds the stripe lock. */
-    private void end(Session session) {
+    private void end(Session session, String reason) {
         for (Map.Entry<String, Subscription> e : session.subscriptions().entrySet()) {
             unroute(e.getKey(), e.getValue());
         }
@@ -226,6 +226,7 @@ public final class SessionRegistry {
         if (session.durable()) {
             store.deleteSession(session.clientId());
         }
+        events.sessionTerminated(session.clientId(), reason);
     }
 
     /**

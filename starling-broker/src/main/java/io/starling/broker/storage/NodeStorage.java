@@ -3,6 +3,7 @@ package io.starling.broker.storage;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.starling.api.Message;
 import io.starling.api.store.Storage;
+import io.starling.api.store.StoredDelayed;
 import io.starling.api.store.StoredDelivery;
 import io.starling.api.store.StoredSession;
 import java.util.List;
@@ -136,6 +137,19 @@ public final class NodeStorage {
         if (durable) {
             mark();
             storage.removeRetained(topic);
+        }
+    }
+
+    public void putDelayed(StoredDelayed delayed) {
+        if (durable) {
+            mark();
+            storage.putDelayed(delayed);
+        }
+    }
+
+    public void removeDelayed(long id) {
+        if (durable) {
+            storage.removeDelayed(id);
         }
     }
 

@@ -5,6 +5,7 @@ import io.starling.api.MessageProperties;
 import io.starling.api.QoS;
 import io.starling.api.UserProperty;
 import io.starling.api.store.StorageException;
+import io.starling.api.store.StoredDelayed;
 import io.starling.api.store.StoredDelivery;
 import io.starling.api.store.StoredSession;
 import io.starling.api.store.StoredSubscription;
@@ -65,6 +66,33 @@ final class Records {
 
     static int packetIdOf(byte[] key) {
         return ((key[key.length - 2] & 0xFF) << 8) | (key[key.length - 1] & 0xFF);
+    }
+
+    // ---- delayed messages ----
+
+    /** An id as a key that sorts as the number does. */
+    static byte[] idKey(long id) {
+        byte[] key = new byte[8];
+        for (int i = 7; i >= 0; i--) {
+            key[i] = (byte) id;
+            id >>>= 8;
+        }
+        return key;
+    }
+
+    static byte[] delayed(StoredDelayed d) {
+        Bytes b = new Bytes(72 + d.message().topic().length() + d.message().payload().length).u8(FORMAT)
+                .i64(d.id()).i64(d.dueMillis());
+        writeMessage(b, d.message());
+        return b.toArray();
+    }
+
+    static StoredDelayed delayed(byte[] value) {
+        Reader r = new Reader(value);
+        version(r);
+        long id = r.i64();
+        long due = r.i64();
+        return new StoredDelayed(id, due, readMessage(r));
     }
 
     // ---- messages ----

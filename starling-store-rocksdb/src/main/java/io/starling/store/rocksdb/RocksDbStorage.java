@@ -4,6 +4,7 @@ import io.starling.api.Message;
 import io.starling.api.store.Storage;
 import io.starling.api.store.StorageException;
 import io.starling.api.store.StorageOptions;
+import io.starling.api.store.StoredDelayed;
 import io.starling.api.store.StoredDelivery;
 import io.starling.api.store.StoredSession;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +53,7 @@ final class RocksDbStorage implements Storage {
     private static final byte[] INFLIGHT = "inflight".getBytes(StandardCharsets.UTF_8);
     private static final byte[] QUEUE_INDEX = "queue_index".getBytes(StandardCharsets.UTF_8);
     private static final byte[] RETAINED = "retained".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] DELAYED = "delayed".getBytes(StandardCharsets.UTF_8);
     private static final byte[] EMPTY = new byte[0];
 
     private final String where;
@@ -70,6 +72,8 @@ final class RocksDbStorage implements Storage {
      * bytes a message, instead of reading every message.
      */
     private final ColumnFamilyHandle queueIndex;
+    /** Messages of {@code $delayed/...} publishes by id, with the time they are due. */
+    private final ColumnFamilyHandle delayed;
     private final StoreWriter writer;
     /** Reads queued messages for clients that take them, off the network threads and off the writer. */
     private final ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
@@ -97,7 +101,8 @@ final class RocksDbStorage implements Storage {
                 new ColumnFamilyDescriptor(INBOUND, cfOptions),
                 new ColumnFamilyDescriptor(RETAINED, cfOptions),
                 new ColumnFamilyDescriptor(INFLIGHT, cfOptions),
-                new ColumnFamilyDescriptor(QUEUE_INDEX, cfOptions));
+                new ColumnFamilyDescriptor(QUEUE_INDEX, cfOptions),
+                new ColumnFamilyDescriptor(DELAYED, cfOptions));
         this.handles = new ArrayList<>();
         try {
             this.db = RocksDB.open(dbOptions, where, descriptors, handles);
@@ -112,6 +117,7 @@ final class RocksDbStorage implements Storage {
         this.retained = handles.get(4);
         this.inflight = handles.get(5);
         this.queueIndex = handles.get(6);
+        this.delayed = handles.get(7);
         this.writer = new StoreWriter(db, options.sync(), options.syncInterval(), options.directory(),
                 options.minFreeBytes());
         long every = options.compactInterval().toMillis();
@@ -191,6 +197,27 @@ final class RocksDbStorage implements Storage {
         writer.submit(StoreWriter.delete(retained, topic.getBytes(StandardCharsets.UTF_8)));
     }
 
+    @Override
+    public void putDelayed(StoredDelayed d) {
+        writer.submit(StoreWriter.put(delayed, Records.idKey(d.id()), Records.delayed(d)));
+    }
+
+    @Override
+    public void removeDelayed(long id) {
+        removals.incrementAndGet();
+        writer.submit(StoreWriter.delete(delayed, Records.idKey(id)));
+    }
+
+    @Override
+    public void forEachDelayed(Consumer<StoredDelayed> sink) {
+        try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(delayed, read)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                sink.accept(decode(it.key(), () -> Records.delayed(it.value())));
+            }
+            check(it);
+        }
+    }
+
     private void compactIfRemoved() {
         long removed = removals.getAndSet(0);
         if (removed > 0) {
@@ -202,7 +229,7 @@ final class RocksDbStorage implements Storage {
     void compact(long removed) {
         long before = sstBytes();
         long started = System.nanoTime();
-        List<ColumnFamilyHandle> families = List.of(queue, queueIndex, inflight, retained, sessions, inbound);
+        List<ColumnFamilyHandle> families = List.of(queue, queueIndex, inflight, retained, sessions, inbound, delayed);
         try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
             db.flush(flush, families);
             for (ColumnFamilyHandle cf : families) {

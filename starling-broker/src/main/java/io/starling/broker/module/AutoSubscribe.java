@@ -1,0 +1,53 @@
+package io.starling.broker.module;
+
+import io.starling.api.ClientInfo;
+import io.starling.broker.config.ModulesConfig.AutoSubscription;
+import io.starling.codec.packet.TopicSubscription;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * emqttd's auto-subscribe module: the subscriptions made for a client when it connects, with {@code %c} and
+ * {@code %u} filled in. A client id or username holding {@code +}, {@code #} or {@code /} would widen the filter
+ * (client id {@code #} reading every inbox): that subscription is not made, and a line is logged.
+ */
+public final class AutoSubscribe {
+    private static final Logger LOG = LoggerFactory.getLogger(AutoSubscribe.class);
+
+    private final List<AutoSubscription> topics;
+
+    public AutoSubscribe(List<AutoSubscription> topics) {
+        this.topics = List.copyOf(topics);
+    }
+
+    public List<TopicSubscription> forClient(ClientInfo client) {
+        List<TopicSubscription> out = new ArrayList<>(topics.size());
+        for (AutoSubscription t : topics) {
+            String filter = t.topic();
+            if (filter.contains("%c")) {
+                if (!safe(client.clientId())) {
+                    LOG.info("auto-subscribe: '{}' not subscribed for client id '{}': it holds +, # or /", filter,
+                            client.clientId());
+                    continue;
+                }
+                filter = filter.replace("%c", client.clientId());
+            }
+            if (filter.contains("%u")) {
+                if (client.username() == null || !safe(client.username())) {
+                    LOG.info("auto-subscribe: '{}' not subscribed for client '{}': no username, or it holds +, # or /",
+                            t.topic(), client.clientId());
+                    continue;
+                }
+                filter = filter.replace("%u", client.username());
+            }
+            out.add(new TopicSubscription(filter, t.qos(), t.noLocal(), t.retainAsPublished(), t.retainHandling()));
+        }
+        return out;
+    }
+
+    private static boolean safe(String value) {
+        return !value.isEmpty() && value.indexOf('+') < 0 && value.indexOf('#') < 0 && value.indexOf('/') < 0;
+    }
+}

@@ -1,0 +1,108 @@
+package io.starling.broker.module;
+
+import io.starling.api.Message;
+import io.starling.api.store.StoredDelayed;
+import io.starling.broker.routing.MessageDispatcher;
+import io.starling.broker.storage.NodeStorage;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delayed publish: a message to {@code $delayed/<seconds>/<topic>} is published to {@code <topic>} that many
+ * seconds later. With a durable storage the waiting messages are stored and published after a restart (at once
+ * when their time passed while the node was down).
+ */
+public final class DelayedPublisher {
+    private static final Logger LOG = LoggerFactory.getLogger(DelayedPublisher.class);
+    public static final String PREFIX = "$delayed/";
+
+    /** What {@code $delayed/<seconds>/<topic>} asks for; {@code problem} says why it cannot be, else null. */
+    public record Request(long seconds, String topic, String problem) {
+    }
+
+    private final Duration maxDelay;
+    private final int maxWaiting;
+    private final ScheduledExecutorService scheduler;
+    private final MessageDispatcher dispatcher;
+    private final NodeStorage storage;
+    private final AtomicLong ids = new AtomicLong(System.currentTimeMillis() * 1000);
+    private final AtomicInteger waiting = new AtomicInteger();
+
+    public DelayedPublisher(Duration maxDelay, int maxWaiting, ScheduledExecutorService scheduler,
+            MessageDispatcher dispatcher, NodeStorage storage) {
+        this.maxDelay = maxDelay;
+        this.maxWaiting = maxWaiting;
+        this.scheduler = scheduler;
+        this.dispatcher = dispatcher;
+        this.storage = storage;
+    }
+
+    public static boolean isDelayed(String topic) {
+        return topic.startsWith(PREFIX);
+    }
+
+    public Request parse(String topic) {
+        int slash = topic.indexOf('/', PREFIX.length());
+        if (slash < 0 || slash == topic.length() - 1) {
+            return new Request(0, null, "'" + topic + "' is not $delayed/<seconds>/<topic>");
+        }
+        long seconds;
+        try {
+            seconds = Long.parseLong(topic.substring(PREFIX.length(), slash));
+        } catch (NumberFormatException e) {
+            seconds = -1;
+        }
+        if (seconds < 0) {
+            return new Request(0, null, "'" + topic + "': the delay must be a whole number of seconds");
+        }
+        if (seconds > maxDelay.toSeconds()) {
+            return new Request(0, null, "'" + topic + "': a delay of " + seconds + " s is over the maximum of "
+                    + maxDelay.toSeconds() + " s");
+        }
+        return new Request(seconds, topic.substring(slash + 1), null);
+    }
+
+    /** Stores and schedules the message; false when too many wait already. */
+    public boolean schedule(Message message, long seconds) {
+        if (waiting.incrementAndGet() > maxWaiting) {
+            waiting.decrementAndGet();
+            return false;
+        }
+        StoredDelayed d = new StoredDelayed(ids.incrementAndGet(), System.currentTimeMillis() + seconds * 1000, message);
+        storage.putDelayed(d);
+        arm(d);
+        return true;
+    }
+
+    /** Puts back what the storage held at start-up. */
+    public void restore(StoredDelayed d) {
+        waiting.incrementAndGet();
+        ids.accumulateAndGet(d.id(), Math::max);
+        arm(d);
+    }
+
+    public int waiting() {
+        return waiting.get();
+    }
+
+    private void arm(StoredDelayed d) {
+        long delay = Math.max(0, d.dueMillis() - System.currentTimeMillis());
+        scheduler.schedule(() -> due(d), delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void due(StoredDelayed d) {
+        try {
+            dispatcher.publish(d.message().withCreatedAt(System.currentTimeMillis()));
+        } catch (RuntimeException e) {
+            LOG.warn("delayed message to '{}' not published: {}", d.message().topic(), e.toString());
+        } finally {
+            waiting.decrementAndGet();
+            storage.removeDelayed(d.id());
+        }
+    }
+}

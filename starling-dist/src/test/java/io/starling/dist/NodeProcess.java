@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 
 /**
  * The packaged node ({@code target/starling/bin/starling console}) run as a separate process, with its own home
- * (etc/ copied, lib/ linked, data/ and log/ its own) and a listener on a port the OS chooses.
+ * (etc/ copied, lib/ and plugins/ linked, data/ and log/ its own) and a listener on a port the OS chooses.
  */
 final class NodeProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listener (\\w+:\\w+) listening on [^:]+:(\\d+)");
@@ -47,9 +47,16 @@ final class NodeProcess implements AutoCloseable {
         try {
             Files.createDirectories(home.resolve("etc"));
             Files.createSymbolicLink(home.resolve("lib"), dist().resolve("lib"));
-            try (Stream<Path> files = Files.list(dist().resolve("etc"))) {
+            Files.createSymbolicLink(home.resolve("plugins"), dist().resolve("plugins"));
+            Path etc = dist().resolve("etc");
+            try (Stream<Path> files = Files.walk(etc)) {
                 for (Path f : (Iterable<Path>) files::iterator) {
-                    Files.copy(f, home.resolve("etc").resolve(f.getFileName()));
+                    Path to = home.resolve("etc").resolve(etc.relativize(f).toString());
+                    if (Files.isDirectory(f)) {
+                        Files.createDirectories(to);
+                    } else {
+                        Files.copy(f, to);
+                    }
                 }
             }
         } catch (IOException e) {

@@ -10,7 +10,10 @@ import io.starling.broker.config.ConfigLoader;
 import io.starling.api.hook.HookOptions;
 import io.starling.broker.config.ListenerConfig;
 import io.starling.broker.config.ModulesConfig;
+import io.starling.broker.control.ControlCommands;
+import io.starling.broker.control.ControlServer;
 import io.starling.broker.module.AutoSubscribe;
+import io.starling.broker.plugin.PluginManager;
 import io.starling.broker.module.DelayedPublisher;
 import io.starling.broker.module.PresenceModule;
 import io.starling.broker.module.TopicRewrite;
@@ -64,6 +67,8 @@ public final class Starling implements AutoCloseable {
     private final BrokerServices services;
     private final EventLoops loops;
     private final ScheduledExecutorService scheduler;
+    private final PluginManager plugins;
+    private ControlServer control;
     /** Runs blocking hooks, off the network threads. */
     private final ThreadPoolExecutor hookThreads;
     private final List<MqttListener> listeners = new ArrayList<>();
@@ -120,6 +125,8 @@ public final class Starling implements AutoCloseable {
         this.services = new BrokerServices(config.nodeName(), config.mqtt(), sessions, router, retained,
                 dispatcher, authentication, authorization, hooks, metrics, nodeStorage, delayed,
                 modules.autoSubscribe().isEmpty() ? null : new AutoSubscribe(modules.autoSubscribe()));
+        this.plugins = new PluginManager(config.plugins().dir(), config.plugins().configDir(), config.dataDir(),
+                services);
         if (modules.presenceQos() >= 0) {
             hooks.add(new PresenceModule(config.nodeName(), modules.presenceQos(), dispatcher),
                     HookOptions.priority(900));
@@ -199,6 +206,12 @@ public final class Starling implements AutoCloseable {
             close();
             throw e;
         }
+        plugins.startPersisted();
+        if (!config.controlSocket().isEmpty()) {
+            control = new ControlServer(config.dataDir().resolve(config.controlSocket()),
+                    new ControlCommands(config.nodeName(), plugins));
+            control.start();
+        }
         LOG.info("Starling {} node {} started (config: {})", Version.current(), config.nodeName(), config.source());
         return this;
     }
@@ -241,6 +254,11 @@ public final class Starling implements AutoCloseable {
         return services.metrics();
     }
 
+    /** The plugins in the plugins directory: list, load, unload, reload. */
+    public PluginManager plugins() {
+        return plugins;
+    }
+
     /** The node's parts, for modules that extend it (management, cluster, bridges). */
     public BrokerServices services() {
         return services;
@@ -260,9 +278,13 @@ public final class Starling implements AutoCloseable {
             return;
         }
         closed = true;
+        if (control != null) {
+            control.close();
+        }
         listeners.forEach(MqttListener::stop);
         services.sessions().stopping();
         loops.connections().shutdownAll(Duration.ofSeconds(5));
+        plugins.stopAll();
         loops.close();
         scheduler.shutdownNow();
         hookThreads.shutdownNow();

@@ -50,7 +50,8 @@ public final class StarlingMain implements Callable<Integer> {
             node = Starling.builder().config(config.withDataDir(resolveHome(config.dataDir()))
                     .withListeners(config.listeners().stream()
                             .map(l -> l.tls() == null ? l : l.withTls(l.tls().under(StarlingMain::resolveHome)))
-                            .toList())).start();
+                            .toList())
+                    .withPlugins(config.plugins().under(StarlingMain::resolveHome))).start();
         } catch (ListenerBindException | StorageException | TlsSetupException e) {
             System.err.println("starling: " + e.getMessage());
             LOG.error("{}", e.getMessage());

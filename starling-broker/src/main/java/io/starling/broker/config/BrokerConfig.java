@@ -8,12 +8,14 @@ import java.util.List;
  *
  * @param ioThreads      network threads; 0 means one per available core
  * @param maxConnections connections the node holds at most, over all its listeners
+ * @param controlSocket  file name of the control socket in the data directory; empty: none
  */
 public record BrokerConfig(
         String nodeName,
         Path dataDir,
         int ioThreads,
         int maxConnections,
+        String controlSocket,
         List<ListenerConfig> listeners,
         MqttConfig mqtt,
         boolean allowAnonymous,
@@ -31,31 +33,31 @@ public record BrokerConfig(
     }
 
     public BrokerConfig withListeners(List<ListenerConfig> newListeners) {
-        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, newListeners, mqtt, allowAnonymous, authorizationNoMatchAllows,
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, newListeners, mqtt, allowAnonymous, authorizationNoMatchAllows,
                 authorizationRules, storage, hooks, modules, plugins, source);
     }
 
     public BrokerConfig withDataDir(Path newDataDir) {
-        return new BrokerConfig(nodeName, newDataDir, ioThreads, maxConnections, listeners, mqtt, allowAnonymous, authorizationNoMatchAllows,
+        return new BrokerConfig(nodeName, newDataDir, ioThreads, maxConnections, controlSocket, listeners, mqtt, allowAnonymous, authorizationNoMatchAllows,
                 authorizationRules, storage, hooks, modules, plugins, source);
     }
 
     public BrokerConfig withStorage(StorageConfig newStorage) {
-        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, listeners, mqtt, allowAnonymous, authorizationNoMatchAllows,
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, listeners, mqtt, allowAnonymous, authorizationNoMatchAllows,
                 authorizationRules, newStorage, hooks, modules, plugins, source);
     }
 
     public BrokerConfig withMqtt(MqttConfig newMqtt) {
-        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, listeners, newMqtt, allowAnonymous, authorizationNoMatchAllows,
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, listeners, newMqtt, allowAnonymous, authorizationNoMatchAllows,
                 authorizationRules, storage, hooks, modules, plugins, source);
     }
 
     public BrokerConfig withPlugins(PluginsConfig newPlugins) {
-        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, listeners, mqtt, allowAnonymous,
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, listeners, mqtt, allowAnonymous,
                 authorizationNoMatchAllows, authorizationRules, storage, hooks, modules, newPlugins, source);
     }
 
     public BrokerConfig withAuthorization(boolean noMatchAllows, List<AuthorizationRule> rules) {
-        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, listeners, mqtt, allowAnonymous, noMatchAllows, rules, storage, hooks, modules, plugins, source);
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, listeners, mqtt, allowAnonymous, noMatchAllows, rules, storage, hooks, modules, plugins, source);
     }
 }

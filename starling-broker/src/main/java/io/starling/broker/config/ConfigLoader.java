@@ -85,6 +85,7 @@ public final class ConfigLoader {
                     Path.of(c.getString("node.data_dir")),
                     nonNegative(c, "node.io_threads"),
                     positive(c, "node.max_connections"),
+                    c.getString("node.control_socket").trim(),
                     LISTENERS.parse(c),
                     mqtt(c),
                     c.getBoolean("authentication.allow_anonymous"),

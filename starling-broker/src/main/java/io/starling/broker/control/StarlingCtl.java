@@ -1,0 +1,167 @@
+package io.starling.broker.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.starling.broker.config.BrokerConfig;
+import io.starling.broker.config.ConfigLoader;
+import io.starling.broker.config.ConfigurationException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code bin/starling-ctl}: talks to the running node through its control socket. Exit codes: 0 done, 1 the
+ * node refused (the message says why), 3 the node is not running, 64 usage.
+ */
+@Command(name = "starling-ctl", mixinStandardHelpOptions = true, description = "Controls a running Starling node.",
+        subcommands = {StarlingCtl.Status.class, StarlingCtl.Plugins.class})
+public final class StarlingCtl implements Callable<Integer> {
+    static final int NOT_RUNNING = 3;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Option(names = "--json", description = "Print the answer as JSON, for scripts")
+    boolean json;
+
+    @Option(names = "--socket", paramLabel = "FILE",
+            description = "The node's control socket (default: starling.sock in the node's data directory)")
+    Path socket;
+
+    private final Map<String, String> env;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    StarlingCtl(Map<String, String> env, PrintStream out, PrintStream err) {
+        this.env = env;
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv(), System.out, System.err));
+    }
+
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        CommandLine cl = new CommandLine(new StarlingCtl(env, out, err));
+        cl.setOut(new java.io.PrintWriter(out, true));
+        cl.setErr(new java.io.PrintWriter(err, true));
+        cl.setParameterExceptionHandler((e, a) -> {
+            err.println("starling-ctl: " + e.getMessage());
+            return ControlCommands.USAGE;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        err.println("starling-ctl: a command is needed: status, plugins list|load|unload|reload <name>");
+        return ControlCommands.USAGE;
+    }
+
+    /** Sends the request and prints the answer; returns the exit code. */
+    int send(List<String> args) {
+        Path path = socketPath();
+        if (!Files.exists(path)) {
+            err.println("starling-ctl: Starling is not running (no control socket at " + path + ")");
+            return NOT_RUNNING;
+        }
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(path));
+            OutputStream os = Channels.newOutputStream(ch);
+            os.write(new ObjectMapper().writeValueAsBytes(Map.of("args", args)));
+            os.write('\n');
+            os.flush();
+            String line = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch),
+                    StandardCharsets.UTF_8)).readLine();
+            if (line == null) {
+                err.println("starling-ctl: the node closed the connection without an answer");
+                return ControlCommands.FAILED;
+            }
+            JsonNode reply = JSON.readTree(line);
+            int code = reply.path("code").asInt(ControlCommands.FAILED);
+            if (json) {
+                out.println(JSON.writeValueAsString(reply.path("data")));
+            } else {
+                (code == 0 ? out : err).println((code == 0 ? "" : "starling-ctl: ") + reply.path("output").asText());
+            }
+            return code;
+        } catch (java.net.ConnectException | java.nio.channels.ClosedChannelException e) {
+            err.println("starling-ctl: Starling is not running (nothing listens on " + path + ")");
+            return NOT_RUNNING;
+        } catch (IOException e) {
+            err.println("starling-ctl: cannot talk to the node at " + path + ": " + e.getMessage());
+            return e.getMessage() != null && e.getMessage().contains("Connection refused") ? NOT_RUNNING
+                    : ControlCommands.FAILED;
+        }
+    }
+
+    /** {@code --socket}, else {@code STARLING_CTL_SOCKET}, else in the data directory the node's config names. */
+    private Path socketPath() {
+        if (socket != null) {
+            return socket;
+        }
+        if (env.get("STARLING_CTL_SOCKET") != null) {
+            return Path.of(env.get("STARLING_CTL_SOCKET"));
+        }
+        Path home = Path.of(env.getOrDefault("STARLING_HOME", "."));
+        Path file = env.get("STARLING_CONFIG") != null ? Path.of(env.get("STARLING_CONFIG"))
+                : home.resolve("etc/starling.conf");
+        Path dataDir = Path.of("data");
+        String socketName = "starling.sock";
+        try {
+            BrokerConfig c = Files.isRegularFile(file) ? ConfigLoader.load(file, env) : ConfigLoader.defaults(env);
+            dataDir = c.dataDir();
+            socketName = c.controlSocket().isEmpty() ? socketName : c.controlSocket();
+        } catch (ConfigurationException e) {
+            err.println("starling-ctl: " + e.getMessage() + "; looking in " + home.resolve("data"));
+        }
+        Path data = dataDir.isAbsolute() ? dataDir : home.resolve(dataDir);
+        return data.resolve(socketName);
+    }
+
+    @Command(name = "status", description = "Tell whether the node is running.")
+    static final class Status implements Callable<Integer> {
+        @ParentCommand
+        StarlingCtl ctl;
+
+        @Override
+        public Integer call() {
+            return ctl.send(List.of("status"));
+        }
+    }
+
+    @Command(name = "plugins", description = "List, load, unload or reload plugins: plugins list | load|unload|reload NAME")
+    static final class Plugins implements Callable<Integer> {
+        @ParentCommand
+        StarlingCtl ctl;
+
+        @Parameters(arity = "0..2", paramLabel = "ARGS", description = "list | load NAME | unload NAME | reload NAME")
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            List<String> request = new ArrayList<>();
+            request.add("plugins");
+            request.addAll(args.isEmpty() ? List.of("list") : args);
+            return ctl.send(request);
+        }
+    }
+}

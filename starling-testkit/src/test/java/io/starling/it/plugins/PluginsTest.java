@@ -108,6 +108,34 @@ class PluginsTest {
     }
 
     @Test
+    void aPluginMayBeAFolderOfClasses() throws IOException {
+        Path folder = home.resolve("plugins/template-folder");
+        Files.createDirectories(folder);
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(TEMPLATE_JAR.toFile())) {
+            for (JarEntry e : java.util.Collections.list(jar.entries())) {
+                Path to = folder.resolve(e.getName());
+                if (e.isDirectory()) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.createDirectories(to.getParent());
+                    try (var in = jar.getInputStream(e)) {
+                        Files.copy(in, to);
+                    }
+                }
+            }
+        }
+        broker.node().plugins().load(NAME);
+        assertThat(broker.node().plugins().list()).singleElement()
+                .satisfies(p -> assertThat(p.location()).endsWith("template-folder"));
+        try (RawClient sub = RawClient.connect(broker.port(), MqttVersion.MQTT_5, "folder-sub");
+             RawClient pub = RawClient.connect(broker.port(), MqttVersion.MQTT_5, "folder-pub")) {
+            sub.send(new SubscribePacket(1, List.of(TopicSubscription.of("template/#", 0)), MqttProperties.NONE));
+            sub.receive(SubAckPacket.class);
+            assertThat(tagOfNext(sub, pub)).as("no settings file: the default tag").isEqualTo("template");
+        }
+    }
+
+    @Test
     void aPluginForAnotherApiVersionIsRefusedWithAClearMessage() throws IOException {
         jar("future", "name=future\nversion=3.0.0\napi-version=2.0\nplugin-class=com.example.Future\n");
         assertThatThrownBy(() -> broker.node().plugins().load("future")).isInstanceOf(PluginException.class)

@@ -11,13 +11,20 @@ import java.net.InetSocketAddress;
  * @param listener        name of the listener the client connected through
  * @param keepAliveSeconds the keep-alive the client asked for in CONNECT (0 when none)
  * @param cleanStart      the clean start (3.1.1: clean session) flag of its CONNECT
+ * @param superuser       an authenticator said so: authorization lets it do anything
  */
 public record ClientInfo(String clientId, String username, InetSocketAddress remoteAddress, int protocolVersion,
-        String listener, int keepAliveSeconds, boolean cleanStart) {
+        String listener, int keepAliveSeconds, boolean cleanStart, boolean superuser) {
 
     /** A client without CONNECT details: bridges, the HTTP API, tests. */
     public ClientInfo(String clientId, String username, InetSocketAddress remoteAddress, int protocolVersion,
             String listener) {
-        this(clientId, username, remoteAddress, protocolVersion, listener, 0, true);
+        this(clientId, username, remoteAddress, protocolVersion, listener, 0, true, false);
+    }
+
+    /** The same client, known to be a superuser. */
+    public ClientInfo asSuperuser() {
+        return new ClientInfo(clientId, username, remoteAddress, protocolVersion, listener, keepAliveSeconds,
+                cleanStart, true);
     }
 }

@@ -79,6 +79,8 @@ final class NodeProcess implements AutoCloseable {
         for (String type : List.of("TCP", "SSL", "WS", "WSS")) {
             pb.environment().put("STARLING_LISTENERS__" + type + "__DEFAULT__BIND", "127.0.0.1:0");
         }
+        // The shipped config refuses anonymous clients; the tests that need users say so in their env.
+        pb.environment().put("STARLING_AUTHENTICATION__ALLOW_ANONYMOUS", "true");
         pb.environment().put("STARLING_JAVA_OPTS", "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
         pb.environment().putAll(env);
         CountDownLatch started = new CountDownLatch(1);

@@ -15,6 +15,9 @@ class ShippedConfigIT {
     @Test
     void theShippedConfigLoadsAndHoldsTheDefaults() {
         BrokerConfig shipped = ConfigLoader.load(SHIPPED, Map.of());
+        // The one deliberate difference: a packaged node lets in only the users it knows.
+        assertThat(shipped.allowAnonymous()).isFalse();
+        shipped = ConfigLoader.load(SHIPPED, Map.of("STARLING_AUTHENTICATION__ALLOW_ANONYMOUS", "true"));
         BrokerConfig defaults = ConfigLoader.defaults(Map.of());
         assertThat(shipped.listeners()).usingRecursiveFieldByFieldElementComparator()
                 .isEqualTo(defaults.listeners());

@@ -14,6 +14,9 @@ import io.starling.broker.control.ControlCommands;
 import io.starling.broker.control.ControlServer;
 import io.starling.broker.module.AutoSubscribe;
 import io.starling.broker.plugin.PluginManager;
+import io.starling.broker.security.PasswordAuthenticator;
+import io.starling.broker.security.UserDatabase;
+import io.starling.broker.config.ConfigurationException;
 import io.starling.broker.module.DelayedPublisher;
 import io.starling.broker.module.PresenceModule;
 import io.starling.broker.module.TopicRewrite;
@@ -68,6 +71,8 @@ public final class Starling implements AutoCloseable {
     private final EventLoops loops;
     private final ScheduledExecutorService scheduler;
     private final PluginManager plugins;
+    private final UserDatabase users;
+    private final ThreadPoolExecutor authThreads;
     private ControlServer control;
     /** Runs blocking hooks, off the network threads. */
     private final ThreadPoolExecutor hookThreads;
@@ -113,6 +118,21 @@ public final class Starling implements AutoCloseable {
         SessionRegistry sessions = new SessionRegistry(router, nodeStorage, scheduler,
                 SessionSettings.from(config.mqtt()), new DeliveryEvents(hooks, metrics), dispatcher::publish);
         AuthenticationChain authentication = new AuthenticationChain(config.allowAnonymous());
+        AtomicInteger authThreadCount = new AtomicInteger();
+        this.authThreads = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), r -> {
+            Thread t = new Thread(r, "starling-auth-" + authThreadCount.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.users = openUsers(config);
+        if (users != null) {
+            authentication.add(new PasswordAuthenticator(users, authThreads), 100);
+            scheduler.scheduleWithFixedDelay(users::reloadIfChanged, 5, 5, TimeUnit.SECONDS);
+        }
+        if (!config.allowAnonymous() && (users == null || users.isEmpty()) && authenticators.isEmpty()) {
+            LOG.warn("anonymous access is disabled (authentication.allow_anonymous = false) and there is no user yet:"
+                    + " no client can connect. Add one with: bin/starling-ctl users add <name>");
+        }
         authenticators.forEach(a -> authentication.add(a, 0));
         AuthorizationChain authorization = new AuthorizationChain(config.authorizationNoMatchAllows());
         if (!config.authorizationRules().isEmpty()) {
@@ -147,6 +167,22 @@ public final class Starling implements AutoCloseable {
         int workers = config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
         int acceptors = config.listeners().stream().mapToInt(ListenerConfig::acceptors).max().orElse(1);
         this.loops = new EventLoops(acceptors, workers);
+    }
+
+    private static UserDatabase openUsers(BrokerConfig config) {
+        if (config.security().passwordFile() == null) {
+            return null;
+        }
+        try {
+            return new UserDatabase(config.security().passwordFile(), config.security().passwordIterations());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(e.getMessage(), e);
+        }
+    }
+
+    /** The built-in users, or null when {@code authentication.password_file} is empty. */
+    public UserDatabase users() {
+        return users;
     }
 
     /** Puts back the retained messages and sessions the storage holds, before any client can connect. */
@@ -209,7 +245,7 @@ public final class Starling implements AutoCloseable {
         plugins.startPersisted();
         if (!config.controlSocket().isEmpty()) {
             control = new ControlServer(config.dataDir().resolve(config.controlSocket()),
-                    new ControlCommands(config.nodeName(), plugins));
+                    new ControlCommands(config.nodeName(), plugins, users));
             control.start();
         }
         LOG.info("Starling {} node {} started (config: {})", Version.current(), config.nodeName(), config.source());
@@ -288,6 +324,7 @@ public final class Starling implements AutoCloseable {
         loops.close();
         scheduler.shutdownNow();
         hookThreads.shutdownNow();
+        authThreads.shutdownNow();
         storage.close();
         retainedStore.close();
         LOG.info("Starling node {} stopped", config.nodeName());

@@ -51,7 +51,8 @@ public final class StarlingMain implements Callable<Integer> {
                     .withListeners(config.listeners().stream()
                             .map(l -> l.tls() == null ? l : l.withTls(l.tls().under(StarlingMain::resolveHome)))
                             .toList())
-                    .withPlugins(config.plugins().under(StarlingMain::resolveHome))).start();
+                    .withPlugins(config.plugins().under(StarlingMain::resolveHome))
+                    .withSecurity(config.security().under(StarlingMain::resolveHome))).start();
         } catch (ListenerBindException | StorageException | TlsSetupException e) {
             System.err.println("starling: " + e.getMessage());
             LOG.error("{}", e.getMessage());

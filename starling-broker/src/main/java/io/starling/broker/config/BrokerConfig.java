@@ -19,6 +19,7 @@ public record BrokerConfig(
         List<ListenerConfig> listeners,
         MqttConfig mqtt,
         boolean allowAnonymous,
+        SecurityConfig security,
         boolean authorizationNoMatchAllows,
         List<AuthorizationRule> authorizationRules,
         StorageConfig storage,
@@ -33,31 +34,37 @@ public record BrokerConfig(
     }
 
     public BrokerConfig withListeners(List<ListenerConfig> newListeners) {
-        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, newListeners, mqtt, allowAnonymous, authorizationNoMatchAllows,
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, newListeners, mqtt, allowAnonymous, security, authorizationNoMatchAllows,
                 authorizationRules, storage, hooks, modules, plugins, source);
     }
 
     public BrokerConfig withDataDir(Path newDataDir) {
-        return new BrokerConfig(nodeName, newDataDir, ioThreads, maxConnections, controlSocket, listeners, mqtt, allowAnonymous, authorizationNoMatchAllows,
+        return new BrokerConfig(nodeName, newDataDir, ioThreads, maxConnections, controlSocket, listeners, mqtt, allowAnonymous, security, authorizationNoMatchAllows,
                 authorizationRules, storage, hooks, modules, plugins, source);
     }
 
     public BrokerConfig withStorage(StorageConfig newStorage) {
-        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, listeners, mqtt, allowAnonymous, authorizationNoMatchAllows,
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, listeners, mqtt, allowAnonymous, security, authorizationNoMatchAllows,
                 authorizationRules, newStorage, hooks, modules, plugins, source);
     }
 
     public BrokerConfig withMqtt(MqttConfig newMqtt) {
-        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, listeners, newMqtt, allowAnonymous, authorizationNoMatchAllows,
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, listeners, newMqtt, allowAnonymous, security, authorizationNoMatchAllows,
                 authorizationRules, storage, hooks, modules, plugins, source);
     }
 
+    public BrokerConfig withSecurity(SecurityConfig newSecurity) {
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, listeners, mqtt,
+                allowAnonymous, newSecurity, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
+                plugins, source);
+    }
+
     public BrokerConfig withPlugins(PluginsConfig newPlugins) {
-        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, listeners, mqtt, allowAnonymous,
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, listeners, mqtt, allowAnonymous, security,
                 authorizationNoMatchAllows, authorizationRules, storage, hooks, modules, newPlugins, source);
     }
 
     public BrokerConfig withAuthorization(boolean noMatchAllows, List<AuthorizationRule> rules) {
-        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, listeners, mqtt, allowAnonymous, noMatchAllows, rules, storage, hooks, modules, plugins, source);
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, listeners, mqtt, allowAnonymous, security, noMatchAllows, rules, storage, hooks, modules, plugins, source);
     }
 }

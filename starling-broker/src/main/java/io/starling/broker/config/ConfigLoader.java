@@ -89,6 +89,9 @@ public final class ConfigLoader {
                     LISTENERS.parse(c),
                     mqtt(c),
                     c.getBoolean("authentication.allow_anonymous"),
+                    new SecurityConfig(c.getString("authentication.password_file").isBlank() ? null
+                            : Path.of(c.getString("authentication.password_file")),
+                            positive(c, "authentication.password_iterations")),
                     permission(c, "authorization.no_match"),
                     rules(c),
                     storage(c),

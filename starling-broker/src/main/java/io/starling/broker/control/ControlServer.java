@@ -86,7 +86,8 @@ public final class ControlServer implements AutoCloseable {
             JsonNode request = JSON.readTree(line);
             List<String> args = new ArrayList<>();
             request.path("args").forEach(a -> args.add(a.asText()));
-            reply = commands.run(args);
+            JsonNode input = request.get("input");
+            reply = commands.run(args, input == null || input.isNull() ? null : input.asText());
         } catch (IOException e) {
             reply = new ControlCommands.Reply(ControlCommands.USAGE, "not a control request: " + e.getMessage(),
                     Map.of("error", "bad request"));

@@ -33,7 +33,7 @@ import picocli.CommandLine.ParentCommand;
  * node refused (the message says why), 3 the node is not running, 64 usage.
  */
 @Command(name = "starling-ctl", mixinStandardHelpOptions = true, description = "Controls a running Starling node.",
-        subcommands = {StarlingCtl.Status.class, StarlingCtl.Plugins.class})
+        subcommands = {StarlingCtl.Status.class, StarlingCtl.Plugins.class, StarlingCtl.Users.class})
 public final class StarlingCtl implements Callable<Integer> {
     static final int NOT_RUNNING = 3;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -76,8 +76,12 @@ public final class StarlingCtl implements Callable<Integer> {
         return ControlCommands.USAGE;
     }
 
-    /** Sends the request and prints the answer; returns the exit code. */
     int send(List<String> args) {
+        return send(args, null);
+    }
+
+    /** Sends the request (with {@code input}, a password, when not null) and prints the answer; the exit code. */
+    int send(List<String> args, String input) {
         Path path = socketPath();
         if (!Files.exists(path)) {
             err.println("starling-ctl: Starling is not running (no control socket at " + path + ")");
@@ -86,7 +90,10 @@ public final class StarlingCtl implements Callable<Integer> {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(path));
             OutputStream os = Channels.newOutputStream(ch);
-            os.write(new ObjectMapper().writeValueAsBytes(Map.of("args", args)));
+            Map<String, Object> request = new java.util.LinkedHashMap<>();
+            request.put("args", args);
+            request.put("input", input);
+            os.write(new ObjectMapper().writeValueAsBytes(request));
             os.write('\n');
             os.flush();
             String line = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch),
@@ -146,6 +153,57 @@ public final class StarlingCtl implements Callable<Integer> {
         public Integer call() {
             return ctl.send(List.of("status"));
         }
+    }
+
+    @Command(name = "users", description = "The built-in users: users list | add NAME [--superuser] | passwd NAME"
+            + " | del NAME. The password is asked for, or read from the first line of standard input.")
+    static final class Users implements Callable<Integer> {
+        @ParentCommand
+        StarlingCtl ctl;
+
+        @Option(names = "--superuser", description = "With add: the user may do anything (no ACL applies)")
+        boolean superuser;
+
+        @Parameters(arity = "0..2", paramLabel = "ARGS", description = "list | add NAME | passwd NAME | del NAME")
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws IOException {
+            List<String> request = new ArrayList<>();
+            request.add("users");
+            request.addAll(args.isEmpty() ? List.of("list") : args);
+            if (superuser) {
+                request.add("--superuser");
+            }
+            String password = null;
+            if (!args.isEmpty() && (args.get(0).equals("add") || args.get(0).equals("passwd"))) {
+                password = ctl.readPassword();
+                if (password == null) {
+                    return ControlCommands.USAGE;
+                }
+            }
+            return ctl.send(request, password);
+        }
+    }
+
+    /** From the terminal, twice and unseen; else the first line of standard input. Null when none was given. */
+    String readPassword() throws IOException {
+        java.io.Console console = System.console();
+        if (console != null) {
+            char[] first = console.readPassword("Password: ");
+            char[] again = console.readPassword("Again: ");
+            if (first == null || !java.util.Arrays.equals(first, again)) {
+                err.println("starling-ctl: the passwords differ");
+                return null;
+            }
+            return new String(first);
+        }
+        String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        if (line == null || line.isEmpty()) {
+            err.println("starling-ctl: no password on standard input");
+            return null;
+        }
+        return line;
     }
 
     @Command(name = "plugins", description = "List, load, unload or reload plugins: plugins list | load|unload|reload NAME")

@@ -87,7 +87,7 @@ final class ConnectFlow {
         }
         InetSocketAddress remote = ClientAddress.of(conn.channel());
         ClientInfo client = new ClientInfo(clientId, username, remote, connect.version().level(),
-                conn.listener.name(), connect.keepAliveSeconds(), connect.cleanStart());
+                conn.listener.name(), connect.keepAliveSeconds(), connect.cleanStart(), false);
         this.client = client;
         String finalClientId = clientId;
         boolean finalAssigned = assigned;
@@ -133,6 +133,9 @@ final class ConnectFlow {
             refuse(connect.username() == null && connect.password() == null ? ReasonCode.NOT_AUTHORIZED
                     : ReasonCode.BAD_USER_NAME_OR_PASSWORD, why);
             return;
+        }
+        if (auth.superuser()) {
+            client = client.asSuperuser();
         }
         MqttProperties props = connect.properties();
         boolean v5 = connect.version().isV5();

@@ -16,7 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class AuthenticationChain {
     private static final CompletableFuture<AuthResult> ALLOW = CompletableFuture.completedFuture(AuthResult.allow());
     private static final CompletableFuture<AuthResult> DENY =
-            CompletableFuture.completedFuture(AuthResult.deny("anonymous access is disabled"));
+            CompletableFuture.completedFuture(AuthResult.deny("anonymous access is disabled"
+                    + " (authentication.allow_anonymous = false); add a user with bin/starling-ctl users add <name>"));
 
     private record Entry(Authenticator authenticator, int priority) {
     }

@@ -1,0 +1,199 @@
+package io.starling.broker.security;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The built-in users: a password file of {@code <name>:pbkdf2-sha512:<iterations>:<salt>:<hash>[:superuser]}
+ * lines, never a password in plain text. Changed through {@code bin/starling-ctl users}, which rewrites the
+ * file (by rename, readable by the node's user only); an edit made to the file by hand is picked up too.
+ */
+public final class UserDatabase {
+    private static final Logger LOG = LoggerFactory.getLogger(UserDatabase.class);
+
+    /** A user as the file holds it. */
+    public record User(String name, boolean superuser) {
+    }
+
+    private record Entry(PasswordHash hash, boolean superuser) {
+    }
+
+    private final Path file;
+    private final int iterations;
+    private volatile Map<String, Entry> users = Map.of();
+    private String stamp = "";
+
+    /** Reads the file (a missing one is an empty database); throws IllegalArgumentException for a bad line. */
+    public UserDatabase(Path file, int iterations) {
+        this.file = file;
+        this.iterations = iterations;
+        this.users = read();
+        this.stamp = stamp();
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public boolean isEmpty() {
+        return users.isEmpty();
+    }
+
+    /** Empty when there is no such user; else whether the password is right, and the superuser flag. */
+    Optional<Boolean> verify(String name, byte[] password) {
+        Entry e = users.get(name);
+        if (e == null) {
+            return Optional.empty();
+        }
+        return Optional.of(password != null && e.hash().matches(password));
+    }
+
+    boolean isSuperuser(String name) {
+        Entry e = users.get(name);
+        return e != null && e.superuser();
+    }
+
+    public synchronized List<User> list() {
+        List<User> out = new ArrayList<>();
+        users.forEach((name, e) -> out.add(new User(name, e.superuser())));
+        return out;
+    }
+
+    /** Adds a user; throws IllegalArgumentException when the name is taken or not usable. */
+    public synchronized void add(String name, char[] password, boolean superuser) {
+        checkName(name);
+        if (users.containsKey(name)) {
+            throw new IllegalArgumentException("user " + name + " exists already (change its password with passwd)");
+        }
+        change(name, new Entry(PasswordHash.of(checkPassword(password), iterations), superuser));
+    }
+
+    public synchronized void passwd(String name, char[] password) {
+        Entry e = users.get(name);
+        if (e == null) {
+            throw new IllegalArgumentException("no user " + name);
+        }
+        change(name, new Entry(PasswordHash.of(checkPassword(password), iterations), e.superuser()));
+    }
+
+    public synchronized void delete(String name) {
+        if (!users.containsKey(name)) {
+            throw new IllegalArgumentException("no user " + name);
+        }
+        change(name, null);
+    }
+
+    /** Reads the file again if it changed; a file that cannot be read keeps the users there were. */
+    public synchronized boolean reloadIfChanged() {
+        String now = stamp();
+        if (now.equals(stamp)) {
+            return false;
+        }
+        stamp = now;
+        try {
+            users = read();
+            LOG.info("users reloaded from {}: {} users", file, users.size());
+            return true;
+        } catch (IllegalArgumentException e) {
+            LOG.error("users not reloaded, the previous ones stay: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    private void change(String name, Entry entry) {
+        Map<String, Entry> next = new TreeMap<>(users);
+        if (entry == null) {
+            next.remove(name);
+        } else {
+            next.put(name, entry);
+        }
+        write(next);
+        users = Map.copyOf(next);
+        stamp = stamp();
+    }
+
+    private Map<String, Entry> read() {
+        Map<String, Entry> out = new TreeMap<>();
+        if (!Files.isRegularFile(file)) {
+            return out;
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).trim();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int colon = line.indexOf(':');
+            String[] rest = colon < 0 ? new String[0] : line.substring(colon + 1).split(":");
+            if (colon <= 0 || rest.length < 4 || rest.length > 5) {
+                throw new IllegalArgumentException(file + ":" + (i + 1)
+                        + ": not <name>:pbkdf2-sha512:<iterations>:<salt>:<hash>[:superuser]");
+            }
+            try {
+                PasswordHash hash = PasswordHash.parse(String.join(":", rest[0], rest[1], rest[2], rest[3]));
+                boolean superuser = rest.length == 5 && rest[4].equals("superuser");
+                out.put(line.substring(0, colon), new Entry(hash, superuser));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ":" + (i + 1) + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    private void write(Map<String, Entry> next) {
+        StringBuilder text = new StringBuilder("# Starling users, written by bin/starling-ctl users: salted PBKDF2 hashes,"
+                + " no passwords.\n");
+        next.forEach((name, e) -> text.append(name).append(':').append(e.hash().format())
+                .append(e.superuser() ? ":superuser" : "").append('\n'));
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            try {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException notPosix) {
+                // the directory's permissions must do
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private String stamp() {
+        try {
+            return Files.getLastModifiedTime(file).toMillis() + ":" + Files.size(file);
+        } catch (IOException e) {
+            return "missing";
+        }
+    }
+
+    private static void checkName(String name) {
+        if (name.isEmpty() || name.contains(":") || name.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException("a user name must not be empty nor hold ':' or spaces");
+        }
+    }
+
+    private static char[] checkPassword(char[] password) {
+        if (password == null || password.length == 0) {
+            throw new IllegalArgumentException("the password must not be empty");
+        }
+        return password;
+    }
+}

@@ -108,4 +108,29 @@ public final class Topics {
         }
         return f.length == t.length;
     }
+
+    /**
+     * Whether every topic that {@code requested} (a topic name, or a subscription's filter) can match is matched
+     * by {@code rule}: what authorization asks. Unlike {@link #matches} on the filter taken literally, a rule
+     * {@code a/+} does not cover a request for {@code a/#}, nor {@code a/b} one for {@code a/+}.
+     */
+    public static boolean covers(String rule, String requested) {
+        if (requested.startsWith("$") && (rule.startsWith("+") || rule.startsWith("#"))) {
+            return false;
+        }
+        String[] r = rule.split("/", -1);
+        String[] q = requested.split("/", -1);
+        for (int i = 0; i < r.length; i++) {
+            if (r[i].equals("#")) {
+                return true;
+            }
+            if (i >= q.length || q[i].equals("#")) {
+                return false;
+            }
+            if (q[i].equals("+") ? !r[i].equals("+") : !r[i].equals("+") && !r[i].equals(q[i])) {
+                return false;
+            }
+        }
+        return r.length == q.length;
+    }
 }

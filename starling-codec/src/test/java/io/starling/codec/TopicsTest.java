@@ -36,4 +36,14 @@ class TopicsTest {
     void matching(String filter, String topic, boolean expected) {
         assertThat(Topics.matches(filter, topic)).isEqualTo(expected);
     }
+
+    @ParameterizedTest(name = "rule {0} covers {1}: {2}")
+    @CsvSource({
+        "a/#, a/+, true", "a/#, a/#, true", "a/#, a, true", "#, a/#, true", "a/+, a/b, true", "a/+, a/+, true",
+        "a/+, a/#, false", "a/b, a/+, false", "+/b, +/b, true", "a/+/c, a/+/c, true", "a/+/c, a/#, false",
+        "#, $SYS/#, false", "$SYS/#, $SYS/brokers/+, true", "a/b, a/b, true", "a/b, a/b/c, false",
+        "+, #, false"})
+    void coverage(String rule, String requested, boolean expected) {
+        assertThat(Topics.covers(rule, requested)).isEqualTo(expected);
+    }
 }

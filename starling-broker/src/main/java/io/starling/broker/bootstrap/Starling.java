@@ -14,6 +14,7 @@ import io.starling.broker.control.ControlCommands;
 import io.starling.broker.control.ControlServer;
 import io.starling.broker.module.AutoSubscribe;
 import io.starling.broker.plugin.PluginManager;
+import io.starling.broker.security.AclAuthorizer;
 import io.starling.broker.security.PasswordAuthenticator;
 import io.starling.broker.security.UserDatabase;
 import io.starling.broker.config.ConfigurationException;
@@ -139,12 +140,23 @@ public final class Starling implements AutoCloseable {
             authorization.add(new RuleAuthorizer(config.authorizationRules()), 1000);
         }
         authorizers.forEach(a -> authorization.add(a, 0));
+        if (config.security().aclFile() != null) {
+            AclAuthorizer acl;
+            try {
+                acl = new AclAuthorizer(config.security().aclFile(), authorization::rulesChanged);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(e.getMessage(), e);
+            }
+            authorization.add(acl, 1100);
+            scheduler.scheduleWithFixedDelay(acl::reloadIfChanged, 5, 5, TimeUnit.SECONDS);
+        }
         ModulesConfig modules = config.modules();
         DelayedPublisher delayed = modules.delayedMax() == null ? null : new DelayedPublisher(modules.delayedMax(),
                 modules.delayedMaxCount(), scheduler, dispatcher, nodeStorage);
         this.services = new BrokerServices(config.nodeName(), config.mqtt(), sessions, router, retained,
                 dispatcher, authentication, authorization, hooks, metrics, nodeStorage, delayed,
-                modules.autoSubscribe().isEmpty() ? null : new AutoSubscribe(modules.autoSubscribe()));
+                modules.autoSubscribe().isEmpty() ? null : new AutoSubscribe(modules.autoSubscribe()),
+                config.security());
         this.plugins = new PluginManager(config.plugins().dir(), config.plugins().configDir(), config.dataDir(),
                 services);
         if (modules.presenceQos() >= 0) {

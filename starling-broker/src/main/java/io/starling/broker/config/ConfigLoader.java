@@ -91,7 +91,11 @@ public final class ConfigLoader {
                     c.getBoolean("authentication.allow_anonymous"),
                     new SecurityConfig(c.getString("authentication.password_file").isBlank() ? null
                             : Path.of(c.getString("authentication.password_file")),
-                            positive(c, "authentication.password_iterations")),
+                            positive(c, "authentication.password_iterations"),
+                            c.getString("authorization.acl_file").isBlank() ? null
+                                    : Path.of(c.getString("authorization.acl_file")),
+                            c.getBoolean("authorization.cache.enabled") ? positive(c, "authorization.cache.max_size") : 0,
+                            positiveDuration(c, "authorization.cache.ttl")),
                     permission(c, "authorization.no_match"),
                     rules(c),
                     storage(c),

@@ -2,6 +2,7 @@ package io.starling.broker.protocol;
 
 import io.starling.broker.retain.RetainedMessages;
 import io.starling.broker.config.MqttConfig;
+import io.starling.broker.config.SecurityConfig;
 import io.starling.broker.hook.Hooks;
 import io.starling.broker.metrics.BrokerMetrics;
 import io.starling.broker.module.AutoSubscribe;
@@ -32,5 +33,6 @@ public record BrokerServices(
         BrokerMetrics metrics,
         NodeStorage storage,
         DelayedPublisher delayed,
-        AutoSubscribe autoSubscribe) {
+        AutoSubscribe autoSubscribe,
+        SecurityConfig security) {
 }

@@ -27,7 +27,11 @@ import io.starling.codec.packet.PingRespPacket;
 import io.starling.codec.packet.PublishPacket;
 import io.starling.codec.packet.SubscribePacket;
 import io.starling.codec.packet.UnsubscribePacket;
+import io.starling.api.auth.Authorizer;
 import io.starling.broker.config.ListenerType;
+import io.starling.broker.config.SecurityConfig;
+import io.starling.broker.security.AuthorizationChain;
+import java.util.concurrent.CompletableFuture;
 import io.starling.broker.config.RateLimits;
 import io.starling.broker.limit.TokenBucket;
 import java.io.IOException;
@@ -93,6 +97,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     /** The listener's PUBLISH rate for this client; null without one. */
     private final TokenBucket publishRate;
     private boolean pausedForRate;
+    /** Recent authorization decisions; null until the first. */
+    private AuthorizationCache authorizationCache;
 
     public MqttConnection(BrokerServices services, ListenerContext listener, String refusal) {
         this.services = services;
@@ -179,6 +185,32 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             channel().config().setAutoRead(false);
             pending.whenComplete((r, e) -> ctx.executor().execute(this::resume));
         }
+    }
+
+    /** Whether this client may publish or subscribe to {@code topic}: from its recent decisions when it can. */
+    CompletableFuture<Boolean> authorize(Authorizer.Action action, String topic) {
+        AuthorizationChain chain = services.authorization();
+        SecurityConfig security = services.security();
+        if (security.cacheSize() == 0 || client.superuser()) {
+            return chain.authorize(client, action, topic);
+        }
+        if (authorizationCache == null) {
+            authorizationCache = new AuthorizationCache(security.cacheSize(), security.cacheTtl().toNanos());
+        }
+        long version = chain.version();
+        long now = System.nanoTime();
+        Boolean known = authorizationCache.get(action, topic, version, now);
+        if (known != null) {
+            return known ? AuthorizationChain.ALLOWED : AuthorizationChain.DENIED;
+        }
+        CompletableFuture<Boolean> decision = chain.authorize(client, action, topic);
+        if (decision.isDone() && !decision.isCompletedExceptionally()) {
+            authorizationCache.put(action, topic, decision.join(), version, now);
+        } else {
+            decision.thenAccept(ok -> ctx.executor().execute(() ->
+                    authorizationCache.put(action, topic, ok, version, System.nanoTime())));
+        }
+        return decision;
     }
 
     /** Handles {@code packet} before every packet that waits, as soon as nothing holds the connection. */

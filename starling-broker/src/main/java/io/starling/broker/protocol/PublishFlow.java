@@ -95,8 +95,7 @@ final class PublishFlow {
             stopped(packet);
             return null;
         }
-        CompletableFuture<Boolean> allowed = conn.services.authorization()
-                .authorize(conn.client, Action.PUBLISH, message.topic());
+        CompletableFuture<Boolean> allowed = conn.authorize(Action.PUBLISH, message.topic());
         if (allowed.isDone()) {
             route(packet, message, allowed.join(), delaySeconds);
             return null;

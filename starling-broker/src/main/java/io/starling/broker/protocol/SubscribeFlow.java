@@ -88,8 +88,7 @@ final class SubscribeFlow {
         boolean allDone = true;
         for (int i = 0; i < requested.size(); i++) {
             CompletableFuture<Boolean> d = refused != null && refused[i] != 0 ? CompletableFuture.completedFuture(false)
-                    : conn.services.authorization().authorize(conn.client, Action.SUBSCRIBE,
-                            requested.get(i).topicFilter());
+                    : conn.authorize(Action.SUBSCRIBE, requested.get(i).topicFilter());
             decisions.add(d);
             allDone &= d.isDone();
         }

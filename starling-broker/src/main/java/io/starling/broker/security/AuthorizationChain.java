@@ -15,13 +15,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * configured default. Errors deny. A superuser may do anything.
  */
 public final class AuthorizationChain {
-    private static final CompletableFuture<Boolean> TRUE = CompletableFuture.completedFuture(true);
-    private static final CompletableFuture<Boolean> FALSE = CompletableFuture.completedFuture(false);
+    /** Completed decisions, shared: nothing to allocate for an answer known at once. */
+    public static final CompletableFuture<Boolean> ALLOWED = CompletableFuture.completedFuture(true);
+    public static final CompletableFuture<Boolean> DENIED = CompletableFuture.completedFuture(false);
+    private static final CompletableFuture<Boolean> TRUE = ALLOWED;
+    private static final CompletableFuture<Boolean> FALSE = DENIED;
 
     private record Entry(Authorizer authorizer, int priority) {
     }
 
     private final List<Entry> chain = new CopyOnWriteArrayList<>();
+    /** Bumped whenever the rules may have changed: cached decisions of an older version are void. */
+    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
     private final boolean noMatchAllows;
 
     public AuthorizationChain(boolean noMatchAllows) {
@@ -31,10 +36,21 @@ public final class AuthorizationChain {
     public synchronized void add(Authorizer authorizer, int priority) {
         chain.add(new Entry(authorizer, priority));
         chain.sort(Comparator.comparingInt(Entry::priority));
+        rulesChanged();
     }
 
     public void remove(Authorizer authorizer) {
         chain.removeIf(e -> e.authorizer == authorizer);
+        rulesChanged();
+    }
+
+    /** Voids every cached decision: an authorizer's rules changed (a reloaded ACL file). */
+    public void rulesChanged() {
+        version.incrementAndGet();
+    }
+
+    public long version() {
+        return version.get();
     }
 
     /** Completes with true when the client may perform the action on the topic. */

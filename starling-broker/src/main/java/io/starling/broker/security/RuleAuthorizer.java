@@ -10,7 +10,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The {@code authorization.rules} of the configuration: first matching rule wins, no match is ignored so the
- * chain's default applies. A subscription is matched by its filter taken literally.
+ * chain's default applies. A rule applies to a subscription when it covers every topic the filter can match.
  */
 public final class RuleAuthorizer implements Authorizer {
     private static final CompletableFuture<Decision> ALLOW = CompletableFuture.completedFuture(Decision.ALLOW);
@@ -28,7 +28,7 @@ public final class RuleAuthorizer implements Authorizer {
         for (AuthorizationRule rule : rules) {
             boolean actionMatches = rule.action() == AuthorizationRule.Action.ALL
                     || (rule.action() == AuthorizationRule.Action.PUBLISH) == (action == Action.PUBLISH);
-            if (actionMatches && (rule.topicFilter().equals(topic) || Topics.matches(rule.topicFilter(), topic))) {
+            if (actionMatches && Topics.covers(rule.topicFilter(), topic)) {
                 return rule.allow() ? ALLOW : DENY;
             }
         }

@@ -1,0 +1,92 @@
+package io.starling.broker.security;
+
+import io.starling.api.ClientInfo;
+import io.starling.api.auth.Authorizer.Action;
+import io.starling.broker.config.AccessRules;
+import io.starling.codec.Topics;
+import java.util.List;
+
+/**
+ * One rule of {@code etc/acl.conf}, as emqttd's {@code {allow, {user, "x"}, subscribe, ["a/#", {eq, "#"}]}}:
+ * who it is for (everyone, a user, a client id, or addresses), for what action, on which topics.
+ *
+ * @param who    null for everyone
+ * @param topics filters with {@code %c}/{@code %u} placeholders; an {@code eq } prefix matches the filter as
+ *               written only; empty matches every topic
+ */
+record AclRule(boolean allow, Who who, Action action, List<String> topics) {
+
+    /** Whom a rule is for. */
+    sealed interface Who permits User, ClientId, Address {
+        boolean matches(ClientInfo client);
+    }
+
+    record User(String name) implements Who {
+        public boolean matches(ClientInfo client) {
+            return name.equals(client.username());
+        }
+    }
+
+    record ClientId(String id) implements Who {
+        public boolean matches(ClientInfo client) {
+            return id.equals(client.clientId());
+        }
+    }
+
+    record Address(AccessRules rules, String text) implements Who {
+        public boolean matches(ClientInfo client) {
+            return client.remoteAddress() != null && rules.allows(client.remoteAddress());
+        }
+    }
+
+    /** Whether the rule decides for this client, action (null: both) and topic. */
+    boolean matches(ClientInfo client, Action requested, String topic) {
+        if (action != null && action != requested) {
+            return false;
+        }
+        if (who != null && !who.matches(client)) {
+            return false;
+        }
+        if (topics.isEmpty()) {
+            return true;
+        }
+        for (String t : topics) {
+            if (t.startsWith("eq ")) {
+                if (t.substring(3).equals(topic)) {
+                    return true;
+                }
+                continue;
+            }
+            String filter = fill(t, client);
+            if (filter != null && Topics.covers(filter, topic)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The filter with {@code %c} and {@code %u} filled in, or null when the rule cannot apply: no username for
+     * {@code %u}, or a value holding {@code +}, {@code #} or {@code /}, which would widen the filter.
+     */
+    static String fill(String filter, ClientInfo client) {
+        String out = filter;
+        if (out.contains("%c")) {
+            if (!literal(client.clientId())) {
+                return null;
+            }
+            out = out.replace("%c", client.clientId());
+        }
+        if (out.contains("%u")) {
+            if (client.username() == null || !literal(client.username())) {
+                return null;
+            }
+            out = out.replace("%u", client.username());
+        }
+        return out;
+    }
+
+    private static boolean literal(String value) {
+        return !value.isEmpty() && value.indexOf('+') < 0 && value.indexOf('#') < 0 && value.indexOf('/') < 0;
+    }
+}

@@ -32,12 +32,21 @@ public final class UserDatabase {
     private final Path file;
     private final int iterations;
     private volatile Map<String, Entry> users = Map.of();
+    /**
+     * Passwords verified since the users last changed, as HMACs under a key that never leaves this process: a
+     * client reconnecting with the same password skips the slow hash. Cleared on every change.
+     */
+    private final Map<String, byte[]> verified = new java.util.concurrent.ConcurrentHashMap<>();
+    private final javax.crypto.spec.SecretKeySpec verifiedKey;
     private String stamp = "";
 
     /** Reads the file (a missing one is an empty database); throws IllegalArgumentException for a bad line. */
     public UserDatabase(Path file, int iterations) {
         this.file = file;
         this.iterations = iterations;
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        this.verifiedKey = new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256");
         this.users = read();
         this.stamp = stamp();
     }
@@ -50,13 +59,35 @@ public final class UserDatabase {
         return users.isEmpty();
     }
 
-    /** Empty when there is no such user; else whether the password is right, and the superuser flag. */
+    /** Empty when there is no such user; else whether the password is right (the slow check). */
     Optional<Boolean> verify(String name, byte[] password) {
         Entry e = users.get(name);
         if (e == null) {
             return Optional.empty();
         }
-        return Optional.of(password != null && e.hash().matches(password));
+        boolean ok = password != null && e.hash().matches(password);
+        if (ok) {
+            verified.put(name, mac(name, password));
+        }
+        return Optional.of(ok);
+    }
+
+    /** Whether this password was verified for this user since the users last changed: microseconds. */
+    boolean verifiedBefore(String name, byte[] password) {
+        byte[] known = verified.get(name);
+        return known != null && password != null && java.security.MessageDigest.isEqual(known, mac(name, password));
+    }
+
+    private byte[] mac(String name, byte[] password) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(verifiedKey);
+            mac.update(name.getBytes(StandardCharsets.UTF_8));
+            mac.update((byte) 0);
+            return mac.doFinal(password);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available in this JDK", e);
+        }
     }
 
     boolean isSuperuser(String name) {
@@ -103,6 +134,7 @@ public final class UserDatabase {
         stamp = now;
         try {
             users = read();
+            verified.clear();
             LOG.info("users reloaded from {}: {} users", file, users.size());
             return true;
         } catch (IllegalArgumentException e) {
@@ -120,6 +152,7 @@ public final class UserDatabase {
         }
         write(next);
         users = Map.copyOf(next);
+        verified.clear();
         stamp = stamp();
     }
 

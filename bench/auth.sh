@@ -50,39 +50,14 @@ rules = [
 ]
 ACL
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# Starts a node in $1 with settings "$2"; sets PID and PORT.
-start_node() {
-    local dir=$1 settings=$2
-    mkdir -p "$dir"
-    PORT=$(free_port)
-    printf 'node.data_dir = "%s/data"\nstorage.type = memory\nlisteners.tcp.default.bind = "127.0.0.1:%s"\n%s\n' \
-        "$dir" "$PORT" "$settings" >"$dir/starling.conf"
-    LOG="$dir/broker.log"
-    STARLING_JAVA_OPTS="-Xms$HEAP -Xmx$HEAP -XX:+UseG1GC" STARLING_PID_FILE="$dir/starling.pid" \
-        "$DIST/bin/starling" -c "$dir/starling.conf" console >"$LOG" 2>&1 &
-    PID=$!
-    for _ in $(seq 1 600); do
-        grep -q ' started (config: ' "$LOG" 2>/dev/null && return 0
-        kill -0 "$PID" 2>/dev/null || { echo "node died; see $LOG" >&2; exit 1; }
-        sleep 0.1
-    done
-    echo "node did not start; see $LOG" >&2
-    exit 1
-}
-
-stop_node() {
-    kill -TERM "$PID" 2>/dev/null || true
-    wait "$PID" 2>/dev/null || true
-}
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 
 for run in $(seq 1 "$RUNS"); do
     echo "== connect run $run/$RUNS" >&2
     dir="$OUT/connect-$run"
-    start_node "$dir" "authentication.allow_anonymous = false
+    start_node "$dir" "storage.type = memory
+authentication.allow_anonymous = false
 authentication.password_file = \"$dir/passwd\"
 authorization.acl_file = \"\""
     echo bench-secret | STARLING_CTL_SOCKET="$dir/data/starling.sock" "$DIST/bin/starling-ctl" users add bench >/dev/null
@@ -91,7 +66,8 @@ authorization.acl_file = \"\""
     "$BENCH" conn -c "$CONN" -i 0 --max-pending 100 -V 4 -d 1 -Q --json --broker-pid "$PID" -p "$PORT" \
         -u bench -P bench-secret --prefix "u$run" >"$OUT/connect-user-$run.json" 2>>"$OUT/bench.log" || true
     stop_node
-    start_node "$dir-anon" "authorization.acl_file = \"\""
+    start_node "$dir-anon" "storage.type = memory
+authorization.acl_file = \"\""
     "$BENCH" conn -c 500 -i 0 --max-pending 100 -V 4 -d 1 -Q -p "$PORT" --prefix warm >/dev/null 2>>"$OUT/bench.log" || true
     "$BENCH" conn -c "$CONN" -i 0 --max-pending 100 -V 4 -d 1 -Q --json --broker-pid "$PID" -p "$PORT" \
         --prefix "a$run" >"$OUT/connect-anonymous-$run.json" 2>>"$OUT/bench.log" || true
@@ -104,7 +80,8 @@ authorization.acl_file = \"\""
             nocache) settings="authorization.acl_file = \"$OUT/acl.conf\"
 authorization.cache.enabled = false" ;;
         esac
-        start_node "$OUT/publish-$acl-$run" "$settings"
+        start_node "$OUT/publish-$acl-$run" "storage.type = memory
+$settings"
         "$BENCH" pubsub --pubs 10 --subs 1 -t 'bench/%i' --sub-topic 'bench/#' -I 0 --max-outstanding 20000 \
             -s 64 -q 0 -V 4 -w "$WARMUP" -d "$DURATION" -Q --json --broker-pid "$PID" -p "$PORT" \
             >"$OUT/publish-$acl-$run.json" 2>>"$OUT/bench.log" || true

@@ -39,9 +39,8 @@ mkdir -p "$OUT"
 BENCH="$DIST/bin/starling-bench"
 TRANSPORTS=(tcp ssl ssl-jdk ws wss)
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 
 # A CA-less self-signed EC certificate for 127.0.0.1: the client trusts it with --cafile.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \

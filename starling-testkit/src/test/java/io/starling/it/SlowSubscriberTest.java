@@ -86,7 +86,29 @@ class SlowSubscriberTest {
             assertThat(BROKER.node().metrics().messagesDropped(DropReason.QUEUE_FULL) - queueFullBefore)
                     .isGreaterThanOrEqualTo(1000 - 32 - 100);
             assertThat(BROKER.node().metrics().messagesDropped()).isGreaterThan(0);
+            // The operator hears of it (the node's first drop is told at once), once rather than a thousand times.
+            synchronized (LOG) {
+                assertThat(LOG.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                        .filteredOn(l -> l.contains("has a full queue")).hasSizeBetween(1, 3);
+            }
         }
+    }
+
+    /** What the node logged about its sessions' queues since it started. */
+    private static final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> LOG =
+            new ch.qos.logback.core.read.ListAppender<>();
+
+    @org.junit.jupiter.api.BeforeAll
+    static void captureQueueWarnings() {
+        LOG.start();
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(io.starling.broker.session.DeliveryEvents.class))
+                .addAppender(LOG);
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void stopCapturing() {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(io.starling.broker.session.DeliveryEvents.class))
+                .detachAppender(LOG);
     }
 
     @Test

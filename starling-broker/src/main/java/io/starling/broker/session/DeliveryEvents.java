@@ -11,8 +11,14 @@ import org.slf4j.LoggerFactory;
 public final class DeliveryEvents {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryEvents.class);
 
+    /** At most one queue-full warning per this many nanoseconds: a stuck subscriber must not flood the log. */
+    private static final long QUEUE_WARNING_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
     private final Hooks hooks;
     private final BrokerMetrics metrics;
+    private final java.util.concurrent.atomic.AtomicLong lastQueueWarning =
+            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - QUEUE_WARNING_NANOS);
+    private final java.util.concurrent.atomic.LongAdder queueDrops = new java.util.concurrent.atomic.LongAdder();
 
     public DeliveryEvents(Hooks hooks, BrokerMetrics metrics) {
         this.hooks = hooks;
@@ -35,6 +41,9 @@ public final class DeliveryEvents {
     /** Messages dropped without being read back from the storage: counted, but hooks cannot be shown them. */
     void droppedUnread(String clientId, int count, DropReason reason) {
         metrics.messagesDropped(reason, count);
+        if (reason == DropReason.QUEUE_FULL) {
+            queueFull(clientId, count);
+        }
         if (count > 0) {
             LOG.debug("dropped {} stored messages for {}: {}", count, clientId, reason);
         }
@@ -42,9 +51,23 @@ public final class DeliveryEvents {
 
     void dropped(String clientId, Message message, DropReason reason) {
         metrics.messageDropped(reason);
+        if (reason == DropReason.QUEUE_FULL) {
+            queueFull(clientId, 1);
+        }
         if (LOG.isDebugEnabled()) {
             LOG.debug("dropped message on '{}' for {}: {}", message.topic(), clientId, reason);
         }
         hooks.dropped(clientId, message, reason);
+    }
+
+    /** Says, now and then, that sessions overflow: messages acknowledged to publishers are being given up. */
+    private void queueFull(String clientId, long count) {
+        queueDrops.add(count);
+        long now = System.nanoTime();
+        long last = lastQueueWarning.get();
+        if (now - last >= QUEUE_WARNING_NANOS && lastQueueWarning.compareAndSet(last, now)) {
+            LOG.warn("session '{}' has a full queue (mqtt.max_queued_messages): {} messages dropped on this node"
+                    + " since the last warning", clientId, queueDrops.sumThenReset());
+        }
     }
 }

@@ -60,9 +60,13 @@ final class Chain<H, T> {
                 int next = i + 1;
                 return onHookThread(e, current).thenCompose(out -> from(next, out));
             }
-            long started = System.nanoTime();
-            current = inline(e, current);
-            counters.checkTime(e, started);
+            if (e.timeThisCall()) {
+                long started = System.nanoTime();
+                current = inline(e, current);
+                counters.checkTime(e, started);
+            } else {
+                current = inline(e, current);
+            }
         }
         return CompletableFuture.completedFuture(current);
     }

@@ -8,7 +8,39 @@ import java.util.List;
 /** The hooks registered at one point, in priority order; read without a lock, written copy-on-write. */
 final class HookList<H> {
 
-    record Entry<H>(H hook, HookOptions options, long timeoutNanos) {
+    /** A registered hook. */
+    static final class Entry<H> {
+        /** One call in this many of a non-blocking hook is timed: the clock costs more than a small hook. */
+        private static final int TIMED_EVERY = 16;
+
+        private final H hook;
+        private final HookOptions options;
+        private final long timeoutNanos;
+        /** Calls so far, for sampling; racy increments from several threads only shift which call is timed. */
+        private int calls;
+
+        Entry(H hook, HookOptions options, long timeoutNanos) {
+            this.hook = hook;
+            this.options = options;
+            this.timeoutNanos = timeoutNanos;
+        }
+
+        H hook() {
+            return hook;
+        }
+
+        HookOptions options() {
+            return options;
+        }
+
+        long timeoutNanos() {
+            return timeoutNanos;
+        }
+
+        /** Whether this call is one of those timed. */
+        boolean timeThisCall() {
+            return (++calls & (TIMED_EVERY - 1)) == 1;
+        }
     }
 
     private volatile List<Entry<H>> entries = List.of();

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * and interceptors that may refuse a CONNECT, change or refuse a subscription, change or stop a message. Hooks
  * run in priority order (lowest first). One that throws, or that a blocking hook does not answer within its
  * timeout, is logged and counted and the node carries on: with the value unchanged, or refused for a CONNECT
- * (fail closed). Blocking hooks run on the hook threads, never on a network thread. With no hook at a point,
+ * (fail closed). A non-blocking hook cannot be interrupted: one call in 16 is timed, and one that overran is
+ * logged and counted. Blocking hooks run on the hook threads, never on a network thread. With no hook at a point,
  * a call costs a size check and allocates nothing.
  */
 public final class Hooks {
@@ -211,12 +212,15 @@ public final class Hooks {
     }
 
     private void observe(HookList.Entry<HookListener> e, Consumer<HookListener> call) {
-        long started = System.nanoTime();
+        boolean timed = e.timeThisCall();
+        long started = timed ? System.nanoTime() : 0;
         try {
             call.accept(e.hook());
         } catch (RuntimeException failure) {
             counters.failed(e.hook(), "it threw", failure);
         }
-        counters.checkTime(e, started);
+        if (timed) {
+            counters.checkTime(e, started);
+        }
     }
 }

@@ -99,6 +99,26 @@ class HooksTest {
     }
 
     @Test
+    void aNonBlockingHookThatOverrunsItsTimeIsCountedAndDeliveryGoesOn() {
+        hooks().add(new HookListener() {
+            @Override
+            public void onPublish(ClientInfo client, Message message) {
+                try {
+                    Thread.sleep(50); // what a hook on a network thread must never do
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, HookOptions.defaults().withTimeout(Duration.ofMillis(10)));
+        try (RawClient sub = subscriber("overrun-sub", "hooks/overrun", 0);
+             RawClient pub = RawClient.connect(broker.port(), MqttVersion.MQTT_5, "overrun-pub")) {
+            pub.send(publish("hooks/overrun", "late but there", 0));
+            assertThat(text(sub.receive(PublishPacket.class))).isEqualTo("late but there");
+        }
+        assertThat(hooks().timeouts()).as("the first call of a hook is always timed").isEqualTo(1);
+    }
+
+    @Test
     void aConnectInterceptorMayRefuseAndOneThatFailsRefusesToo() {
         hooks().add((ConnectInterceptor) c -> c.clientId().startsWith("banned")
                 ? ConnectVerdict.refuse(ReasonCode.BANNED, "on the ban list") : ConnectVerdict.ALLOW,

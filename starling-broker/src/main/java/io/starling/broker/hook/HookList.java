@@ -16,8 +16,6 @@ final class HookList<H> {
         private final H hook;
         private final HookOptions options;
         private final long timeoutNanos;
-        /** Calls so far, for sampling; racy increments from several threads only shift which call is timed. */
-        private int calls;
 
         Entry(H hook, HookOptions options, long timeoutNanos) {
             this.hook = hook;
@@ -37,9 +35,12 @@ final class HookList<H> {
             return timeoutNanos;
         }
 
-        /** Whether this call is one of those timed. */
+        /**
+         * Whether this call is one of those timed: drawn at random, since a counter would time the same one of
+         * the hook's methods each time when the node calls them in a fixed pattern.
+         */
         boolean timeThisCall() {
-            return (++calls & (TIMED_EVERY - 1)) == 1;
+            return java.util.concurrent.ThreadLocalRandom.current().nextInt(TIMED_EVERY) == 0;
         }
     }
 

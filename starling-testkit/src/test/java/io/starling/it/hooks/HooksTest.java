@@ -104,18 +104,23 @@ class HooksTest {
             @Override
             public void onPublish(ClientInfo client, Message message) {
                 try {
-                    Thread.sleep(50); // what a hook on a network thread must never do
+                    Thread.sleep(3); // what a hook on a network thread must never do
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             }
-        }, HookOptions.defaults().withTimeout(Duration.ofMillis(10)));
+        }, HookOptions.defaults().withTimeout(Duration.ofMillis(1)));
         try (RawClient sub = subscriber("overrun-sub", "hooks/overrun", 0);
              RawClient pub = RawClient.connect(broker.port(), MqttVersion.MQTT_5, "overrun-pub")) {
-            pub.send(publish("hooks/overrun", "late but there", 0));
-            assertThat(text(sub.receive(PublishPacket.class))).isEqualTo("late but there");
+            // One call in 16 is timed, at random: 200 publishes miss every one with odds of (15/16)^200.
+            for (int i = 0; i < 200; i++) {
+                pub.send(publish("hooks/overrun", "late but there", 0));
+            }
+            for (int i = 0; i < 200; i++) {
+                assertThat(text(sub.receive(PublishPacket.class))).isEqualTo("late but there");
+            }
         }
-        assertThat(hooks().timeouts()).as("the first call of a hook is always timed").isEqualTo(1);
+        assertThat(hooks().timeouts()).as("sampled overruns").isBetween(1L, 200L);
     }
 
     @Test

@@ -2,9 +2,9 @@ package io.starling.broker.config;
 
 import io.netty.handler.ipfilter.IpFilterRuleType;
 import io.netty.handler.ipfilter.IpSubnetFilterRule;
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -51,13 +51,9 @@ public final class AccessRules {
     private static IpSubnetFilterRule subnet(String line, String spec, IpFilterRuleType type) {
         int slash = spec.indexOf('/');
         String address = slash < 0 ? spec : spec.substring(0, slash);
-        if (!address.matches("[0-9a-fA-F:.]+")) {
-            throw new IllegalArgumentException("'" + line + "': '" + address + "' is not an IP address");
-        }
-        InetAddress ip;
-        try {
-            ip = InetAddress.getByName(address); // a literal: no name lookup happens
-        } catch (UnknownHostException e) {
+        // A literal only: NetUtil never looks a name up, where InetAddress.getByName("cafe") would.
+        InetAddress ip = NetUtil.createInetAddressFromIpAddressString(address);
+        if (ip == null) {
             throw new IllegalArgumentException("'" + line + "': '" + address + "' is not an IP address");
         }
         int max = ip.getAddress().length * 8;

@@ -66,11 +66,11 @@ final class KeyPairCheck {
             if (!verifier.verify(signature)) {
                 throw mismatch(listenerId, certFile, keyFile);
             }
+        } catch (java.security.spec.InvalidKeySpecException e) {
+            // A key of another type than the certificate's.
+            throw mismatch(listenerId, certFile, keyFile);
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-            // A key of another type than the certificate's is a mismatch too; anything else the engine reports.
-            if (e instanceof java.security.spec.InvalidKeySpecException) {
-                throw mismatch(listenerId, certFile, keyFile);
-            }
+            // Not readable here: the TLS engine reads the files next and reports what is wrong.
         }
     }
 

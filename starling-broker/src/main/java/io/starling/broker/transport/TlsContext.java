@@ -51,7 +51,7 @@ final class TlsContext {
     }
 
     /** Rebuilds the context if a file changed since the last build; a failed rebuild keeps the old one. */
-    boolean reloadIfChanged() {
+    synchronized boolean reloadIfChanged() {
         List<String> now = stamp();
         if (now.equals(stamp)) {
             return false;
@@ -60,7 +60,7 @@ final class TlsContext {
     }
 
     /** Rebuilds the context from the files as they are now. */
-    boolean reload() {
+    synchronized boolean reload() {
         return reload(stamp());
     }
 

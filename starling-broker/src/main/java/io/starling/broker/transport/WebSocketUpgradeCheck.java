@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.NetUtil;
 import io.starling.broker.config.WebSocketConfig;
 import io.starling.broker.protocol.ClientAddress;
 import java.net.InetAddress;
@@ -109,13 +110,11 @@ final class WebSocketUpgradeCheck extends SimpleChannelInboundHandler<FullHttpRe
         if (first.startsWith("[") && first.contains("]")) {
             first = first.substring(1, first.indexOf(']'));
         }
-        if (!first.matches("[0-9a-fA-F:.]+")) {
-            return;
-        }
-        try {
-            InetAddress ip = InetAddress.getByName(first); // a literal: no name lookup
+        // On the event loop, from what a client sent: a literal only, never a name lookup.
+        InetAddress ip = NetUtil.createInetAddressFromIpAddressString(first);
+        if (ip != null) {
             ClientAddress.set(ctx.channel(), new InetSocketAddress(ip, 0));
-        } catch (java.net.UnknownHostException e) {
+        } else {
             LOG.debug("listener {}: unusable {} '{}'", listenerId, config.forwardedForHeader(), header);
         }
     }

@@ -148,6 +148,10 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(rule, Map.of()))
                 .hasMessage(rule + ":3: listeners.tcp.default.access_rules 'allow 10.0.0.0/33': the prefix length must"
                         + " be between 0 and 32");
+        Path name = write("listeners.tcp.default.access_rules = [\"deny cafe\"]\n");
+        assertThatThrownBy(() -> ConfigLoader.load(name, Map.of()))
+                .as("a word of hex digits is a host name, not an address: never looked up")
+                .hasMessage(name + ":1: listeners.tcp.default.access_rules 'deny cafe': 'cafe' is not an IP address");
         Path version = write("listeners.ssl.default.ssl.versions = [\"TLSv1.1\"]\n");
         assertThatThrownBy(() -> ConfigLoader.load(version, Map.of()))
                 .hasMessage(version + ":1: listeners.ssl.default.ssl.versions may hold TLSv1.2 and TLSv1.3, not 'TLSv1.1'");

@@ -139,6 +139,19 @@ class WebSocketListenerTest {
     }
 
     @Test
+    void aForwardedForThatIsNotAnAddressLeavesThePeersAndIsNeverLookedUp() throws Exception {
+        Frames frames = new Frames();
+        WebSocket ws = open("ws:proxied", frames, "cafe");
+        // The CONNECT of the other tests with client id "wz": its own entry in CLIENTS.
+        byte[] connect = Arrays.copyOf(CONNECT, CONNECT.length);
+        connect[connect.length - 1] = 'z';
+        ws.sendBinary(ByteBuffer.wrap(connect), true).join();
+        assertThat(frames.read(CONNACK.length)).isEqualTo(CONNACK);
+        assertThat(CLIENTS.await("wz").remoteAddress().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
+    }
+
+    @Test
     void anUpgradeWithoutTheMqttSubprotocolIsRefused() {
         String response = upgrade("ws:default", "/mqtt", null, null);
         assertThat(response).startsWith("HTTP/1.1 400 ").contains("the MQTT subprotocol is required");

@@ -3,6 +3,7 @@ package io.starling.auth.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.starling.api.ClientInfo;
+import io.starling.auth.common.Template;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -106,31 +107,9 @@ final class HttpAuthService {
             }
             String name = pair.substring(0, eq).trim();
             String template = pair.substring(eq + 1).trim();
-            out.add(encode(name) + "=" + encode(fill(template, who, extra)));
+            out.add(encode(name) + "=" + encode(Template.parse(template).fill(who, extra, v -> v)));
         }
         return out.toString();
-    }
-
-    private static String fill(String template, ClientInfo who, Map<Character, String> extra) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < template.length(); i++) {
-            char c = template.charAt(i);
-            if (c != '%' || i + 1 == template.length()) {
-                b.append(c);
-                continue;
-            }
-            char p = template.charAt(++i);
-            String v = switch (p) {
-                case 'c' -> who.clientId();
-                case 'u' -> who.username();
-                case 'a' -> who.remoteAddress() == null ? null : who.remoteAddress().getAddress().getHostAddress();
-                case 'l' -> who.listener();
-                case 'p' -> String.valueOf(who.protocolVersion());
-                default -> extra.get(p);
-            };
-            b.append(v == null ? "" : v);
-        }
-        return b.toString();
     }
 
     private static String encode(String s) {

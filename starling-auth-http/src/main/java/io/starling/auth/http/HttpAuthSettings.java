@@ -1,5 +1,6 @@
 package io.starling.auth.http;
 
+import io.starling.auth.common.Settings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -32,7 +33,7 @@ record HttpAuthSettings(URI authUrl, String authParams, URI aclUrl, String aclPa
                 s.getOrDefault("auth_params", "clientid=%c,username=%u,password=%P,ipaddr=%a"),
                 uri(s.get("acl_url")),
                 s.getOrDefault("acl_params", "access=%A,username=%u,clientid=%c,ipaddr=%a,topic=%t"),
-                method.equals("post"), duration(s.getOrDefault("timeout", "5s")), onError.equals("deny"));
+                method.equals("post"), Settings.duration(s, "timeout", "5s"), onError.equals("deny"));
     }
 
     private static URI uri(String value) {
@@ -44,24 +45,5 @@ record HttpAuthSettings(URI authUrl, String authParams, URI aclUrl, String aclPa
             throw new IllegalArgumentException("'" + value + "' is not an http or https URL");
         }
         return u;
-    }
-
-    /** {@code 500ms}, {@code 5s}, {@code 1m}. */
-    private static Duration duration(String text) {
-        String t = text.trim();
-        try {
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
-            }
-            if (t.endsWith("s")) {
-                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1).trim()));
-            }
-            if (t.endsWith("m")) {
-                return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1).trim()));
-            }
-            return Duration.ofMillis(Long.parseLong(t));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("timeout '" + text + "' is not a duration such as 500ms or 5s");
-        }
     }
 }

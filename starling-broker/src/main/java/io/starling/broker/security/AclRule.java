@@ -3,6 +3,7 @@ package io.starling.broker.security;
 import io.starling.api.ClientInfo;
 import io.starling.api.auth.Authorizer.Action;
 import io.starling.broker.config.AccessRules;
+import io.starling.auth.common.TopicRule;
 import io.starling.codec.Topics;
 import java.util.List;
 
@@ -57,36 +58,11 @@ record AclRule(boolean allow, Who who, Action action, List<String> topics) {
                 }
                 continue;
             }
-            String filter = fill(t, client);
+            String filter = TopicRule.fill(t, client);
             if (filter != null && Topics.covers(filter, topic)) {
                 return true;
             }
         }
         return false;
-    }
-
-    /**
-     * The filter with {@code %c} and {@code %u} filled in, or null when the rule cannot apply: no username for
-     * {@code %u}, or a value holding {@code +}, {@code #} or {@code /}, which would widen the filter.
-     */
-    static String fill(String filter, ClientInfo client) {
-        String out = filter;
-        if (out.contains("%c")) {
-            if (!literal(client.clientId())) {
-                return null;
-            }
-            out = out.replace("%c", client.clientId());
-        }
-        if (out.contains("%u")) {
-            if (client.username() == null || !literal(client.username())) {
-                return null;
-            }
-            out = out.replace("%u", client.username());
-        }
-        return out;
-    }
-
-    private static boolean literal(String value) {
-        return !value.isEmpty() && value.indexOf('+') < 0 && value.indexOf('#') < 0 && value.indexOf('/') < 0;
     }
 }

@@ -50,11 +50,8 @@ class HttpAuthTest {
     private final Logger starlingLog = (Logger) LoggerFactory.getLogger("io.starling");
 
     @RegisterExtension
-    final StarlingExtension broker = StarlingExtension.create(b -> b.storageType("memory").config(
-            "authentication.allow_anonymous = false\nauthentication.password_file = \"\"\n"
-                    + "authorization.acl_file = \"\"\n"
-                    + "plugins.dir = \"" + home.resolve("plugins") + "\"\n"
-                    + "plugins.config_dir = \"" + home.resolve("etc") + "\"\n"));
+    final StarlingExtension broker =
+            StarlingExtension.create(b -> b.storageType("memory").config(BackendClients.nodeConfig(home, false)));
 
     @BeforeEach
     void startServiceAndPlugin() throws IOException {
@@ -133,11 +130,7 @@ class HttpAuthTest {
     }
 
     private int connack(MqttVersion version, String id, String user, String password) {
-        try (RawClient c = RawClient.open(broker.port(), version)) {
-            c.send(new ConnectPacket(version, id, true, 60, user,
-                    password == null ? null : password.getBytes(StandardCharsets.UTF_8), null, MqttProperties.NONE));
-            return c.receive(ConnAckPacket.class, Duration.ofSeconds(10)).reasonCode();
-        }
+        return BackendClients.connack(broker.port(), version, id, user, password);
     }
 
     @Test
@@ -169,8 +162,7 @@ class HttpAuthTest {
     }
 
     private static int publish(RawClient c, String topic) {
-        c.send(new PublishPacket(1, topic, new byte[] {1}, 1, false, false, MqttProperties.NONE));
-        return c.receive(AckPacket.class).reasonCode();
+        return BackendClients.publish(c, topic);
     }
 
     @Test

@@ -1,0 +1,40 @@
+package io.starling.it.security;
+
+import io.starling.codec.MqttProperties;
+import io.starling.codec.MqttVersion;
+import io.starling.codec.packet.AckPacket;
+import io.starling.codec.packet.ConnAckPacket;
+import io.starling.codec.packet.ConnectPacket;
+import io.starling.codec.packet.PublishPacket;
+import io.starling.testkit.RawClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** What the authentication backend tests share: the node's settings, a CONNECT's answer, a PUBLISH's. */
+final class BackendClients {
+
+    private BackendClients() {
+    }
+
+    /** No anonymous clients, no password or ACL file: the plugin under test decides; plugins from {@code home}. */
+    static String nodeConfig(Path home, boolean denyUnmatched) {
+        return "authentication.allow_anonymous = false\nauthentication.password_file = \"\"\n"
+                + "authorization.acl_file = \"\"\n" + (denyUnmatched ? "authorization.no_match = deny\n" : "")
+                + "plugins.dir = \"" + home.resolve("plugins") + "\"\n"
+                + "plugins.config_dir = \"" + home.resolve("etc") + "\"\n";
+    }
+
+    static int connack(int port, MqttVersion version, String id, String user, String password) {
+        try (RawClient c = RawClient.open(port, version)) {
+            c.send(new ConnectPacket(version, id, true, 60, user,
+                    password == null ? null : password.getBytes(StandardCharsets.UTF_8), null, MqttProperties.NONE));
+            return c.receive(ConnAckPacket.class, Duration.ofSeconds(10)).reasonCode();
+        }
+    }
+
+    static int publish(RawClient c, String topic) {
+        c.send(new PublishPacket(1, topic, new byte[] {1}, 1, false, false, MqttProperties.NONE));
+        return c.receive(AckPacket.class).reasonCode();
+    }
+}

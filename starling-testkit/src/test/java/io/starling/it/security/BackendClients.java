@@ -33,6 +33,19 @@ final class BackendClients {
         }
     }
 
+    /** Connects with MQTT 5 and the password {@code good-pass}; fails unless the CONNACK is a success. */
+    static RawClient login(int port, String id, String user) {
+        RawClient c = RawClient.open(port, MqttVersion.MQTT_5);
+        c.send(new ConnectPacket(MqttVersion.MQTT_5, id, true, 60, user, "good-pass".getBytes(StandardCharsets.UTF_8),
+                null, MqttProperties.NONE));
+        int code = c.receive(ConnAckPacket.class, Duration.ofSeconds(10)).reasonCode();
+        if (code != 0) {
+            c.close();
+            throw new AssertionError(id + ": CONNACK " + code);
+        }
+        return c;
+    }
+
     static int publish(RawClient c, String topic) {
         c.send(new PublishPacket(1, topic, new byte[] {1}, 1, false, false, MqttProperties.NONE));
         return c.receive(AckPacket.class).reasonCode();

@@ -2,15 +2,11 @@ package io.starling.it.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.starling.codec.MqttProperties;
 import io.starling.codec.MqttVersion;
 import io.starling.codec.ReasonCode;
-import io.starling.codec.packet.ConnAckPacket;
-import io.starling.codec.packet.ConnectPacket;
 import io.starling.it.security.servers.LdapServer;
 import io.starling.testkit.RawClient;
 import io.starling.testkit.StarlingExtension;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,11 +76,7 @@ class LdapAuthTest {
     }
 
     private RawClient login(String id, String user) {
-        RawClient c = RawClient.open(broker.port(), MqttVersion.MQTT_5);
-        c.send(new ConnectPacket(MqttVersion.MQTT_5, id, true, 60, user, "good-pass".getBytes(StandardCharsets.UTF_8),
-                null, MqttProperties.NONE));
-        assertThat(c.receive(ConnAckPacket.class, Duration.ofSeconds(10)).reasonCode()).as(id).isZero();
-        return c;
+        return BackendClients.login(broker.port(), id, user);
     }
 
     @Test

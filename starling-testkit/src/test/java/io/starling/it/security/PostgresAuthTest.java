@@ -6,13 +6,8 @@ import at.favre.lib.crypto.bcrypt.BCrypt;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.starling.codec.MqttProperties;
 import io.starling.codec.MqttVersion;
 import io.starling.codec.ReasonCode;
-import io.starling.codec.packet.AckPacket;
-import io.starling.codec.packet.ConnAckPacket;
-import io.starling.codec.packet.ConnectPacket;
-import io.starling.codec.packet.PublishPacket;
 import io.starling.it.security.servers.PostgresServer;
 import io.starling.testkit.RawClient;
 import io.starling.testkit.StarlingExtension;
@@ -119,11 +114,7 @@ class PostgresAuthTest {
     }
 
     private RawClient login(String id, String user) {
-        RawClient c = RawClient.open(broker.port(), MqttVersion.MQTT_5);
-        c.send(new ConnectPacket(MqttVersion.MQTT_5, id, true, 60, user, "good-pass".getBytes(StandardCharsets.UTF_8),
-                null, MqttProperties.NONE));
-        assertThat(c.receive(ConnAckPacket.class, Duration.ofSeconds(10)).reasonCode()).as(id).isZero();
-        return c;
+        return BackendClients.login(broker.port(), id, user);
     }
 
     private int connack(MqttVersion version, String id, String user, String password) {

@@ -1,6 +1,5 @@
 package io.starling.it.security.servers;
 
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real OpenLDAP server (Debian's slapd) of the test's own: a slapd.conf with the shipped MQTT schema, an mdb
@@ -33,10 +31,7 @@ public final class LdapServer implements AutoCloseable {
     public static LdapServer start(Path dir, Path schema, String ldif) throws Exception {
         if (!Files.isExecutable(Path.of("/usr/sbin/slapd")) || !Files.isExecutable(Path.of("/usr/sbin/slapadd"))) {
             String why = "OpenLDAP not installed (/usr/sbin/slapd); install Debian's slapd to run these tests";
-            if (WARNED.compareAndSet(false, true)) {
-                System.err.println("*** SKIPPED: " + why);
-            }
-            Assumptions.assumeTrue(false, why);
+            Processes.skip(WARNED, why);
         }
         Files.createDirectories(dir.resolve("db"));
         Files.writeString(dir.resolve("slapd.conf"), "include /etc/ldap/schema/core.schema\n"
@@ -46,12 +41,9 @@ public final class LdapServer implements AutoCloseable {
                 + "\"\nrootdn \"" + ADMIN + "\"\nrootpw " + ADMIN_PASSWORD + "\ndirectory " + dir.resolve("db") + "\n");
         Files.writeString(dir.resolve("data.ldif"), "dn: " + BASE + "\nobjectClass: dcObject\nobjectClass: "
                 + "organization\no: test\ndc: starling\n\n" + ldif);
-        run(List.of("/usr/sbin/slapadd", "-f", dir.resolve("slapd.conf").toString(), "-l",
+        Processes.run(List.of("/usr/sbin/slapadd", "-f", dir.resolve("slapd.conf").toString(), "-l",
                 dir.resolve("data.ldif").toString()), dir.resolve("slapadd.log"));
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Processes.freePort();
         Process p = new ProcessBuilder("/usr/sbin/slapd", "-f", dir.resolve("slapd.conf").toString(), "-h",
                 "ldap://127.0.0.1:" + port + "/", "-d", "0").redirectErrorStream(true)
                 .redirectOutput(dir.resolve("slapd.log").toFile()).start();
@@ -63,22 +55,13 @@ public final class LdapServer implements AutoCloseable {
         return new LdapServer(p, port);
     }
 
-    private static void run(List<String> command, Path log) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException(command.get(0) + " failed: " + Files.readString(log));
-        }
-    }
 
     public String url() {
         return "ldap://127.0.0.1:" + port;
     }
 
     public void stop() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
+        Processes.stop(process);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.starling.it.security.servers;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real MariaDB server (Debian's mariadb-server) of the test's own: a fresh data directory, the server on a port
@@ -34,10 +32,7 @@ public final class MariaDbServer implements AutoCloseable {
         if (!Files.isExecutable(Path.of("/usr/sbin/mariadbd")) || !Files.isExecutable(Path.of("/usr/bin/mariadb"))) {
             String why = "MariaDB not installed (/usr/sbin/mariadbd, /usr/bin/mariadb); install Debian's "
                     + "mariadb-server to run these tests";
-            if (WARNED.compareAndSet(false, true)) {
-                System.err.println("*** SKIPPED: " + why);
-            }
-            Assumptions.assumeTrue(false, why);
+            Processes.skip(WARNED, why);
         }
         Files.createDirectories(dir);
         boolean root = "root".equals(System.getProperty("user.name"));
@@ -46,11 +41,8 @@ public final class MariaDbServer implements AutoCloseable {
         if (root) {
             install.add("--user=root");
         }
-        run(install, dir.resolve("install.log"));
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        Processes.run(install, dir.resolve("install.log"));
+        int port = Processes.freePort();
         List<String> server = new ArrayList<>(List.of("/usr/sbin/mariadbd", "--no-defaults",
                 "--datadir=" + dir.resolve("data"), "--port=" + port, "--bind-address=127.0.0.1",
                 "--socket=" + dir.resolve("sock"), "--pid-file=" + dir.resolve("pid")));
@@ -77,25 +69,16 @@ public final class MariaDbServer implements AutoCloseable {
             command.add(database);
         }
         command.addAll(List.of("-e", sql));
-        run(command, dir.resolve("sql.log"));
+        Processes.run(command, dir.resolve("sql.log"));
     }
 
-    private static void run(List<String> command, Path log) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException(command.get(0) + " failed: " + Files.readString(log));
-        }
-    }
 
     public String url() {
         return "jdbc:mariadb://127.0.0.1:" + port + "/mqtt";
     }
 
     public void stop() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
+        Processes.stop(process);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.starling.it.security.servers;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real PostgreSQL server (Debian's postgresql) of the test's own: initdb in a temporary directory with a
@@ -49,25 +47,19 @@ public final class PostgresServer implements AutoCloseable {
         if (bin == null) {
             String why = "PostgreSQL not installed (/usr/lib/postgresql/*/bin/initdb); install Debian's postgresql "
                     + "to run these tests";
-            if (WARNED.compareAndSet(false, true)) {
-                System.err.println("*** SKIPPED: " + why);
-            }
-            Assumptions.assumeTrue(false, why);
+            Processes.skip(WARNED, why);
         }
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("pw"), PASSWORD);
         boolean root = "root".equals(System.getProperty("user.name"));
         if (root) {
             // the postgres account must reach the directory: JUnit's temporary parent is root's alone
-            run(List.of("chmod", "o+x", dir.getParent().toString()), dir.resolve("chmod.log"));
-            run(List.of("chown", "-R", "postgres", dir.toString()), dir.resolve("chown.log"));
+            Processes.run(List.of("chmod", "o+x", dir.getParent().toString()), dir.resolve("chmod.log"));
+            Processes.run(List.of("chown", "-R", "postgres", dir.toString()), dir.resolve("chown.log"));
         }
-        run(as(root, bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", USER,
+        Processes.run(as(root, bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", USER,
                 "--pwfile=" + dir.resolve("pw"), "--auth=scram-sha-256", "-E", "UTF8"), dir.resolve("initdb.log"));
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Processes.freePort();
         Process p = new ProcessBuilder(as(root, bin.resolve("postgres").toString(), "-D",
                 dir.resolve("data").toString(), "-p", String.valueOf(port), "-h", "127.0.0.1", "-k", dir.toString(),
                 "-c", "fsync=off")).redirectErrorStream(true).redirectOutput(dir.resolve("postgres.log").toFile())
@@ -89,12 +81,6 @@ public final class PostgresServer implements AutoCloseable {
         return out;
     }
 
-    private static void run(List<String> command, Path log) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException(command + " failed: " + Files.readString(log));
-        }
-    }
 
     public static String url(int port, String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
@@ -105,10 +91,7 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     public void stop() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
+        Processes.stop(process);
     }
 
     @Override

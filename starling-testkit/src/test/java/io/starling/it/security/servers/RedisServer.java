@@ -1,14 +1,12 @@
 package io.starling.it.security.servers;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real redis-server (Debian's redis-server) of the test's own, on a port from the OS, with a password, in a
@@ -29,15 +27,9 @@ public final class RedisServer implements AutoCloseable {
     public static RedisServer start(Path dir, String password) throws IOException {
         if (!Files.isExecutable(BINARY)) {
             String why = "redis-server not installed (" + BINARY + "); install Debian's redis-server to run these tests";
-            if (WARNED.compareAndSet(false, true)) {
-                System.err.println("*** SKIPPED: " + why);
-            }
-            Assumptions.assumeTrue(false, why);
+            Processes.skip(WARNED, why);
         }
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Processes.freePort();
         Process p = new ProcessBuilder(BINARY.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--requirepass", password,
                 "--daemonize", "no").redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile())
@@ -56,10 +48,7 @@ public final class RedisServer implements AutoCloseable {
     }
 
     public void stop() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
+        Processes.stop(process);
     }
 
     @Override

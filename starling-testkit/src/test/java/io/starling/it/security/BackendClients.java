@@ -25,6 +25,17 @@ final class BackendClients {
                 + "plugins.config_dir = \"" + home.resolve("etc") + "\"\n";
     }
 
+    /** Puts the plugin's jar (built into target/test-plugins) and its settings under {@code home}, and loads it. */
+    static void loadPlugin(io.starling.testkit.StarlingExtension broker, Path home, String plugin, String settings)
+            throws java.io.IOException {
+        java.nio.file.Files.createDirectories(home.resolve("plugins"));
+        java.nio.file.Files.createDirectories(home.resolve("etc"));
+        java.nio.file.Files.copy(Path.of("target/test-plugins/" + plugin + ".jar"),
+                home.resolve("plugins/" + plugin + ".jar"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        java.nio.file.Files.writeString(home.resolve("etc/" + plugin + ".conf"), settings);
+        broker.node().plugins().load(plugin);
+    }
+
     static int connack(int port, MqttVersion version, String id, String user, String password) {
         try (RawClient c = RawClient.open(port, version)) {
             c.send(new ConnectPacket(version, id, true, 60, user,

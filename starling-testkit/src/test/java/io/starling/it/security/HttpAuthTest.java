@@ -59,12 +59,8 @@ class HttpAuthTest {
         service.setExecutor(Executors.newFixedThreadPool(4));
         service.start();
         int port = service.getAddress().getPort();
-        Files.createDirectories(home.resolve("plugins"));
-        Files.createDirectories(home.resolve("etc"));
-        Files.copy(Path.of("target/test-plugins/" + PLUGIN + ".jar"), home.resolve("plugins/" + PLUGIN + ".jar"));
-        Files.writeString(home.resolve("etc/" + PLUGIN + ".conf"), "auth_url = \"http://127.0.0.1:" + port
+        BackendClients.loadPlugin(broker, home, PLUGIN, "auth_url = \"http://127.0.0.1:" + port
                 + "/auth\"\nacl_url = \"http://127.0.0.1:" + port + "/acl\"\ntimeout = 500ms\n");
-        broker.node().plugins().load(PLUGIN);
         log.start();
         starlingLog.addAppender(log);
     }

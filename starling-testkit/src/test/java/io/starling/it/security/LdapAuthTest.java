@@ -61,14 +61,10 @@ class LdapAuthTest {
     }
 
     private void load(String method) throws Exception {
-        Files.createDirectories(home.resolve("plugins"));
-        Files.createDirectories(home.resolve("etc"));
-        Files.copy(Path.of("target/test-plugins/" + PLUGIN + ".jar"), home.resolve("plugins/" + PLUGIN + ".jar"));
-        Files.writeString(home.resolve("etc/" + PLUGIN + ".conf"), "url = \"" + ldap.url() + "\"\n"
+        BackendClients.loadPlugin(broker, home, PLUGIN, "url = \"" + ldap.url() + "\"\n"
                 + "bind_dn = \"" + LdapServer.ADMIN + "\"\nbind_password = " + LdapServer.ADMIN_PASSWORD + "\n"
                 + "base_dn = \"ou=users," + LdapServer.BASE + "\"\nmethod = " + method + "\n"
                 + "superuser_attribute = isSuperuser\ntimeout = 2s\n");
-        broker.node().plugins().load(PLUGIN);
     }
 
     private int connack(MqttVersion version, String id, String user, String password) {

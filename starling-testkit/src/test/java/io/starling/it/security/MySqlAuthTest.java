@@ -66,17 +66,13 @@ class MySqlAuthTest {
 
     @BeforeEach
     void loadPlugin() throws Exception {
-        Files.createDirectories(home.resolve("plugins"));
-        Files.createDirectories(home.resolve("etc"));
-        Files.copy(Path.of("target/test-plugins/" + PLUGIN + ".jar"), home.resolve("plugins/" + PLUGIN + ".jar"));
-        Files.writeString(home.resolve("etc/" + PLUGIN + ".conf"), "url = \"" + maria.url() + "\"\n"
+        BackendClients.loadPlugin(broker, home, PLUGIN, "url = \"" + maria.url() + "\"\n"
                 + "username = " + MariaDbServer.USER + "\npassword = " + MariaDbServer.PASSWORD + "\n"
                 + "auth_query = \"select password_hash, salt, algorithm from mqtt_user where username = %u\"\n"
                 + "super_query = \"select 1 from mqtt_admin where username = %u\"\n"
                 + "acl_query = \"select allow, username, clientid, access, topic from mqtt_acl"
                 + " where username = %u or username = '$all' order by username = '$all'\"\n"
                 + "password_hash = sha256\nsalt_position = suffix\ntimeout = 2s\n");
-        broker.node().plugins().load(PLUGIN);
     }
 
     private int connack(MqttVersion version, String id, String user, String password) {

@@ -92,18 +92,13 @@ class PostgresAuthTest {
     }
 
     private void loadPluginFor(int port) throws Exception {
-        Files.createDirectories(home.resolve("plugins"));
-        Files.createDirectories(home.resolve("etc"));
-        Files.copy(Path.of("target/test-plugins/" + PLUGIN + ".jar"), home.resolve("plugins/" + PLUGIN + ".jar"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Files.writeString(home.resolve("etc/" + PLUGIN + ".conf"), "url = \"" + PostgresServer.url(port, "postgres")
+        BackendClients.loadPlugin(broker, home, PLUGIN, "url = \"" + PostgresServer.url(port, "postgres")
                 + "\"\nusername = " + PostgresServer.USER + "\npassword = " + PostgresServer.PASSWORD + "\n"
                 + "auth_query = \"select password_hash, salt, algorithm, is_superuser from mqtt_user"
                 + " where username = %u\"\n"
                 + "acl_query = \"select allow, username, clientid, access, topic from mqtt_acl where username = %u"
                 + " or username = '$all' or clientid = %c order by clientid nulls last, username = '$all'\"\n"
                 + "password_hash = sha256\ntimeout = 2s\npool_size = 2\n");
-        broker.node().plugins().load(PLUGIN);
         log.start();
         starlingLog.addAppender(log);
     }

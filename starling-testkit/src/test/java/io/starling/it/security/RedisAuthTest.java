@@ -66,14 +66,10 @@ class RedisAuthTest {
             j.hset("mqtt_acl:alice", Map.of("sensors/%u/#", "3", "commands/#", "1"));
             j.hset("mqtt_acl:+/x", Map.of("sensors/%u/#", "3"));
         }
-        Files.createDirectories(home.resolve("plugins"));
-        Files.createDirectories(home.resolve("etc"));
-        Files.copy(Path.of("target/test-plugins/" + PLUGIN + ".jar"), home.resolve("plugins/" + PLUGIN + ".jar"));
-        Files.writeString(home.resolve("etc/" + PLUGIN + ".conf"), "server = \"127.0.0.1:" + redis.port() + "\"\n"
+        BackendClients.loadPlugin(broker, home, PLUGIN, "server = \"127.0.0.1:" + redis.port() + "\"\n"
                 + "password = redis-secret\n"
                 + "auth_cmd = \"HMGET mqtt_user:%u password_hash salt algorithm is_superuser\"\n"
                 + "acl_cmd = \"HGETALL mqtt_acl:%u\"\npassword_hash = sha256\ntimeout = 1s\n");
-        broker.node().plugins().load(PLUGIN);
         log.start();
         starlingLog.addAppender(log);
     }

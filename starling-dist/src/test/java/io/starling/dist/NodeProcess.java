@@ -69,12 +69,12 @@ final class NodeProcess implements AutoCloseable {
         return home;
     }
 
-    /** Starts the node and waits until it serves; fails with its output when it does not. */
-    NodeProcess start() {
-        output.clear();
-        ports.clear();
-        ProcessBuilder pb = new ProcessBuilder(dist().resolve("bin/starling").toString(), "console")
-                .redirectErrorStream(true);
+    /** The packaged node's command in this home, after {@code prefix} (e.g. runuser), with the tests' settings. */
+    private ProcessBuilder builder(List<String> prefix) {
+        List<String> command = new java.util.ArrayList<>(prefix);
+        command.add(dist().resolve("bin/starling").toString());
+        command.add("console");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("STARLING_HOME", home.toString());
         for (String type : List.of("TCP", "SSL", "WS", "WSS")) {
             pb.environment().put("STARLING_LISTENERS__" + type + "__DEFAULT__BIND", "127.0.0.1:0");
@@ -83,6 +83,37 @@ final class NodeProcess implements AutoCloseable {
         pb.environment().put("STARLING_AUTHENTICATION__ALLOW_ANONYMOUS", "true");
         pb.environment().put("STARLING_JAVA_OPTS", "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
         pb.environment().putAll(env);
+        return pb;
+    }
+
+    /** What a node that was meant not to start printed, and its exit code. */
+    record Exit(int code, String output) {
+    }
+
+    /** Runs the node, behind {@code prefix}, until it exits by itself: for start-ups that must fail. */
+    Exit runUntilExit(List<String> prefix) {
+        try {
+            Process p = builder(prefix).start();
+            p.getOutputStream().close();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("the node did not exit within 60 s");
+            }
+            return new Exit(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Starts the node and waits until it serves; fails with its output when it does not. */
+    NodeProcess start() {
+        output.clear();
+        ports.clear();
+        ProcessBuilder pb = builder(List.of());
         CountDownLatch started = new CountDownLatch(1);
         try {
             process = pb.start();

@@ -176,6 +176,8 @@ public final class Starling implements AutoCloseable {
             storage.close();
             throw e;
         }
+        long sweepEvery = config.mqtt().retainedSweepInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::removeExpiredRetained, sweepEvery, sweepEvery, TimeUnit.MILLISECONDS);
         int workers = config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
         int acceptors = config.listeners().stream().mapToInt(ListenerConfig::acceptors).max().orElse(1);
         this.loops = new EventLoops(acceptors, workers);
@@ -230,6 +232,18 @@ public final class Starling implements AutoCloseable {
         LOG.info("restored {} sessions with {} queued or in-flight messages, {} retained and {} delayed messages"
                 + " from {} in {} ms", counts[1], counts[2], counts[0], delayedCount[0], storage,
                 (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Expired retained messages nobody subscribed to would otherwise stay until a restart. */
+    private void removeExpiredRetained() {
+        try {
+            int removed = retained.removeAllExpired(System.currentTimeMillis());
+            if (removed > 0) {
+                LOG.debug("removed {} expired retained messages", removed);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("removing expired retained messages failed", e);
+        }
     }
 
     /** Binds every listener; on failure, releases what was started and rethrows. */

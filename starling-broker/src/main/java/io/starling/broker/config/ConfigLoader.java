@@ -185,6 +185,7 @@ public final class ConfigLoader {
                 maxTopicAlias,
                 maxQos,
                 c.getBoolean("mqtt.retain_available"),
+                positiveDuration(c, "mqtt.retained_sweep_interval"),
                 c.getBoolean("mqtt.wildcard_subscription"),
                 c.getBoolean("mqtt.shared_subscription"),
                 enumValue(c, "mqtt.shared_subscription_strategy", SharedStrategy.class),

@@ -16,6 +16,7 @@ public record MqttConfig(
         int maxTopicAlias,
         int maxQos,
         boolean retainAvailable,
+        Duration retainedSweepInterval,
         boolean wildcardSubscription,
         boolean sharedSubscription,
         SharedStrategy sharedStrategy,

@@ -223,7 +223,7 @@ final class SubscribeFlow {
     }
 
     private void removeRetained(Message expired) {
-        conn.services.retained().remove(expired.topic());
+        conn.services.retained().removeExpired(expired);
     }
 
     CompletionStage<?> unsubscribe(UnsubscribePacket packet) {

@@ -27,14 +27,43 @@ public final class RetainedMessages {
         this.storage = storage;
     }
 
-    public void put(Message message) {
+    // One lock over the index and the storage's queue (both in memory, neither blocks): a topic's changes reach
+    // the storage in the order the index took them, and removing an expired message cannot remove the one that
+    // replaced it.
+    public synchronized void put(Message message) {
         index.put(storage.durable() ? stub(message) : message);
         storage.putRetained(message);
     }
 
-    public void remove(String topic) {
+    public synchronized void remove(String topic) {
         index.remove(topic);
         storage.removeRetained(topic);
+    }
+
+    /** Removes {@code expired}, an entry from {@link #matching}, unless its topic has been given another since. */
+    public synchronized boolean removeExpired(Message expired) {
+        if (index.get(expired.topic()).orElse(null) != expired) {
+            return false;
+        }
+        index.remove(expired.topic());
+        storage.removeRetained(expired.topic());
+        return true;
+    }
+
+    /**
+     * Removes every message whose expiry has passed, from the index and the storage; returns how many. Walks the
+     * index, never the storage, so it costs the heap nothing and the disk one delete per expired message.
+     */
+    public int removeAllExpired(long nowMillis) {
+        int removed = 0;
+        Iterator<Message> all = index.matching("#");
+        while (all.hasNext()) {
+            Message m = all.next();
+            if (m.isExpired(nowMillis) && removeExpired(m)) {
+                removed++;
+            }
+        }
+        return removed;
     }
 
     /** At start-up: the message read from the storage goes into the index. */

@@ -37,7 +37,7 @@ public class PasswordCheckBenchmark {
     @Setup
     public void setUp() throws Exception {
         Path dir = Files.createTempDirectory("password-bench");
-        users = new UserDatabase(dir.resolve("passwd"), iterations);
+        users = new UserDatabase(dir.resolve("passwd"), iterations, 4096);
         users.add("device", "a-device-password".toCharArray(), false);
         users.verify("device", password);
     }

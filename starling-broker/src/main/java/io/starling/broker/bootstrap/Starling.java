@@ -156,7 +156,7 @@ public final class Starling implements AutoCloseable {
         this.services = new BrokerServices(config.nodeName(), config.mqtt(), sessions, router, retained,
                 dispatcher, authentication, authorization, hooks, metrics, nodeStorage, delayed,
                 modules.autoSubscribe().isEmpty() ? null : new AutoSubscribe(modules.autoSubscribe()),
-                config.security());
+                config.security(), users);
         this.plugins = new PluginManager(config.plugins().dir(), config.plugins().configDir(), config.dataDir(),
                 services);
         if (modules.presenceQos() >= 0) {
@@ -188,7 +188,8 @@ public final class Starling implements AutoCloseable {
             return null;
         }
         try {
-            return new UserDatabase(config.security().passwordFile(), config.security().passwordIterations());
+            return new UserDatabase(config.security().passwordFile(), config.security().passwordIterations(),
+                    config.security().scramIterations());
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(e.getMessage(), e);
         }

@@ -92,6 +92,7 @@ public final class ConfigLoader {
                     new SecurityConfig(c.getString("authentication.password_file").isBlank() ? null
                             : Path.of(c.getString("authentication.password_file")),
                             positive(c, "authentication.password_iterations"),
+                            positive(c, "authentication.scram_iterations"),
                             c.getString("authorization.acl_file").isBlank() ? null
                                     : Path.of(c.getString("authorization.acl_file")),
                             c.getBoolean("authorization.cache.enabled") ? positive(c, "authorization.cache.max_size") : 0,

@@ -8,15 +8,16 @@ import java.util.function.UnaryOperator;
  *
  * @param passwordFile       the users and their password hashes; null: no built-in users
  * @param passwordIterations PBKDF2 iterations for new and changed passwords
+ * @param scramIterations    SCRAM-SHA-256 iterations for new and changed passwords
  * @param aclFile            the ACL rules; null: none
  * @param cacheSize          authorization decisions each connection keeps; 0: no cache
  * @param cacheTtl           how long a kept decision holds
  */
-public record SecurityConfig(Path passwordFile, int passwordIterations, Path aclFile, int cacheSize,
+public record SecurityConfig(Path passwordFile, int passwordIterations, int scramIterations, Path aclFile, int cacheSize,
         java.time.Duration cacheTtl) {
 
     public SecurityConfig under(UnaryOperator<Path> resolve) {
         return new SecurityConfig(passwordFile == null ? null : resolve.apply(passwordFile), passwordIterations,
-                aclFile == null ? null : resolve.apply(aclFile), cacheSize, cacheTtl);
+                scramIterations, aclFile == null ? null : resolve.apply(aclFile), cacheSize, cacheTtl);
     }
 }

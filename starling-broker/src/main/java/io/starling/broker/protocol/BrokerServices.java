@@ -11,6 +11,7 @@ import io.starling.broker.routing.MessageDispatcher;
 import io.starling.broker.routing.Router;
 import io.starling.broker.security.AuthenticationChain;
 import io.starling.broker.security.AuthorizationChain;
+import io.starling.broker.security.UserDatabase;
 import io.starling.broker.session.SessionRegistry;
 import io.starling.broker.storage.NodeStorage;
 
@@ -19,6 +20,7 @@ import io.starling.broker.storage.NodeStorage;
  *
  * @param delayed       delayed publish; null when the module is off
  * @param autoSubscribe subscriptions made at connect; null when the module is off
+ * @param users         the built-in users; null when there are none (no enhanced authentication either)
  */
 public record BrokerServices(
         String nodeName,
@@ -34,5 +36,6 @@ public record BrokerServices(
         NodeStorage storage,
         DelayedPublisher delayed,
         AutoSubscribe autoSubscribe,
-        SecurityConfig security) {
+        SecurityConfig security,
+        UserDatabase users) {
 }

@@ -32,6 +32,9 @@ final class ConnectFlow {
     private final MqttConfig mqtt;
     /** Who connects, once known: for the CONNACK hook of a refusal. */
     private ClientInfo client;
+    /** After enhanced authentication: its last message to the client, and its decision. */
+    private byte[] serverFinal;
+    private AuthResult enhancedVerdict;
 
     ConnectFlow(MqttConnection conn) {
         this.conn = conn;
@@ -82,9 +85,24 @@ final class ConnectFlow {
             }
         }
         if (props.authenticationMethod() != null) {
-            return refuse(ReasonCode.BAD_AUTHENTICATION_METHOD,
-                    "authentication method '" + props.authenticationMethod() + "' is not supported");
+            return EnhancedAuth.begin(this, conn, connect, clientId, assigned);
         }
+        return proceed(connect, clientId, username, assigned);
+    }
+
+    /**
+     * Enhanced authentication proved who the client is: the rest of CONNECT, with {@code serverFinal} for
+     * CONNACK's Authentication Data and {@code verdict} in place of the authenticators'.
+     */
+    CompletionStage<?> authenticated(ConnectPacket connect, String clientId, String username, boolean assigned,
+            byte[] serverFinal, AuthResult verdict) {
+        conn.state = MqttConnection.State.CONNECTING;
+        this.serverFinal = serverFinal;
+        this.enhancedVerdict = verdict;
+        return proceed(connect, clientId, username, assigned);
+    }
+
+    private CompletionStage<?> proceed(ConnectPacket connect, String clientId, String username, boolean assigned) {
         InetSocketAddress remote = ClientAddress.of(conn.channel());
         ClientInfo client = new ClientInfo(clientId, username, remote, connect.version().level(),
                 conn.listener.name(), connect.keepAliveSeconds(), connect.cleanStart(), false);
@@ -113,6 +131,10 @@ final class ConnectFlow {
 
     private CompletionStage<?> authenticate(ConnectPacket connect, ClientInfo client, String clientId,
             boolean assigned) {
+        if (enhancedVerdict != null) {
+            accept(connect, client, clientId, assigned, enhancedVerdict);
+            return null;
+        }
         CompletableFuture<AuthResult> auth = conn.services.authentication()
                 .authenticate(new AuthRequest(client, connect.password())).toCompletableFuture();
         if (auth.isDone()) {
@@ -186,6 +208,9 @@ final class ConnectFlow {
                     .retainAvailable(mqtt.retainAvailable() ? null : 0)
                     .wildcardSubscriptionAvailable(mqtt.wildcardSubscription() ? null : 0)
                     .sharedSubscriptionAvailable(mqtt.sharedSubscription() ? null : 0);
+            if (serverFinal != null) {
+                b.authenticationMethod(props.authenticationMethod()).authenticationData(serverFinal);
+            }
             connackProps = b.build();
         }
         conn.writeAndFlush(new ConnAckPacket(opened.sessionPresent(), ReasonCode.SUCCESS, connackProps),

@@ -20,6 +20,7 @@ import io.starling.codec.PacketEncoder;
 import io.starling.codec.PacketType;
 import io.starling.codec.ReasonCode;
 import io.starling.codec.packet.AckPacket;
+import io.starling.codec.packet.AuthPacket;
 import io.starling.codec.packet.DisconnectPacket;
 import io.starling.codec.packet.InvalidPacket;
 import io.starling.codec.packet.MqttPacket;
@@ -51,7 +52,7 @@ import org.slf4j.LoggerFactory;
 public final class MqttConnection extends ChannelInboundHandlerAdapter implements ClientConnection, Congestion {
     static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
 
-    enum State { AWAITING_CONNECT, CONNECTING, CONNECTED, CLOSED }
+    enum State { AWAITING_CONNECT, AUTHENTICATING, CONNECTING, CONNECTED, CLOSED }
 
     /** Acknowledgements a connection may have waiting for the storage before it stops reading. */
     private static final int MAX_PENDING_ACKS = 1024;
@@ -91,6 +92,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     long clientMaxPacketSize;
     OutboundTopicAliases outboundAliases = OutboundTopicAliases.NONE;
     InboundTopicAliases inboundAliases = InboundTopicAliases.NONE;
+    /** MQTT 5 enhanced authentication, when CONNECT asked for it; else null. */
+    EnhancedAuth enhancedAuth;
 
     /** Why this connection is refused at CONNECT (a connection limit), or null. */
     final String refusal;
@@ -291,6 +294,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         if (state == State.AWAITING_CONNECT) {
             return new ConnectFlow(this).connect((io.starling.codec.packet.ConnectPacket) packet);
         }
+        if (state == State.AUTHENTICATING) {
+            if (packet instanceof AuthPacket auth) {
+                return enhancedAuth.onAuth(auth);
+            }
+            return new ConnectFlow(this).refuse(ReasonCode.PROTOCOL_ERROR,
+                    packet.type() + " before enhanced authentication ended");
+        }
         if (state != State.CONNECTED) {
             return null;
         }
@@ -317,7 +327,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             }
             case PINGREQ -> send(PingRespPacket.INSTANCE);
             case DISCONNECT -> onDisconnect((DisconnectPacket) packet);
-            case AUTH -> violation(ReasonCode.PROTOCOL_ERROR, "AUTH without enhanced authentication in CONNECT");
+            case AUTH -> {
+                if (enhancedAuth == null) {
+                    violation(ReasonCode.PROTOCOL_ERROR, "AUTH without enhanced authentication in CONNECT");
+                } else {
+                    return enhancedAuth.onAuth((AuthPacket) packet);
+                }
+            }
             default -> violation(ReasonCode.PROTOCOL_ERROR, "unexpected " + packet.type());
         }
         return null;
@@ -480,8 +496,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     private void readTimedOut() {
-        if (state == State.AWAITING_CONNECT) {
-            LOG.info("{} {}: no CONNECT in time; closing connection", listener.name(), who());
+        if (state == State.AWAITING_CONNECT || state == State.AUTHENTICATING) {
+            LOG.info("{} {}: no {} in time; closing connection", listener.name(), who(),
+                    state == State.AWAITING_CONNECT ? "CONNECT" : "AUTH");
             state = State.CLOSED;
             ctx.close();
         } else if (state == State.CONNECTED) {

@@ -15,8 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The built-in users: a password file of {@code <name>:pbkdf2-sha512:<iterations>:<salt>:<hash>[:superuser]}
- * lines, never a password in plain text. Changed through {@code bin/starling-ctl users}, which rewrites the
+ * The built-in users: a password file of
+ * {@code <name>:pbkdf2-sha512:<iterations>:<salt>:<hash>[:scram-sha-256:<iterations>:<salt>:<stored key>:<server key>][:superuser]}
+ * lines, never a password in plain text: a PBKDF2 hash for the password in CONNECT, and the SCRAM-SHA-256 keys for
+ * MQTT 5 enhanced authentication (files written before SCRAM have no keys: such a user gets them at its next
+ * {@code passwd}). Changed through {@code bin/starling-ctl users}, which rewrites the
  * file (by rename, readable by the node's user only); an edit made to the file by hand is picked up too.
  */
 public final class UserDatabase {
@@ -26,11 +29,13 @@ public final class UserDatabase {
     public record User(String name, boolean superuser) {
     }
 
-    private record Entry(PasswordHash hash, boolean superuser) {
+    /** {@code scram} null: the user was written before SCRAM and cannot use it until its password is set again. */
+    private record Entry(PasswordHash hash, ScramCredential scram, boolean superuser) {
     }
 
     private final Path file;
     private final int iterations;
+    private final int scramIterations;
     private volatile Map<String, Entry> users = Map.of();
     /**
      * Passwords verified since the users last changed, as HMACs under a key that never leaves this process: a
@@ -41,9 +46,10 @@ public final class UserDatabase {
     private String stamp = "";
 
     /** Reads the file (a missing one is an empty database); throws IllegalArgumentException for a bad line. */
-    public UserDatabase(Path file, int iterations) {
+    public UserDatabase(Path file, int iterations, int scramIterations) {
         this.file = file;
         this.iterations = iterations;
+        this.scramIterations = scramIterations;
         byte[] key = new byte[32];
         new java.security.SecureRandom().nextBytes(key);
         this.verifiedKey = new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256");
@@ -90,6 +96,28 @@ public final class UserDatabase {
         }
     }
 
+    /** A SCRAM-SHA-256 exchange against these users, for one client. */
+    public ScramExchange startScram() {
+        return new ScramExchange(this);
+    }
+
+    /** The user's SCRAM keys; null when there is no such user or it has none yet. */
+    ScramCredential scramCredential(String name) {
+        Entry e = users.get(name);
+        return e == null ? null : e.scram();
+    }
+
+    /**
+     * Keys for a name that has none: the same salt for the same name in this process, so that asking twice does
+     * not tell a made-up user from a real one; no proof matches them.
+     */
+    ScramCredential scramDecoy(String name) {
+        // A real name never holds ':', so these inputs never meet those of the verified-password HMACs.
+        byte[] salt = java.util.Arrays.copyOf(mac("scram-salt:" + name, new byte[0]), 16);
+        byte[] key = mac("scram-key:" + name, new byte[0]);
+        return new ScramCredential(scramIterations, salt, key, key);
+    }
+
     boolean isSuperuser(String name) {
         Entry e = users.get(name);
         return e != null && e.superuser();
@@ -107,7 +135,7 @@ public final class UserDatabase {
         if (users.containsKey(name)) {
             throw new IllegalArgumentException("user " + name + " exists already (change its password with passwd)");
         }
-        change(name, new Entry(PasswordHash.of(checkPassword(password), iterations), superuser));
+        change(name, entry(checkPassword(password), superuser));
     }
 
     public synchronized void passwd(String name, char[] password) {
@@ -115,7 +143,12 @@ public final class UserDatabase {
         if (e == null) {
             throw new IllegalArgumentException("no user " + name);
         }
-        change(name, new Entry(PasswordHash.of(checkPassword(password), iterations), e.superuser()));
+        change(name, entry(checkPassword(password), e.superuser()));
+    }
+
+    private Entry entry(char[] password, boolean superuser) {
+        return new Entry(PasswordHash.of(password, iterations), ScramCredential.of(password, scramIterations),
+                superuser);
     }
 
     public synchronized void delete(String name) {
@@ -174,14 +207,19 @@ public final class UserDatabase {
             }
             int colon = line.indexOf(':');
             String[] rest = colon < 0 ? new String[0] : line.substring(colon + 1).split(":");
-            if (colon <= 0 || rest.length < 4 || rest.length > 5) {
-                throw new IllegalArgumentException(file + ":" + (i + 1)
-                        + ": not <name>:pbkdf2-sha512:<iterations>:<salt>:<hash>[:superuser]");
+            int scramAt = 4;
+            boolean scram = rest.length > scramAt && rest[scramAt].equals(ScramCredential.ALGORITHM);
+            int flagAt = scram ? scramAt + 5 : scramAt;
+            if (colon <= 0 || rest.length < 4 || rest.length > flagAt + 1
+                    || (rest.length == flagAt + 1 && !rest[flagAt].equals("superuser"))) {
+                throw new IllegalArgumentException(file + ":" + (i + 1) + ": not <name>:pbkdf2-sha512:<iterations>"
+                        + ":<salt>:<hash>[:scram-sha-256:<iterations>:<salt>:<stored key>:<server key>][:superuser]");
             }
             try {
                 PasswordHash hash = PasswordHash.parse(String.join(":", rest[0], rest[1], rest[2], rest[3]));
-                boolean superuser = rest.length == 5 && rest[4].equals("superuser");
-                out.put(line.substring(0, colon), new Entry(hash, superuser));
+                ScramCredential keys = scram ? ScramCredential.parse(rest, scramAt) : null;
+                boolean superuser = rest.length == flagAt + 1;
+                out.put(line.substring(0, colon), new Entry(hash, keys, superuser));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(file + ":" + (i + 1) + ": " + e.getMessage(), e);
             }
@@ -190,9 +228,10 @@ public final class UserDatabase {
     }
 
     private void write(Map<String, Entry> next) {
-        StringBuilder text = new StringBuilder("# Starling users, written by bin/starling-ctl users: salted PBKDF2 hashes,"
-                + " no passwords.\n");
+        StringBuilder text = new StringBuilder("# Starling users, written by bin/starling-ctl users: salted PBKDF2 hashes"
+                + " and SCRAM-SHA-256 keys, no passwords.\n");
         next.forEach((name, e) -> text.append(name).append(':').append(e.hash().format())
+                .append(e.scram() == null ? "" : ":" + e.scram().format())
                 .append(e.superuser() ? ":superuser" : "").append('\n'));
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());

@@ -35,11 +35,32 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * Certificates for TLS tests, made fresh in a directory: a CA, a server certificate for 127.0.0.1/localhost, and
  * client certificates (good, from another CA, expired), written as PEM files as an operator would configure them.
  */
-final class TestCertificates {
+public final class TestCertificates {
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
     /** A certificate with its key, and where their PEM files are. */
-    record Issued(X509Certificate certificate, KeyPair keys, Path certFile, Path keyFile) {
+    public record Issued(X509Certificate certificate, KeyPair keys, Path certFile, Path keyFile) {
+
+        /**
+         * The key again as PKCS #8 with the public key inside (RFC 5915 allows leaving it out, as the JDK does, but
+         * GnuTLS, under Debian's slapd, cannot read such a key).
+         */
+        public Path keyFileWithPublicKey() {
+            Path file = keyFile.resolveSibling(keyFile.getFileName() + ".full");
+            try {
+                var priv = (java.security.interfaces.ECPrivateKey) keys.getPrivate();
+                var info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(priv.getEncoded());
+                var publicKey = org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded());
+                var inner = new org.bouncycastle.asn1.sec.ECPrivateKey(priv.getParams().getOrder().bitLength(),
+                        priv.getS(), publicKey.getPublicKeyData(), null);
+                var full = new org.bouncycastle.asn1.pkcs.PrivateKeyInfo(info.getPrivateKeyAlgorithm(), inner);
+                Files.writeString(file, pem(new org.bouncycastle.util.io.pem.PemObject("PRIVATE KEY", full.getEncoded())),
+                        StandardCharsets.US_ASCII);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return file;
+        }
 
         /** For a Java client presenting this certificate. */
         KeyManagerFactory keyManager() {
@@ -72,17 +93,17 @@ final class TestCertificates {
 
     private final Path dir;
 
-    TestCertificates(Path dir) {
+    public TestCertificates(Path dir) {
         this.dir = dir;
     }
 
-    Issued ca(String name) {
+    public Issued ca(String name) {
         KeyPair keys = keyPair();
         return write(name, build(new X500Name("CN=" + name), keys, new X500Name("CN=" + name), keys,
                 Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(30)), true, null), keys);
     }
 
-    Issued server(String name, Issued ca) {
+    public Issued server(String name, Issued ca) {
         return leaf(name, "CN=" + name, ca, Instant.now().minus(Duration.ofDays(1)),
                 Instant.now().plus(Duration.ofDays(30)), new GeneralNames(new GeneralName[] {
                     new GeneralName(GeneralName.dNSName, "localhost"),

@@ -2,6 +2,7 @@ package io.starling.it.security;
 
 import io.starling.codec.MqttProperties;
 import io.starling.codec.MqttVersion;
+import io.starling.codec.ReasonCode;
 import io.starling.codec.packet.AckPacket;
 import io.starling.codec.packet.ConnAckPacket;
 import io.starling.codec.packet.ConnectPacket;
@@ -25,7 +26,10 @@ final class BackendClients {
                 + "plugins.config_dir = \"" + home.resolve("etc") + "\"\n";
     }
 
-    /** Puts the plugin's jar (built into target/test-plugins) and its settings under {@code home}, and loads it. */
+    /**
+     * Puts the plugin's jar (built into target/test-plugins) and its settings under {@code home}, and loads it
+     * (unloading it first when a test loads it again with other settings).
+     */
     static void loadPlugin(io.starling.testkit.StarlingExtension broker, Path home, String plugin, String settings)
             throws java.io.IOException {
         java.nio.file.Files.createDirectories(home.resolve("plugins"));
@@ -33,7 +37,41 @@ final class BackendClients {
         java.nio.file.Files.copy(Path.of("target/test-plugins/" + plugin + ".jar"),
                 home.resolve("plugins/" + plugin + ".jar"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         java.nio.file.Files.writeString(home.resolve("etc/" + plugin + ".conf"), settings);
+        if (broker.node().plugins().list().stream().anyMatch(p -> p.name().equals(plugin) && p.loaded())) {
+            broker.node().plugins().unload(plugin);
+        }
         broker.node().plugins().load(plugin);
+    }
+
+    /** Loads a backend plugin pointed at a server on {@code port}. */
+    @FunctionalInterface
+    interface LoadFor {
+        void load(int port) throws Exception;
+    }
+
+    /**
+     * Points the plugin, through {@code loadFor}, at a server that accepts connections and never says a word: a
+     * check waits no longer than the plugin's timeout and is denied (on_error = deny), and a client that needs
+     * no backend is answered meanwhile.
+     */
+    static void silentServerDeniesAtTheTimeout(io.starling.testkit.StarlingExtension broker, LoadFor loadFor)
+            throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            loadFor.load(silent.getLocalPort());
+            long started = System.nanoTime();
+            java.util.concurrent.CompletableFuture<Integer> slow = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> connack(broker.port(), MqttVersion.MQTT_5, "slow-1", "alice", "good-pass"));
+            try (java.net.Socket asked = silent.accept()) {
+                // the backend is being asked and will never answer: another client is answered meanwhile
+                org.assertj.core.api.Assertions.assertThat(connack(broker.port(), MqttVersion.MQTT_5, "meanwhile",
+                        null, null)).as("not held up by the slow one").isEqualTo(ReasonCode.NOT_AUTHORIZED);
+                org.assertj.core.api.Assertions.assertThat(slow).as("still waiting for the backend").isNotDone();
+            }
+            org.assertj.core.api.Assertions.assertThat(slow.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .isEqualTo(ReasonCode.BAD_USER_NAME_OR_PASSWORD);
+            org.assertj.core.api.Assertions.assertThat(Duration.ofNanos(System.nanoTime() - started))
+                    .as("denied at the timeout (2 s), not hanging").isLessThan(Duration.ofSeconds(6));
+        }
     }
 
     static int connack(int port, MqttVersion version, String id, String user, String password) {

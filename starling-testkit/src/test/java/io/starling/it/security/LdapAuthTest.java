@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.starling.codec.MqttVersion;
 import io.starling.codec.ReasonCode;
+import io.starling.it.listeners.TestCertificates;
 import io.starling.it.security.servers.LdapServer;
 import io.starling.testkit.RawClient;
 import io.starling.testkit.StarlingExtension;
@@ -40,11 +41,19 @@ class LdapAuthTest {
     final StarlingExtension broker =
             StarlingExtension.create(b -> b.storageType("memory").config(BackendClients.nodeConfig(home, true)));
 
+    private static TestCertificates.Issued ca;
+    private static TestCertificates.Issued otherCa;
+
     @BeforeAll
     static void startSlapd() throws Exception {
-        ldap = LdapServer.start(serverDir.resolve("ldap"), SCHEMA, "dn: ou=users," + LdapServer.BASE
-                + "\nobjectClass: organizationalUnit\nou: users\n\n" + user("alice", "FALSE", "sensors/%u/#")
-                + "\n" + user("root", "TRUE", "nothing") + "\n" + user("bob", "FALSE", "bob/out"));
+        TestCertificates certificates = new TestCertificates(Files.createDirectories(serverDir.resolve("tls")));
+        ca = certificates.ca("ldap-ca");
+        otherCa = certificates.ca("other-ca");
+        TestCertificates.Issued server = certificates.server("ldap-server", ca);
+        String users = "dn: ou=users," + LdapServer.BASE + "\nobjectClass: organizationalUnit\nou: users\n\n"
+                + user("alice", "FALSE", "sensors/%u/#") + "\n" + user("root", "TRUE", "nothing") + "\n"
+                + user("bob", "FALSE", "bob/out");
+        ldap = LdapServer.start(serverDir.resolve("ldap"), SCHEMA, users, server.certFile(), server.keyFileWithPublicKey());
     }
 
     private static String user(String uid, String superuser, String publish) {
@@ -61,7 +70,11 @@ class LdapAuthTest {
     }
 
     private void load(String method) throws Exception {
-        BackendClients.loadPlugin(broker, home, PLUGIN, "url = \"" + ldap.url() + "\"\n"
+        load(method, "url = \"" + ldap.url() + "\"\n");
+    }
+
+    private void load(String method, String connection) throws Exception {
+        BackendClients.loadPlugin(broker, home, PLUGIN, connection
                 + "bind_dn = \"" + LdapServer.ADMIN + "\"\nbind_password = " + LdapServer.ADMIN_PASSWORD + "\n"
                 + "base_dn = \"ou=users," + LdapServer.BASE + "\"\nmethod = " + method + "\n"
                 + "superuser_attribute = isSuperuser\ntimeout = 2s\n");
@@ -104,9 +117,31 @@ class LdapAuthTest {
                 .isEqualTo(ReasonCode.BAD_USER_NAME_OR_PASSWORD);
     }
 
-    /** Last: it stops the class's server. */
     @Test
     @Order(3)
+    void ldapsAndStartTlsWithTheDirectorysCaAndNotWithAnother() throws Exception {
+        load("bind", "url = \"" + ldap.tlsUrl() + "\"\nssl.cacertfile = \"" + ca.certFile() + "\"\n");
+        assertThat(connack(MqttVersion.MQTT_5, "t1", "alice", "good-pass")).as("ldaps://").isZero();
+        assertThat(connack(MqttVersion.MQTT_5, "t2", "alice", "bad-pass-42"))
+                .isEqualTo(ReasonCode.BAD_USER_NAME_OR_PASSWORD);
+        load("bind", "url = \"" + ldap.url() + "\"\nstart_tls = true\nssl.cacertfile = \"" + ca.certFile() + "\"\n");
+        assertThat(connack(MqttVersion.MQTT_5, "t3", "alice", "good-pass")).as("StartTLS").isZero();
+        load("bind", "url = \"" + ldap.tlsUrl() + "\"\nssl.cacertfile = \"" + otherCa.certFile() + "\"\n");
+        assertThat(connack(MqttVersion.MQTT_5, "t4", "alice", "good-pass"))
+                .as("a directory whose certificate does not chain to the configured CA is not trusted")
+                .isEqualTo(ReasonCode.BAD_USER_NAME_OR_PASSWORD);
+    }
+
+    @Test
+    @Order(4)
+    void aServerThatNeverAnswersIsDeniedAtTheTimeoutWhileOthersAreServed() throws Exception {
+        BackendClients.silentServerDeniesAtTheTimeout(broker,
+                port -> load("bind", "url = \"ldap://127.0.0.1:" + port + "\"\n"));
+    }
+
+    /** Last: it stops the class's server. */
+    @Test
+    @Order(5)
     void aServerStoppedWhileTheNodeRunsDeniesByDefault() throws Exception {
         load("bind");
         assertThat(connack(MqttVersion.MQTT_5, "before", "alice", "good-pass")).isZero();

@@ -66,7 +66,11 @@ class MySqlAuthTest {
 
     @BeforeEach
     void loadPlugin() throws Exception {
-        BackendClients.loadPlugin(broker, home, PLUGIN, "url = \"" + maria.url() + "\"\n"
+        loadPluginAt(maria.url());
+    }
+
+    private void loadPluginAt(String url) throws Exception {
+        BackendClients.loadPlugin(broker, home, PLUGIN, "url = \"" + url + "\"\n"
                 + "username = " + MariaDbServer.USER + "\npassword = " + MariaDbServer.PASSWORD + "\n"
                 + "auth_query = \"select password_hash, salt, algorithm from mqtt_user where username = %u\"\n"
                 + "super_query = \"select 1 from mqtt_admin where username = %u\"\n"
@@ -103,6 +107,13 @@ class MySqlAuthTest {
     /** Last: it stops the class's server. */
     @Test
     @Order(2)
+    void aServerThatNeverAnswersIsDeniedAtTheTimeoutWhileOthersAreServed() throws Exception {
+        BackendClients.silentServerDeniesAtTheTimeout(broker,
+                port -> loadPluginAt("jdbc:mariadb://127.0.0.1:" + port + "/mqtt"));
+    }
+
+    @Test
+    @Order(3)
     void aServerStoppedWhileTheNodeRunsDeniesByDefault() throws Exception {
         assertThat(connack(MqttVersion.MQTT_5, "before", "alice", "good-pass")).isZero();
         maria.stop();

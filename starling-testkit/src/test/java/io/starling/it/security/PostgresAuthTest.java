@@ -146,6 +146,11 @@ class PostgresAuthTest {
     }
 
     @Test
+    void aServerThatNeverAnswersIsDeniedAtTheTimeoutWhileOthersAreServed() throws Exception {
+        BackendClients.silentServerDeniesAtTheTimeout(broker, this::loadPluginFor);
+    }
+
+    @Test
     void aServerThatIsNotThereDeniesWithinTheTimeout() throws Exception {
         broker.node().plugins().unload(PLUGIN);
         int closed;

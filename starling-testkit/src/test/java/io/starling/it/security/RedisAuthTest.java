@@ -145,24 +145,8 @@ class RedisAuthTest {
 
     @Test
     void aServerThatNeverAnswersIsDeniedAtTheTimeoutWhileOthersAreServed() throws Exception {
-        broker.node().plugins().unload(PLUGIN);
-        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50,
-                java.net.InetAddress.getLoopbackAddress())) {
-            // accepts connections (the kernel's backlog) and never says a word
-            Files.writeString(home.resolve("etc/" + PLUGIN + ".conf"), "server = \"127.0.0.1:" + silent.getLocalPort()
-                    + "\"\nauth_cmd = \"HMGET mqtt_user:%u password_hash\"\ntimeout = 2s\n");
-            broker.node().plugins().load(PLUGIN);
-            java.util.concurrent.CompletableFuture<Integer> slow = java.util.concurrent.CompletableFuture.supplyAsync(
-                    () -> connack(MqttVersion.MQTT_5, "slow-1", "alice", "good-pass"));
-            try (java.net.Socket asked = silent.accept()) {
-                // the slow check is now waiting on the backend: another client is answered meanwhile
-                assertThat(connack(MqttVersion.MQTT_5, "meanwhile", null, null)).as("not held up by the slow one")
-                        .isEqualTo(ReasonCode.NOT_AUTHORIZED);
-                assertThat(slow).as("still waiting for Redis").isNotDone();
-            }
-            assertThat(slow.get(10, java.util.concurrent.TimeUnit.SECONDS))
-                    .isEqualTo(ReasonCode.BAD_USER_NAME_OR_PASSWORD);
-        }
+        BackendClients.silentServerDeniesAtTheTimeout(broker, port -> BackendClients.loadPlugin(broker, home, PLUGIN,
+                "server = \"127.0.0.1:" + port + "\"\nauth_cmd = \"HMGET mqtt_user:%u password_hash\"\ntimeout = 2s\n"));
     }
 
     private static int publish(RawClient c, String topic) {

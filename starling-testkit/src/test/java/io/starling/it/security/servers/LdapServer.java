@@ -21,20 +21,27 @@ public final class LdapServer implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final int tlsPort;
 
-    private LdapServer(Process process, int port) {
+    private LdapServer(Process process, int port, int tlsPort) {
         this.process = process;
         this.port = port;
+        this.tlsPort = tlsPort;
     }
 
-    /** Starts slapd with {@code ldif} loaded (the base entry is added here). */
-    public static LdapServer start(Path dir, Path schema, String ldif) throws Exception {
+    /**
+     * Starts slapd with {@code ldif} loaded (the base entry is added here), serving ldap:// and, with the server's
+     * PEM certificate and key, ldaps:// and StartTLS.
+     */
+    public static LdapServer start(Path dir, Path schema, String ldif, Path certFile, Path keyFile) throws Exception {
         if (!Files.isExecutable(Path.of("/usr/sbin/slapd")) || !Files.isExecutable(Path.of("/usr/sbin/slapadd"))) {
             String why = "OpenLDAP not installed (/usr/sbin/slapd); install Debian's slapd to run these tests";
             Processes.skip(WARNED, why);
         }
         Files.createDirectories(dir.resolve("db"));
-        Files.writeString(dir.resolve("slapd.conf"), "include /etc/ldap/schema/core.schema\n"
+        String tls = "TLSCertificateFile " + certFile.toAbsolutePath() + "\nTLSCertificateKeyFile "
+                + keyFile.toAbsolutePath() + "\n";
+        Files.writeString(dir.resolve("slapd.conf"), tls + "include /etc/ldap/schema/core.schema\n"
                 + "include /etc/ldap/schema/cosine.schema\ninclude /etc/ldap/schema/inetorgperson.schema\n"
                 + "include " + schema.toAbsolutePath() + "\nmodulepath /usr/lib/ldap\nmoduleload back_mdb\n"
                 + "pidfile " + dir.resolve("slapd.pid") + "\ndatabase mdb\nmaxsize 10485760\nsuffix \"" + BASE
@@ -44,15 +51,34 @@ public final class LdapServer implements AutoCloseable {
         Processes.run(List.of("/usr/sbin/slapadd", "-f", dir.resolve("slapd.conf").toString(), "-l",
                 dir.resolve("data.ldif").toString()), dir.resolve("slapadd.log"));
         int port = Processes.freePort();
+        int tlsPort = Processes.freePort();
         Process p = new ProcessBuilder("/usr/sbin/slapd", "-f", dir.resolve("slapd.conf").toString(), "-h",
-                "ldap://127.0.0.1:" + port + "/", "-d", "0").redirectErrorStream(true)
+                "ldap://127.0.0.1:" + port + "/ ldaps://127.0.0.1:" + tlsPort + "/", "-d", "none").redirectErrorStream(true)
                 .redirectOutput(dir.resolve("slapd.log").toFile()).start();
-        Awaitility.await().atMost(20, TimeUnit.SECONDS).ignoreExceptions().until(() -> {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return true;
+        try {
+            for (int listening : new int[] {port, tlsPort}) {
+                Awaitility.await().atMost(20, TimeUnit.SECONDS).ignoreExceptions().until(() -> {
+                    if (!p.isAlive()) {
+                        return true;
+                    }
+                    try (Socket s = new Socket("127.0.0.1", listening)) {
+                        return true;
+                    }
+                });
+                if (!p.isAlive()) {
+                    throw new org.awaitility.core.ConditionTimeoutException("slapd exited");
+                }
             }
-        });
-        return new LdapServer(p, port);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            Processes.stop(p);
+            throw new AssertionError("slapd did not listen on " + port + " and " + tlsPort + "; its log:\n"
+                    + Files.readString(dir.resolve("slapd.log")), e);
+        }
+        return new LdapServer(p, port, tlsPort);
+    }
+
+    public String tlsUrl() {
+        return "ldaps://127.0.0.1:" + tlsPort;
     }
 
 

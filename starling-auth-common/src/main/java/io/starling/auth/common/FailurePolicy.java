@@ -15,6 +15,11 @@ public enum FailurePolicy {
         };
     }
 
+    /** As the settings file spells it: deny, ignore. */
+    public String settingName() {
+        return this == DENY ? "deny" : "ignore";
+    }
+
     public String describe() {
         return this == DENY ? "denied (on_error = deny)" : "left to the next (on_error = ignore)";
     }

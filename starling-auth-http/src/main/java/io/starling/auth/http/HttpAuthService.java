@@ -3,15 +3,12 @@ package io.starling.auth.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.starling.api.ClientInfo;
-import io.starling.auth.common.Template;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +34,8 @@ final class HttpAuthService {
         this.client = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
     }
 
-    CompletableFuture<Verdict> ask(URI url, String params, ClientInfo who, Map<Character, String> extra) {
-        String form = form(params, who, extra);
+    CompletableFuture<Verdict> ask(URI url, FormTemplate params, ClientInfo who, Map<Character, String> extra) {
+        String form = params.fill(who, extra);
         HttpRequest.Builder b = HttpRequest.newBuilder().timeout(settings.timeout());
         if (settings.post()) {
             b.uri(url).header("Content-Type", "application/x-www-form-urlencoded")
@@ -97,22 +94,4 @@ final class HttpAuthService {
         return settings.denyOnError() ? "denied (on_error = deny)" : "left to the next (on_error = ignore)";
     }
 
-    /** {@code name=%x,...} filled in and URL-encoded; a missing value is sent empty. */
-    static String form(String params, ClientInfo who, Map<Character, String> extra) {
-        StringJoiner out = new StringJoiner("&");
-        for (String pair : params.split(",")) {
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                continue;
-            }
-            String name = pair.substring(0, eq).trim();
-            String template = pair.substring(eq + 1).trim();
-            out.add(encode(name) + "=" + encode(Template.parse(template).fill(who, extra, v -> v)));
-        }
-        return out.toString();
-    }
-
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
 }

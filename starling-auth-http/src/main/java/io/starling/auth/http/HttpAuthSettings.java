@@ -17,7 +17,7 @@ import java.util.Map;
  * @param timeout    how long a request may take
  * @param denyOnError when the service is down, slow or answers 5xx: deny (true) or leave it to the next
  */
-record HttpAuthSettings(URI authUrl, String authParams, URI aclUrl, String aclParams, boolean post,
+record HttpAuthSettings(URI authUrl, FormTemplate authParams, URI aclUrl, FormTemplate aclParams, boolean post,
         Duration timeout, boolean denyOnError) {
 
     static HttpAuthSettings from(Map<String, String> s) {
@@ -30,9 +30,11 @@ record HttpAuthSettings(URI authUrl, String authParams, URI aclUrl, String aclPa
             throw new IllegalArgumentException("on_error must be deny or ignore, was '" + onError + "'");
         }
         return new HttpAuthSettings(uri(s.get("auth_url")),
-                s.getOrDefault("auth_params", "clientid=%c,username=%u,password=%P,ipaddr=%a"),
+                FormTemplate.parse("auth_params",
+                        s.getOrDefault("auth_params", "clientid=%c,username=%u,password=%P,ipaddr=%a")),
                 uri(s.get("acl_url")),
-                s.getOrDefault("acl_params", "access=%A,username=%u,clientid=%c,ipaddr=%a,topic=%t"),
+                FormTemplate.parse("acl_params",
+                        s.getOrDefault("acl_params", "access=%A,username=%u,clientid=%c,ipaddr=%a,topic=%t")),
                 method.equals("post"), Settings.duration(s, "timeout", "5s"), onError.equals("deny"));
     }
 

@@ -45,7 +45,7 @@ public abstract class SqlAuthPlugin implements Plugin {
         LOG.info("{} authentication at {}: auth {}, superuser {}, ACL {}, pool {}, timeout {} ms, on error {}",
                 database(), settings.url(), on(settings.authQuery()), on(settings.superQuery()),
                 on(settings.aclQuery()), settings.backend().poolSize(), settings.backend().timeout().toMillis(),
-                settings.backend().policy().name().toLowerCase(java.util.Locale.ROOT));
+                settings.backend().policy().settingName());
     }
 
     private static String on(Object query) {

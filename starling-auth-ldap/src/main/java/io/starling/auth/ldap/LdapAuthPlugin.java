@@ -34,7 +34,7 @@ public final class LdapAuthPlugin implements Plugin {
                 settings.url(), settings.startTls() ? " (StartTLS)" : "", settings.bindAsUser() ? "bind as the user"
                         : "compare " + settings.passwordAttribute(), settings.baseDn(), settings.acl() ? "on" : "off",
                 settings.backend().poolSize(), settings.backend().timeout().toMillis(),
-                settings.backend().policy().name().toLowerCase(java.util.Locale.ROOT));
+                settings.backend().policy().settingName());
     }
 
     @Override

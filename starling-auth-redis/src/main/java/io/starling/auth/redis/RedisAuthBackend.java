@@ -6,7 +6,6 @@ import io.starling.api.auth.AuthResult;
 import io.starling.api.auth.Authorizer.Action;
 import io.starling.auth.common.PasswordAlgorithm;
 import io.starling.auth.common.StoredPassword;
-import io.starling.auth.common.Template;
 import io.starling.auth.common.TopicRule;
 import io.starling.auth.common.UserRecord;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +17,6 @@ import java.util.Map;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.JedisPooled;
-import redis.clients.jedis.commands.ProtocolCommand;
 
 /**
  * The configured commands, run on the plugin's pool: each word of a command is one argument, placeholders filled
@@ -40,14 +38,14 @@ final class RedisAuthBackend implements AutoCloseable {
 
     AuthResult authenticate(AuthRequest request) {
         ClientInfo who = request.client();
-        List<String> words = words(settings.authCmd(), who, Map.of());
-        Object answer = run(words);
+        RedisCommand auth = settings.authCmd();
+        Object answer = run(auth, who, Map.of());
         Map<String, String> fields = new HashMap<>();
         if (answer instanceof List<?> values) {
             // HMGET key f1 f2 ...: the values in the order of the fields named
-            for (int i = 0; i < values.size() && i + 2 < words.size(); i++) {
+            for (int i = 0; i < values.size() && i + 2 < auth.wordCount(); i++) {
                 if (values.get(i) != null) {
-                    fields.put(words.get(i + 2).toLowerCase(Locale.ROOT), text(values.get(i)));
+                    fields.put(auth.word(i + 2).toLowerCase(Locale.ROOT), text(values.get(i)));
                 }
             }
         } else if (answer != null) {
@@ -62,19 +60,19 @@ final class RedisAuthBackend implements AutoCloseable {
                 algorithm == null ? settings.hashes().algorithm() : PasswordAlgorithm.parse(algorithm));
         boolean superuser = truthy(fields.get("is_superuser"));
         if (!superuser && settings.superCmd() != null) {
-            Object s = run(words(settings.superCmd(), who, Map.of()));
+            Object s = run(settings.superCmd(), who, Map.of());
             superuser = truthy(s instanceof List<?> l && !l.isEmpty() ? text(l.get(0)) : text(s));
         }
         return new UserRecord(stored, superuser).check(request.password(), settings.hashes(), "Redis");
     }
 
     List<TopicRule> rules(ClientInfo who, Action action, String topic) {
-        Object answer = run(words(settings.aclCmd(), who, Map.of('t', topic)));
+        Object answer = run(settings.aclCmd(), who, Map.of('t', topic));
         List<TopicRule> out = new ArrayList<>();
         if (!(answer instanceof List<?> values)) {
             return out;
         }
-        boolean pairs = settings.aclCmd().text().trim().toUpperCase(Locale.ROOT).startsWith("HGETALL");
+        boolean pairs = settings.aclCmd().is("HGETALL");
         for (int i = 0; i < values.size(); i += pairs ? 2 : 1) {
             String access = pairs && i + 1 < values.size() ? text(values.get(i + 1)) : "3";
             out.add(new TopicRule(true, TopicRule.access(access), text(values.get(i))));
@@ -82,18 +80,8 @@ final class RedisAuthBackend implements AutoCloseable {
         return out;
     }
 
-    private static List<String> words(Template command, ClientInfo who, Map<Character, String> extra) {
-        List<String> out = new ArrayList<>();
-        for (String word : command.text().trim().split("\\s+")) {
-            out.add(Template.parse(word).fill(who, extra, v -> v));
-        }
-        return out;
-    }
-
-    private Object run(List<String> words) {
-        byte[] name = words.get(0).toUpperCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
-        ProtocolCommand command = () -> name;
-        return redis.sendCommand(command, words.subList(1, words.size()).toArray(new String[0]));
+    private Object run(RedisCommand command, ClientInfo who, Map<Character, String> extra) {
+        return redis.sendCommand(command.name(), command.arguments(who, extra));
     }
 
     private static String text(Object v) {

@@ -38,7 +38,7 @@ public final class RedisAuthPlugin implements Plugin {
                 settings.host(), settings.port(), settings.authCmd() == null ? "off" : settings.authCmd(),
                 settings.superCmd() == null ? "off" : settings.superCmd(),
                 settings.aclCmd() == null ? "off" : settings.aclCmd(), settings.backend().poolSize(),
-                settings.backend().timeout().toMillis(), settings.backend().policy().name().toLowerCase(java.util.Locale.ROOT));
+                settings.backend().timeout().toMillis(), settings.backend().policy().settingName());
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.starling.auth.redis;
 import io.starling.auth.common.BackendSettings;
 import io.starling.auth.common.HashSettings;
 import io.starling.auth.common.Settings;
-import io.starling.auth.common.Template;
 import java.util.Map;
 
 /**
@@ -16,8 +15,8 @@ import java.util.Map;
  * @param aclCmd   the client's ACL: {@code HGETALL key} of topic -> access (1 subscribe, 2 publish, 3 both), or
  *                 {@code SMEMBERS key} of topics for both; all allow; null: the plugin does not authorize
  */
-record RedisSettings(String host, int port, String password, int database, Template authCmd, Template superCmd,
-        Template aclCmd, HashSettings hashes, BackendSettings backend) {
+record RedisSettings(String host, int port, String password, int database, RedisCommand authCmd,
+        RedisCommand superCmd, RedisCommand aclCmd, HashSettings hashes, BackendSettings backend) {
 
     static RedisSettings from(Map<String, String> s) {
         String server = s.getOrDefault("server", "127.0.0.1:6379").trim();
@@ -36,12 +35,8 @@ record RedisSettings(String host, int port, String password, int database, Templ
                 command(s, "acl_cmd"), HashSettings.from(s), BackendSettings.from(s, 50));
     }
 
-    private static Template command(Map<String, String> s, String key) {
+    private static RedisCommand command(Map<String, String> s, String key) {
         String c = Settings.optional(s, key);
-        try {
-            return c == null ? null : Template.parse(c);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(key + " " + e.getMessage());
-        }
+        return c == null ? null : RedisCommand.parse(key, c);
     }
 }

@@ -31,7 +31,9 @@ final class HttpAuthService {
 
     HttpAuthService(HttpAuthSettings settings) {
         this.settings = settings;
-        this.client = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
+        // HTTP/1.1: no h2c upgrade attempted on each new connection of a plain http:// URL
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(settings.timeout())
+                .build();
     }
 
     CompletableFuture<Verdict> ask(URI url, FormTemplate params, ClientInfo who, Map<Character, String> extra) {

@@ -19,23 +19,38 @@ public final class MqttDecoder extends ByteToMessageDecoder {
     /** Which side's packets this decoder accepts. */
     public enum Role { SERVER, CLIENT }
 
+    /** Told of every packet decoded, with its size on the wire: for the node's counters. */
+    @FunctionalInterface
+    public interface PacketCounter {
+        PacketCounter NONE = (type, bytes) -> { };
+
+        void decoded(PacketType type, int bytes);
+    }
+
     private final Role role;
+    private final PacketCounter counter;
     private int maxPacketSize;
     private MqttVersion version;
     private boolean failed;
 
     /** A decoder for a server: learns the version from CONNECT. */
     public static MqttDecoder forServer(int maxPacketSize) {
-        return new MqttDecoder(Role.SERVER, maxPacketSize, null);
+        return forServer(maxPacketSize, PacketCounter.NONE);
+    }
+
+    /** A decoder for a server that tells {@code counter} of each packet. */
+    public static MqttDecoder forServer(int maxPacketSize, PacketCounter counter) {
+        return new MqttDecoder(Role.SERVER, maxPacketSize, null, counter);
     }
 
     /** A decoder for a client that speaks {@code version}. */
     public static MqttDecoder forClient(int maxPacketSize, MqttVersion version) {
-        return new MqttDecoder(Role.CLIENT, maxPacketSize, version);
+        return new MqttDecoder(Role.CLIENT, maxPacketSize, version, PacketCounter.NONE);
     }
 
-    private MqttDecoder(Role role, int maxPacketSize, MqttVersion version) {
+    private MqttDecoder(Role role, int maxPacketSize, MqttVersion version, PacketCounter counter) {
         this.role = role;
+        this.counter = counter;
         this.maxPacketSize = maxPacketSize;
         this.version = version;
     }
@@ -84,6 +99,7 @@ public final class MqttDecoder extends ByteToMessageDecoder {
             return;
         }
         in.skipBytes(1 + lengthBytes);
+        counter.decoded(type, (int) total);
         ByteBuf body = in.readSlice(remaining);
         MqttPacket packet;
         try {

@@ -35,6 +35,8 @@ import io.starling.broker.session.DeliveryEvents;
 import io.starling.broker.session.SessionRegistry;
 import io.starling.broker.session.SessionSettings;
 import io.starling.broker.storage.NodeStorage;
+import io.starling.broker.sys.BrokerStats;
+import io.starling.broker.sys.SysPublisher;
 import io.starling.broker.storage.StorageOpener;
 import io.starling.broker.transport.EventLoops;
 import io.starling.broker.transport.MqttListener;
@@ -81,6 +83,8 @@ public final class Starling implements AutoCloseable {
     private final Storage storage;
     private final RetainedStore retainedStore;
     private final RetainedMessages retained;
+    private final BrokerStats stats;
+    private final long startedMillis = System.currentTimeMillis();
     private volatile boolean closed;
 
     public static StarlingBuilder builder() {
@@ -176,6 +180,21 @@ public final class Starling implements AutoCloseable {
             storage.close();
             throw e;
         }
+        this.stats = new BrokerStats(metrics, sessions, router, retained);
+        scheduler.scheduleWithFixedDelay(stats::sample, 1, 1, TimeUnit.SECONDS);
+        SysPublisher sys = new SysPublisher(config.nodeName(), Version.current(), dispatcher, stats, metrics,
+                startedMillis);
+        sys.publishStatic();
+        long sysEvery = config.sysInterval().toMillis();
+        if (sysEvery > 0) {
+            scheduler.scheduleWithFixedDelay(() -> {
+                try {
+                    sys.tick();
+                } catch (RuntimeException e) {
+                    LOG.warn("publishing $SYS failed", e);
+                }
+            }, sysEvery, sysEvery, TimeUnit.MILLISECONDS);
+        }
         long sweepEvery = config.mqtt().retainedSweepInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::removeExpiredRetained, sweepEvery, sweepEvery, TimeUnit.MILLISECONDS);
         int workers = config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
@@ -193,6 +212,16 @@ public final class Starling implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(e.getMessage(), e);
         }
+    }
+
+    /** What the node holds now and the most it has held. */
+    public BrokerStats stats() {
+        return stats;
+    }
+
+    /** When the node started, wall clock. */
+    public long startedMillis() {
+        return startedMillis;
     }
 
     /** The built-in users, or null when {@code authentication.password_file} is empty. */

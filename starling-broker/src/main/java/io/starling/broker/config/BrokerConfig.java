@@ -9,6 +9,7 @@ import java.util.List;
  * @param ioThreads      network threads; 0 means one per available core
  * @param maxConnections connections the node holds at most, over all its listeners
  * @param controlSocket  file name of the control socket in the data directory; empty: none
+ * @param sysInterval    how often the $SYS stats and metrics are published; zero: never
  */
 public record BrokerConfig(
         String nodeName,
@@ -16,6 +17,7 @@ public record BrokerConfig(
         int ioThreads,
         int maxConnections,
         String controlSocket,
+        java.time.Duration sysInterval,
         List<ListenerConfig> listeners,
         MqttConfig mqtt,
         boolean allowAnonymous,
@@ -34,37 +36,37 @@ public record BrokerConfig(
     }
 
     public BrokerConfig withListeners(List<ListenerConfig> newListeners) {
-        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, newListeners, mqtt, allowAnonymous, security, authorizationNoMatchAllows,
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, newListeners, mqtt, allowAnonymous, security, authorizationNoMatchAllows,
                 authorizationRules, storage, hooks, modules, plugins, source);
     }
 
     public BrokerConfig withDataDir(Path newDataDir) {
-        return new BrokerConfig(nodeName, newDataDir, ioThreads, maxConnections, controlSocket, listeners, mqtt, allowAnonymous, security, authorizationNoMatchAllows,
+        return new BrokerConfig(nodeName, newDataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt, allowAnonymous, security, authorizationNoMatchAllows,
                 authorizationRules, storage, hooks, modules, plugins, source);
     }
 
     public BrokerConfig withStorage(StorageConfig newStorage) {
-        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, listeners, mqtt, allowAnonymous, security, authorizationNoMatchAllows,
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt, allowAnonymous, security, authorizationNoMatchAllows,
                 authorizationRules, newStorage, hooks, modules, plugins, source);
     }
 
     public BrokerConfig withMqtt(MqttConfig newMqtt) {
-        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, listeners, newMqtt, allowAnonymous, security, authorizationNoMatchAllows,
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, newMqtt, allowAnonymous, security, authorizationNoMatchAllows,
                 authorizationRules, storage, hooks, modules, plugins, source);
     }
 
     public BrokerConfig withSecurity(SecurityConfig newSecurity) {
-        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, listeners, mqtt,
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt,
                 allowAnonymous, newSecurity, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
                 plugins, source);
     }
 
     public BrokerConfig withPlugins(PluginsConfig newPlugins) {
-        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, listeners, mqtt, allowAnonymous, security,
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt, allowAnonymous, security,
                 authorizationNoMatchAllows, authorizationRules, storage, hooks, modules, newPlugins, source);
     }
 
     public BrokerConfig withAuthorization(boolean noMatchAllows, List<AuthorizationRule> rules) {
-        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, listeners, mqtt, allowAnonymous, security, noMatchAllows, rules, storage, hooks, modules, plugins, source);
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt, allowAnonymous, security, noMatchAllows, rules, storage, hooks, modules, plugins, source);
     }
 }

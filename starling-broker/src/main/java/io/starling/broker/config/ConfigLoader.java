@@ -4,6 +4,7 @@ import static io.starling.broker.config.ConfigValues.enumValue;
 import static io.starling.broker.config.ConfigValues.invalid;
 import static io.starling.broker.config.ConfigValues.nonNegative;
 import static io.starling.broker.config.ConfigValues.nonNegativeBytes;
+import static io.starling.broker.config.ConfigValues.nonNegativeDuration;
 import static io.starling.broker.config.ConfigValues.positive;
 import static io.starling.broker.config.ConfigValues.positiveDuration;
 import static io.starling.broker.config.ConfigValues.where;
@@ -86,6 +87,7 @@ public final class ConfigLoader {
                     nonNegative(c, "node.io_threads"),
                     positive(c, "node.max_connections"),
                     c.getString("node.control_socket").trim(),
+                    nonNegativeDuration(c, "node.sys_interval"),
                     LISTENERS.parse(c),
                     mqtt(c),
                     c.getBoolean("authentication.allow_anonymous"),

@@ -52,6 +52,14 @@ final class ConfigValues {
         return d;
     }
 
+    static Duration nonNegativeDuration(Config c, String path) {
+        Duration d = c.getDuration(path);
+        if (d.isNegative()) {
+            throw invalid(c, path, "must not be negative");
+        }
+        return d;
+    }
+
     static int nonNegative(Config c, String path) {
         int v = c.getInt(path);
         if (v < 0) {

@@ -636,7 +636,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     ChannelFuture write(MqttPacket packet, ChannelPromise promise) {
         MqttVersion v = version == null ? MqttVersion.MQTT_3_1_1 : version;
         try {
-            return ctx.write(PacketEncoder.encode(packet, v, ctx.alloc()), promise);
+            io.netty.buffer.ByteBuf encoded = PacketEncoder.encode(packet, v, ctx.alloc());
+            services.metrics().packetSent(packet.type(), encoded.readableBytes());
+            return ctx.write(encoded, promise);
         } catch (RuntimeException e) {
             return promise.setFailure(e);
         }

@@ -28,7 +28,20 @@ public final class MessageDispatcher {
 
     /** As {@link #publish(Message)}, telling {@code congestion} of destinations that are behind. */
     public int publish(Message message, Congestion congestion) {
-        metrics.messageReceived();
+        metrics.messageReceived(message.qos().value(), message.retain());
+        int destinations = route(message, congestion);
+        if (destinations == 0) {
+            metrics.messageDropped(DropReason.NO_SUBSCRIBERS);
+        }
+        return destinations;
+    }
+
+    /** A message of the node's own ($SYS): routed and retained like any, but not counted in the metrics. */
+    public int publishSystem(Message message) {
+        return route(message, null);
+    }
+
+    private int route(Message message, Congestion congestion) {
         if (message.retain()) {
             if (message.payload().length == 0) {
                 retained.remove(message.topic());
@@ -36,10 +49,6 @@ public final class MessageDispatcher {
                 retained.put(message);
             }
         }
-        int destinations = router.route(message, congestion);
-        if (destinations == 0) {
-            metrics.messageDropped(DropReason.NO_SUBSCRIBERS);
-        }
-        return destinations;
+        return router.route(message, congestion);
     }
 }

@@ -114,6 +114,11 @@ public final class Router {
         return trie.size();
     }
 
+    /** Distinct filters in the table (a shared group's filter once per group): emqttd's topics and routes. */
+    public int topicCount() {
+        return trie.filterCount();
+    }
+
     public int sharedGroupCount() {
         return groups.size();
     }

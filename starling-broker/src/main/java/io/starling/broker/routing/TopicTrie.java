@@ -17,6 +17,8 @@ public final class TopicTrie {
     private final Node root = new Node(null, null);
     private final Object writeLock = new Object();
     private int size;
+    /** Filters with at least one subscription: the route table's topics. */
+    private int filters;
 
     private static final class Node {
         final Node parent;
@@ -51,6 +53,9 @@ public final class TopicTrie {
             grown[current.length] = subscription;
             node.subscriptions = grown;
             size++;
+            if (current.length == 0) {
+                filters++;
+            }
             return null;
         }
     }
@@ -74,6 +79,9 @@ public final class TopicTrie {
                     System.arraycopy(current, i + 1, shrunk, i, current.length - i - 1);
                     node.subscriptions = shrunk;
                     size--;
+                    if (shrunk.length == 0) {
+                        filters--;
+                    }
                     prune(node);
                     return removed;
                 }
@@ -129,6 +137,13 @@ public final class TopicTrie {
     public int size() {
         synchronized (writeLock) {
             return size;
+        }
+    }
+
+    /** The number of distinct filters that have subscriptions. */
+    public int filterCount() {
+        synchronized (writeLock) {
+            return filters;
         }
     }
 

@@ -25,8 +25,9 @@ public final class DeliveryEvents {
         this.metrics = metrics;
     }
 
-    void sent(String clientId, Message message) {
-        metrics.messageSent();
+    /** Delivered at {@code qos}, the subscription's, which may be below the message's. */
+    void sent(String clientId, Message message, int qos) {
+        metrics.messageSent(qos);
         hooks.delivered(clientId, message);
     }
 

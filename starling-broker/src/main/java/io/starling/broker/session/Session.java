@@ -354,7 +354,7 @@ public final class Session implements Destination {
         if (d.qos() == QoS.AT_MOST_ONCE) {
             forget(d);
             if (c.sendPublish(d, 0, false)) {
-                events.sent(clientId, d.message());
+                events.sent(clientId, d.message(), d.qos().value());
             } else {
                 events.dropped(clientId, d.message(), DropReason.TOO_LARGE);
             }
@@ -374,7 +374,7 @@ public final class Session implements Destination {
     private void sendInflight(ClientConnection c, InflightWindow.Entry e) {
         Delivery d = e.delivery();
         if (c.sendPublish(d, e.packetId(), false)) {
-            events.sent(clientId, d.message());
+            events.sent(clientId, d.message(), d.qos().value());
         } else {
             inflight.remove(e.packetId());
             forget(d);

@@ -191,7 +191,7 @@ public final class MqttListener {
             p.addLast("ws-frames", new WebSocketFrameCodec(config.id()));
         }
         // The connection decrements the counts when it closes, and encodes what it writes itself.
-        p.addLast("decoder", MqttDecoder.forServer(services.mqtt().maxPacketSize()));
+        p.addLast("decoder", MqttDecoder.forServer(services.mqtt().maxPacketSize(), services.metrics()::packetReceived));
         p.addLast("mqtt", new MqttConnection(services, context, refusal));
     }
 

@@ -1,0 +1,85 @@
+package io.starling.broker.sys;
+
+import io.starling.api.Message;
+import io.starling.api.QoS;
+import io.starling.broker.metrics.BrokerMetrics;
+import io.starling.broker.routing.MessageDispatcher;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+
+/**
+ * The {@code $SYS} tree, as emqttd publishes it: {@code $SYS/brokers} (the nodes), and under
+ * {@code $SYS/brokers/<node>/} {@code version} and {@code sysdescr} (retained, once), {@code uptime},
+ * {@code datetime}, {@code stats/...} and {@code metrics/...} every {@code sys_interval}. QoS 0, plain-text
+ * values. Who may read them is the ACL's business (the shipped ACL: superusers only).
+ */
+public final class SysPublisher {
+    private static final DateTimeFormatter DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    private final String prefix;
+    private final String nodeName;
+    private final String version;
+    private final MessageDispatcher dispatcher;
+    private final BrokerStats stats;
+    private final BrokerMetrics metrics;
+    private final long startedMillis;
+
+    public SysPublisher(String nodeName, String version, MessageDispatcher dispatcher, BrokerStats stats,
+            BrokerMetrics metrics, long startedMillis) {
+        this.prefix = "$SYS/brokers/" + nodeName + "/";
+        this.nodeName = nodeName;
+        this.version = version;
+        this.dispatcher = dispatcher;
+        this.stats = stats;
+        this.metrics = metrics;
+        this.startedMillis = startedMillis;
+    }
+
+    /** What does not change while the node runs, retained. */
+    public void publishStatic() {
+        publish("$SYS/brokers", nodeName, true);
+        publish(prefix + "version", version, true);
+        publish(prefix + "sysdescr", "Starling MQTT broker", true);
+    }
+
+    /** What changes: every sys_interval. */
+    public void tick() {
+        long now = System.currentTimeMillis();
+        publish(prefix + "uptime", uptime(Duration.ofMillis(now - startedMillis)), false);
+        publish(prefix + "datetime", LocalDateTime.now(ZoneId.systemDefault()).format(DATETIME), false);
+        for (Map.Entry<String, Long> e : stats.snapshot().entrySet()) {
+            publish(prefix + "stats/" + e.getKey(), Long.toString(e.getValue()), false);
+        }
+        for (Map.Entry<String, Long> e : metrics.snapshot().entrySet()) {
+            publish(prefix + "metrics/" + e.getKey(), Long.toString(e.getValue()), false);
+        }
+    }
+
+    /** As emqttd says it: "1 days, 2 hours, 3 minutes, 4 seconds", leading zero units left out. */
+    static String uptime(Duration d) {
+        long days = d.toDays();
+        long hours = d.toHoursPart();
+        long minutes = d.toMinutesPart();
+        long seconds = d.toSecondsPart();
+        StringBuilder b = new StringBuilder();
+        if (days > 0) {
+            b.append(days).append(" days, ");
+        }
+        if (days > 0 || hours > 0) {
+            b.append(hours).append(" hours, ");
+        }
+        if (days > 0 || hours > 0 || minutes > 0) {
+            b.append(minutes).append(" minutes, ");
+        }
+        return b.append(seconds).append(" seconds").toString();
+    }
+
+    private void publish(String topic, String value, boolean retain) {
+        dispatcher.publishSystem(new Message(topic, value.getBytes(StandardCharsets.UTF_8), QoS.AT_MOST_ONCE, retain,
+                null, null, System.currentTimeMillis()));
+    }
+}

@@ -24,6 +24,7 @@ import java.util.stream.Stream;
  */
 final class NodeProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listener (\\w+:\\w+) listening on [^:]+:(\\d+)");
+    private static final Pattern MANAGEMENT = Pattern.compile("management API listening on [^:]+:(\\d+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path home;
@@ -79,6 +80,7 @@ final class NodeProcess implements AutoCloseable {
         for (String type : List.of("TCP", "SSL", "WS", "WSS")) {
             pb.environment().put("STARLING_LISTENERS__" + type + "__DEFAULT__BIND", "127.0.0.1:0");
         }
+        pb.environment().put("STARLING_MANAGEMENT__BIND", "127.0.0.1:0");
         // The shipped config refuses anonymous clients; the tests that need users say so in their env.
         pb.environment().put("STARLING_AUTHENTICATION__ALLOW_ANONYMOUS", "true");
         pb.environment().put("STARLING_JAVA_OPTS", "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
@@ -128,6 +130,10 @@ final class NodeProcess implements AutoCloseable {
                     Matcher m = LISTENING.matcher(line);
                     if (m.find()) {
                         ports.put(m.group(1), Integer.parseInt(m.group(2)));
+                    }
+                    Matcher api = MANAGEMENT.matcher(line);
+                    if (api.find()) {
+                        ports.put("management", Integer.parseInt(api.group(1)));
                     }
                     if (line.contains(" started (config: ")) {
                         started.countDown();

@@ -35,6 +35,7 @@ import io.starling.broker.session.DeliveryEvents;
 import io.starling.broker.session.SessionRegistry;
 import io.starling.broker.session.SessionSettings;
 import io.starling.broker.storage.NodeStorage;
+import io.starling.broker.extension.NodeExtension;
 import io.starling.broker.sys.BrokerStats;
 import io.starling.broker.sys.SysPublisher;
 import io.starling.broker.storage.StorageOpener;
@@ -48,6 +49,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceLoader;
+import java.util.function.Supplier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -80,10 +83,14 @@ public final class Starling implements AutoCloseable {
     /** Runs blocking hooks, off the network threads. */
     private final ThreadPoolExecutor hookThreads;
     private final List<MqttListener> listeners = new ArrayList<>();
+    private final List<NodeExtension> extensions = new ArrayList<>();
     private final Storage storage;
     private final RetainedStore retainedStore;
     private final RetainedMessages retained;
     private final BrokerStats stats;
+    private AclAuthorizer acl;
+    /** Reads the configuration file again for {@link #reload}; null when the node has no file. */
+    private final Supplier<BrokerConfig> reloadSource;
     private final long startedMillis = System.currentTimeMillis();
     private volatile boolean closed;
 
@@ -92,8 +99,10 @@ public final class Starling implements AutoCloseable {
     }
 
     Starling(BrokerConfig config, List<Authenticator> authenticators, List<Authorizer> authorizers,
-            List<HookListener> hookListeners, Storage givenStorage, RetainedStore retainedStore) {
+            List<HookListener> hookListeners, Storage givenStorage, RetainedStore retainedStore,
+            Supplier<BrokerConfig> reloadSource) {
         this.config = config;
+        this.reloadSource = reloadSource;
         this.retainedStore = retainedStore == null ? new InMemoryRetainedStore() : retainedStore;
         try {
             Files.createDirectories(config.dataDir());
@@ -145,7 +154,6 @@ public final class Starling implements AutoCloseable {
         }
         authorizers.forEach(a -> authorization.add(a, 0));
         if (config.security().aclFile() != null) {
-            AclAuthorizer acl;
             try {
                 acl = new AclAuthorizer(config.security().aclFile(), authorization::rulesChanged);
             } catch (IllegalArgumentException e) {
@@ -184,7 +192,6 @@ public final class Starling implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(stats::sample, 1, 1, TimeUnit.SECONDS);
         SysPublisher sys = new SysPublisher(config.nodeName(), Version.current(), dispatcher, stats, metrics,
                 startedMillis);
-        sys.publishStatic();
         long sysEvery = config.sysInterval().toMillis();
         if (sysEvery > 0) {
             scheduler.scheduleWithFixedDelay(() -> {
@@ -277,7 +284,7 @@ public final class Starling implements AutoCloseable {
     }
 
     /** Binds every listener; on failure, releases what was started and rethrows. */
-    Starling startListeners() {
+    Starling startListeners(boolean withExtensions) {
         try {
             for (ListenerConfig lc : config.listeners()) {
                 if (lc.tls() != null && lc.tls().certFile() == null) {
@@ -301,11 +308,79 @@ public final class Starling implements AutoCloseable {
         plugins.startPersisted();
         if (!config.controlSocket().isEmpty()) {
             control = new ControlServer(config.dataDir().resolve(config.controlSocket()),
-                    new ControlCommands(config.nodeName(), plugins, users));
+                    new ControlCommands(this));
             control.start();
+        }
+        if (withExtensions) {
+            startExtensions();
         }
         LOG.info("Starling {} node {} started (config: {})", Version.current(), config.nodeName(), config.source());
         return this;
+    }
+
+    private void startExtensions() {
+        for (NodeExtension e : ServiceLoader.load(NodeExtension.class, Starling.class.getClassLoader())) {
+            try {
+                e.start(this);
+                extensions.add(e);
+            } catch (Exception failure) {
+                close();
+                if (failure instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException(e.name() + " did not start: " + failure.getMessage(), failure);
+            }
+        }
+    }
+
+    /** The started extension of that type, or null. */
+    public <T extends NodeExtension> T extension(Class<T> type) {
+        for (NodeExtension e : extensions) {
+            if (type.isInstance(e)) {
+                return type.cast(e);
+            }
+        }
+        return null;
+    }
+
+    /** A listener as the management API shows it. */
+    public record ListenerStatus(String id, String type, String host, int port, boolean running, int connections) {
+    }
+
+    public synchronized List<ListenerStatus> listenerStatus() {
+        List<ListenerStatus> out = new ArrayList<>();
+        for (MqttListener l : listeners) {
+            InetSocketAddress bound = l.boundAddress();
+            out.add(new ListenerStatus(l.config().id(), l.config().type().key(), l.config().host(),
+                    bound == null ? l.config().port() : bound.getPort(), bound != null, l.connectionCount()));
+        }
+        return out;
+    }
+
+    /** Stops accepting on the listener; its connected clients stay. False when there is no such listener. */
+    public synchronized boolean stopListener(String id) {
+        for (MqttListener l : listeners) {
+            if (l.config().id().equals(id)) {
+                l.stop();
+                LOG.info("listener {} stopped", id);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Binds a stopped listener again (throws ListenerBindException when it cannot). */
+    public synchronized boolean startListener(String id) {
+        for (MqttListener l : listeners) {
+            if (l.config().id().equals(id)) {
+                if (l.boundAddress() == null) {
+                    l.start(loops);
+                    LOG.info("listener {} started on port {}", id, l.boundAddress().getPort());
+                }
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The port of the first listener: what a test or an embedding caller connects to. */
@@ -328,6 +403,47 @@ public final class Starling implements AutoCloseable {
      * new connections use the new certificates. Returns the ids of the listeners reloaded; a listener whose files
      * cannot be used keeps its previous certificates (and logs why).
      */
+    /**
+     * Applies what changed without dropping a client: the ACL file, the password file, TLS certificates, and the
+     * logging configuration; reads the configuration file again and names every setting that changed in it but
+     * only takes effect at the next start. A file that does not load changes nothing and says why.
+     */
+    public synchronized ReloadReport reload() {
+        List<String> applied = new ArrayList<>();
+        List<String> needsRestart = new ArrayList<>();
+        if (reloadSource != null) {
+            BrokerConfig fresh;
+            try {
+                fresh = reloadSource.get();
+            } catch (ConfigurationException e) {
+                ReloadReport refused = new ReloadReport(applied, needsRestart, e.getMessage());
+                LOG.warn("{}", refused.describe());
+                return refused;
+            }
+            needsRestart.addAll(ConfigDiff.changed(config, fresh));
+        }
+        if (acl != null && acl.reloadIfChanged()) {
+            applied.add("ACL file " + config.security().aclFile());
+        }
+        if (users != null && users.reloadIfChanged()) {
+            applied.add("password file " + users.file());
+        }
+        List<String> certificates = reloadCertificates();
+        if (!certificates.isEmpty()) {
+            applied.add("TLS certificates of " + String.join(", ", certificates));
+        }
+        try {
+            if (io.starling.broker.control.LogLevels.reload()) {
+                applied.add("logging configuration");
+            }
+        } catch (NoClassDefFoundError noLogback) {
+            // an embedded node without Logback: nothing of its logging to reload
+        }
+        ReloadReport report = new ReloadReport(applied, needsRestart, null);
+        LOG.info("reload: {}", report.describe());
+        return report;
+    }
+
     public List<String> reloadCertificates() {
         List<String> reloaded = new ArrayList<>();
         for (MqttListener l : listeners) {
@@ -370,6 +486,13 @@ public final class Starling implements AutoCloseable {
             return;
         }
         closed = true;
+        for (int i = extensions.size() - 1; i >= 0; i--) {
+            try {
+                extensions.get(i).close();
+            } catch (RuntimeException e) {
+                LOG.warn("{} did not stop cleanly", extensions.get(i).name(), e);
+            }
+        }
         if (control != null) {
             control.close();
         }

@@ -26,6 +26,8 @@ public final class StarlingBuilder {
     private Storage storage;
     private String storageType;
     private RetainedStore retainedStore;
+    private boolean extensions;
+    private java.util.function.Supplier<BrokerConfig> reloadSource;
 
     StarlingBuilder() {
     }
@@ -44,6 +46,16 @@ public final class StarlingBuilder {
 
     public StarlingBuilder configFile(Path file) {
         this.config = ConfigLoader.load(file, Map.of());
+        this.reloadSource = () -> ConfigLoader.load(file, Map.of());
+        return this;
+    }
+
+    /**
+     * How {@code reload} (starling-ctl reload, SIGHUP) reads the configuration again, to name the settings that
+     * changed; it must give what {@link #config} was given, paths resolved the same way.
+     */
+    public StarlingBuilder reloadSource(java.util.function.Supplier<BrokerConfig> source) {
+        this.reloadSource = source;
         return this;
     }
 
@@ -100,6 +112,15 @@ public final class StarlingBuilder {
         return this;
     }
 
+    /**
+     * Starts the {@link io.starling.broker.extension.NodeExtension}s on the class path (the management server, ...)
+     * with the node, as {@code bin/starling} does; off by default for an embedded node.
+     */
+    public StarlingBuilder extensions(boolean start) {
+        this.extensions = start;
+        return this;
+    }
+
     public StarlingBuilder retainedStore(RetainedStore store) {
         this.retainedStore = store;
         return this;
@@ -127,7 +148,7 @@ public final class StarlingBuilder {
         if (storageType != null) {
             effective = effective.withStorage(effective.storage().withType(storageType));
         }
-        return new Starling(effective, authenticators, authorizers, hooks, storage, retainedStore)
-                .startListeners();
+        return new Starling(effective, authenticators, authorizers, hooks, storage, retainedStore, reloadSource)
+                .startListeners(extensions);
     }
 }

@@ -47,12 +47,8 @@ public final class StarlingMain implements Callable<Integer> {
         }
         Starling node;
         try {
-            node = Starling.builder().config(config.withDataDir(resolveHome(config.dataDir()))
-                    .withListeners(config.listeners().stream()
-                            .map(l -> l.tls() == null ? l : l.withTls(l.tls().under(StarlingMain::resolveHome)))
-                            .toList())
-                    .withPlugins(config.plugins().under(StarlingMain::resolveHome))
-                    .withSecurity(config.security().under(StarlingMain::resolveHome))).start();
+            node = Starling.builder().config(resolved(config)).reloadSource(() -> resolved(loadConfig(env)))
+                    .extensions(true).start();
         } catch (ListenerBindException | StorageException | TlsSetupException e) {
             System.err.println("starling: " + e.getMessage());
             LOG.error("{}", e.getMessage());
@@ -66,6 +62,16 @@ public final class StarlingMain implements Callable<Integer> {
         }, "starling-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** Relative paths resolved against the installation. */
+    private static BrokerConfig resolved(BrokerConfig config) {
+        return config.withDataDir(resolveHome(config.dataDir()))
+                .withListeners(config.listeners().stream()
+                        .map(l -> l.tls() == null ? l : l.withTls(l.tls().under(StarlingMain::resolveHome)))
+                        .toList())
+                .withPlugins(config.plugins().under(StarlingMain::resolveHome))
+                .withSecurity(config.security().under(StarlingMain::resolveHome));
     }
 
     private BrokerConfig loadConfig(Map<String, String> env) {
@@ -85,16 +91,14 @@ public final class StarlingMain implements Callable<Integer> {
     }
 
     /**
-     * SIGHUP ({@code bin/starling reload}) reloads the TLS certificates of every listener; connected clients
-     * stay. Where the JVM offers no signal handling, the files are still picked up by the periodic check.
+     * SIGHUP ({@code bin/starling reload}) does what {@code starling-ctl reload} does: the ACL and password
+     * files, TLS certificates and logging again, the settings that need a restart named; connected clients stay. Where the JVM offers no signal
+     * handling, the files are still picked up by the periodic check.
      */
     @SuppressWarnings("removal")
     private static void reloadOnHangUp(Starling node) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
-                List<String> reloaded = node.reloadCertificates();
-                LOG.info("SIGHUP: TLS certificates reloaded for {}", reloaded.isEmpty() ? "no listener" : reloaded);
-            });
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> node.reload()); // it logs what it did
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             LOG.debug("no SIGHUP handling here: {}", e.toString());
         }

@@ -28,6 +28,7 @@ public record BrokerConfig(
         HooksConfig hooks,
         ModulesConfig modules,
         PluginsConfig plugins,
+        ManagementConfig management,
         String source) {
 
     public BrokerConfig {
@@ -37,36 +38,42 @@ public record BrokerConfig(
 
     public BrokerConfig withListeners(List<ListenerConfig> newListeners) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, newListeners, mqtt, allowAnonymous, security, authorizationNoMatchAllows,
-                authorizationRules, storage, hooks, modules, plugins, source);
+                authorizationRules, storage, hooks, modules, plugins, management, source);
     }
 
     public BrokerConfig withDataDir(Path newDataDir) {
         return new BrokerConfig(nodeName, newDataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt, allowAnonymous, security, authorizationNoMatchAllows,
-                authorizationRules, storage, hooks, modules, plugins, source);
+                authorizationRules, storage, hooks, modules, plugins, management, source);
     }
 
     public BrokerConfig withStorage(StorageConfig newStorage) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt, allowAnonymous, security, authorizationNoMatchAllows,
-                authorizationRules, newStorage, hooks, modules, plugins, source);
+                authorizationRules, newStorage, hooks, modules, plugins, management, source);
     }
 
     public BrokerConfig withMqtt(MqttConfig newMqtt) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, newMqtt, allowAnonymous, security, authorizationNoMatchAllows,
-                authorizationRules, storage, hooks, modules, plugins, source);
+                authorizationRules, storage, hooks, modules, plugins, management, source);
     }
 
     public BrokerConfig withSecurity(SecurityConfig newSecurity) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt,
                 allowAnonymous, newSecurity, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
-                plugins, source);
+                plugins, management, source);
     }
 
     public BrokerConfig withPlugins(PluginsConfig newPlugins) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt, allowAnonymous, security,
-                authorizationNoMatchAllows, authorizationRules, storage, hooks, modules, newPlugins, source);
+                authorizationNoMatchAllows, authorizationRules, storage, hooks, modules, newPlugins, management, source);
     }
 
     public BrokerConfig withAuthorization(boolean noMatchAllows, List<AuthorizationRule> rules) {
-        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt, allowAnonymous, security, noMatchAllows, rules, storage, hooks, modules, plugins, source);
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt, allowAnonymous, security, noMatchAllows, rules, storage, hooks, modules, plugins, management, source);
+    }
+
+    public BrokerConfig withManagement(ManagementConfig newManagement) {
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt,
+                allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
+                plugins, newManagement, source);
     }
 }

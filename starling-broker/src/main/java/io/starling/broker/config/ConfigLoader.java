@@ -105,10 +105,23 @@ public final class ConfigLoader {
                     new HooksConfig(positive(c, "hooks.threads"), positive(c, "hooks.queue_size")),
                     ModulesConfigParser.parse(c),
                     new PluginsConfig(Path.of(c.getString("plugins.dir")), Path.of(c.getString("plugins.config_dir"))),
+                    management(c),
                     source);
         } catch (ConfigException e) {
             throw new ConfigurationException(describe(e), e);
         }
+    }
+
+    private static ManagementConfig management(Config c) {
+        ConfigValues.HostPort bind = ConfigValues.hostPort(c, "management.bind");
+        String password = c.getString("management.default_password");
+        if (password.isEmpty()) {
+            throw invalid(c, "management.default_password", "must not be empty");
+        }
+        return new ManagementConfig(c.getBoolean("management.enabled"), bind.host(), bind.port(),
+                Path.of(c.getString("management.admins_file")), Path.of(c.getString("management.api_keys_file")),
+                c.getString("management.default_username"), password, positive(c, "management.max_login_failures"),
+                positiveDuration(c, "management.lockout"));
     }
 
     private static Config applyEnv(Config user, Map<String, String> env) {

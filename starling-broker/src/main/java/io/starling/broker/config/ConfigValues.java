@@ -52,6 +52,32 @@ final class ConfigValues {
         return d;
     }
 
+    /** A {@code host:port} setting ({@code [::1]:1883} for IPv6); port 0 lets the OS choose. */
+    record HostPort(String host, int port) {
+    }
+
+    static HostPort hostPort(Config c, String path) {
+        String bind = c.getString(path);
+        int colon = bind.lastIndexOf(':');
+        if (colon < 0) {
+            throw invalid(c, path, "must be host:port, was '" + bind + "'");
+        }
+        int port;
+        try {
+            port = Integer.parseInt(bind.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 0 || port > 65535) {
+            throw invalid(c, path, "has no valid port: '" + bind + "'");
+        }
+        String host = bind.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new HostPort(host, port);
+    }
+
     static Duration nonNegativeDuration(Config c, String path) {
         Duration d = c.getDuration(path);
         if (d.isNegative()) {

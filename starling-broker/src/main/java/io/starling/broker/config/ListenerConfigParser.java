@@ -69,24 +69,9 @@ final class ListenerConfigParser {
     }
 
     private ListenerConfig listener(ListenerType type, String name, String prefix, Config l) {
-        String bind = l.getString(prefix + ".bind");
-        int colon = bind.lastIndexOf(':');
-        if (colon < 0) {
-            throw invalid(l, prefix + ".bind", "must be host:port, was '" + bind + "'");
-        }
-        int port;
-        try {
-            port = Integer.parseInt(bind.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            port = -1;
-        }
-        if (port < 0 || port > 65535) {
-            throw invalid(l, prefix + ".bind", "has no valid port: '" + bind + "'");
-        }
-        String host = bind.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
+        ConfigValues.HostPort bind = ConfigValues.hostPort(l, prefix + ".bind");
+        String host = bind.host();
+        int port = bind.port();
         AccessRules access;
         try {
             access = AccessRules.parse(l.getStringList(prefix + ".access_rules"));

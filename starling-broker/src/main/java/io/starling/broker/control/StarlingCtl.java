@@ -38,7 +38,7 @@ public final class StarlingCtl implements Callable<Integer> {
     static final int NOT_RUNNING = 3;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @Option(names = "--json", description = "Print the answer as JSON, for scripts")
+    @Option(names = "--json", scope = CommandLine.ScopeType.INHERIT, description = "Print the answer as JSON, for scripts")
     boolean json;
 
     @Option(names = "--socket", paramLabel = "FILE",
@@ -61,6 +61,11 @@ public final class StarlingCtl implements Callable<Integer> {
 
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(new StarlingCtl(env, out, err));
+        FORWARDED.forEach((name, description) -> {
+            CommandLine sub = new CommandLine(new Forward(name));
+            sub.getCommandSpec().usageMessage().description(description);
+            cl.addSubcommand(name, sub);
+        });
         cl.setOut(new java.io.PrintWriter(out, true));
         cl.setErr(new java.io.PrintWriter(err, true));
         cl.setParameterExceptionHandler((e, a) -> {
@@ -72,7 +77,7 @@ public final class StarlingCtl implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        err.println("starling-ctl: a command is needed: status, plugins list|load|unload|reload <name>");
+        err.println("starling-ctl: a command is needed: " + ControlCommands.COMMANDS);
         return ControlCommands.USAGE;
     }
 
@@ -142,6 +147,50 @@ public final class StarlingCtl implements Callable<Integer> {
         }
         Path data = dataDir.isAbsolute() ? dataDir : home.resolve(dataDir);
         return data.resolve(socketName);
+    }
+
+    /** Commands that go to the node as they are typed; the node checks their arguments. */
+    private static final Map<String, String> FORWARDED = forwarded();
+
+    private static Map<String, String> forwarded() {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("broker", "The node: version, uptime, connections, sessions, heap.");
+        m.put("stats", "What the node holds: connections, sessions, subscriptions, topics, retained (count and max).");
+        m.put("metrics", "What the node has done: packets and bytes by type, messages by QoS, drops by reason.");
+        m.put("clients", "clients list [LIKE] | show CLIENTID | kick CLIENTID");
+        m.put("sessions", "sessions list | show CLIENTID | clear CLIENTID");
+        m.put("subscriptions", "subscriptions [CLIENTID]");
+        m.put("topics", "The subscribed filters.");
+        m.put("routes", "The same as topics (one node: its routes are its topics).");
+        m.put("retained", "retained list [FILTER] | delete TOPIC");
+        m.put("listeners", "listeners [list] | stop ID | start ID (ids look like tcp:default)");
+        m.put("log", "log level LEVEL [LOGGER]: trace, debug, info, warn, error (root logger unless named)");
+        m.put("reload", "Apply a changed ACL file, password file, TLS certificates and logging configuration now, and"
+                + " name the settings of etc/starling.conf that changed but need a restart. Clients stay connected.");
+        return m;
+    }
+
+    @Command(description = "Forwarded to the node.")
+    static final class Forward implements Callable<Integer> {
+        @ParentCommand
+        StarlingCtl ctl;
+
+        @Parameters(arity = "0..*", paramLabel = "ARGS")
+        List<String> args = new ArrayList<>();
+
+        private final String name;
+
+        Forward(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public Integer call() {
+            List<String> request = new ArrayList<>();
+            request.add(name);
+            request.addAll(args);
+            return ctl.send(request);
+        }
     }
 
     @Command(name = "status", description = "Tell whether the node is running.")

@@ -166,6 +166,7 @@ final class ConnectFlow {
         long expiry = capExpiry(requestedExpiry);
         conn.connectSessionExpiry = requestedExpiry;
         conn.client = client;
+        conn.connectedAtMillis = System.currentTimeMillis();
         conn.requestProblemInformation = props.requestProblemInformation() == null
                 || props.requestProblemInformation() == 1;
         conn.clientMaxPacketSize = props.maximumPacketSize() == null ? 0 : props.maximumPacketSize();

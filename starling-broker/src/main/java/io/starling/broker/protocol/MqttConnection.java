@@ -85,6 +85,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     volatile MqttVersion version;
     State state = State.AWAITING_CONNECT;
     ClientInfo client;
+    long connectedAtMillis;
     Session session;
     boolean publishWillOnClose = true;
     boolean requestProblemInformation = true;
@@ -661,6 +662,33 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         ctx.executor().execute(() -> {
             LOG.info("{} {}: session taken over by a new connection", listener.name(), who());
             closeWith(ReasonCode.SESSION_TAKEN_OVER, "session taken over");
+        });
+    }
+
+    @Override
+    public ClientInfo client() {
+        return client;
+    }
+
+    @Override
+    public long connectedAtMillis() {
+        return connectedAtMillis;
+    }
+
+    @Override
+    public void kick() {
+        ctx.executor().execute(() -> {
+            LOG.info("{} {}: disconnected by an administrator", listener.name(), who());
+            closeWith(ReasonCode.ADMINISTRATIVE_ACTION, "disconnected by an administrator");
+        });
+    }
+
+    @Override
+    public void onBehalf(MqttPacket packet) {
+        ctx.executor().execute(() -> {
+            if (state == State.CONNECTED) {
+                handleFirst(packet);
+            }
         });
     }
 }

@@ -239,6 +239,10 @@ final class SubscribeFlow {
             codes.add(ReasonCode.SUCCESS);
         }
         UnsubAckPacket ack = new UnsubAckPacket(packet.packetId(), codes, MqttProperties.NONE);
-        return afterStored(() -> conn.send(ack));
+        return afterStored(() -> {
+            if (packet.packetId() != ON_BEHALF) {
+                conn.send(ack);
+            }
+        });
     }
 }

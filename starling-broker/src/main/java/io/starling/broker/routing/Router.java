@@ -114,6 +114,11 @@ public final class Router {
         return trie.size();
     }
 
+    /** Every subscription in the table: for management views, not the message path. */
+    public List<Subscription> subscriptions() {
+        return trie.all();
+    }
+
     /** Distinct filters in the table (a shared group's filter once per group): emqttd's topics and routes. */
     public int topicCount() {
         return trie.filterCount();

@@ -78,6 +78,18 @@ public final class UserDatabase {
         return Optional.of(ok);
     }
 
+    /**
+     * Whether the user exists and the password is right: the in-memory HMAC when this password was verified
+     * before, else the slow hash (never on a network thread).
+     */
+    public boolean check(String name, byte[] password) {
+        return verifiedBefore(name, password) || verify(name, password).orElse(false);
+    }
+
+    public boolean contains(String name) {
+        return users.containsKey(name);
+    }
+
     /** Whether this password was verified for this user since the users last changed: microseconds. */
     boolean verifiedBefore(String name, byte[] password) {
         byte[] known = verified.get(name);
@@ -118,7 +130,7 @@ public final class UserDatabase {
         return new ScramCredential(scramIterations, salt, key, key);
     }
 
-    boolean isSuperuser(String name) {
+    public boolean isSuperuser(String name) {
         Entry e = users.get(name);
         return e != null && e.superuser();
     }

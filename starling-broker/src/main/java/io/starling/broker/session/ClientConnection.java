@@ -21,4 +21,19 @@ public interface ClientConnection {
 
     /** Another connection took the session over: close this one (MQTT 5: DISCONNECT 0x8E). */
     void takenOver();
+
+    /** Who is connected, as CONNECT said (after authentication). */
+    io.starling.api.ClientInfo client();
+
+    /** When CONNACK accepted the client, wall clock. */
+    long connectedAtMillis();
+
+    /** An administrator closes the connection (MQTT 5: DISCONNECT 0x98 Administrative action). */
+    void kick();
+
+    /**
+     * Handles a SUBSCRIBE or UNSUBSCRIBE the node makes for the client (packet id 0: no acknowledgement goes to
+     * the client), through the same checks as its own, before its next packet.
+     */
+    void onBehalf(io.starling.codec.packet.MqttPacket packet);
 }

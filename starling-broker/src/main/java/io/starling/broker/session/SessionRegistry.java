@@ -212,6 +212,30 @@ public final class SessionRegistry {
         }
     }
 
+    /**
+     * An administrator ends a session: an offline one goes at once (routes, queue, stored state); a connected one
+     * gets expiry 0 and its connection is closed, which ends it. False when there is no such session.
+     */
+    public boolean clear(String clientId) {
+        synchronized (lock(clientId)) {
+            Session session = sessions.get(clientId);
+            if (session == null) {
+                return false;
+            }
+            ClientConnection c = session.connection();
+            if (c != null) {
+                session.expirySeconds(0);
+                c.kick();
+                return true;
+            }
+            if (sessions.remove(clientId, session)) {
+                session.cancelPendingWill();
+                end(session, "cleared");
+            }
+            return true;
+        }
+    }
+
     /** Removes the session's routes and counts what it still held as dropped. Caller holds the stripe lock. */
     private void end(Session session, String reason) {
         for (Map.Entry<String, Subscription> e : session.subscriptions().entrySet()) {

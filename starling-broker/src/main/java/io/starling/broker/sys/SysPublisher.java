@@ -13,9 +13,8 @@ import java.util.Map;
 
 /**
  * The {@code $SYS} tree, as emqttd publishes it: {@code $SYS/brokers} (the nodes), and under
- * {@code $SYS/brokers/<node>/} {@code version} and {@code sysdescr} (retained, once), {@code uptime},
- * {@code datetime}, {@code stats/...} and {@code metrics/...} every {@code sys_interval}. QoS 0, plain-text
- * values. Who may read them is the ACL's business (the shipped ACL: superusers only).
+ * {@code $SYS/brokers/<node>/} {@code version}, {@code sysdescr}, {@code uptime}, {@code datetime},
+ * {@code stats/...} and {@code metrics/...}, every {@code sys_interval}. QoS 0, plain-text values. Who may read them is the ACL's business (the shipped ACL: superusers only).
  */
 public final class SysPublisher {
     private static final DateTimeFormatter DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -39,23 +38,23 @@ public final class SysPublisher {
         this.startedMillis = startedMillis;
     }
 
-    /** What does not change while the node runs, retained. */
-    public void publishStatic() {
-        publish("$SYS/brokers", nodeName, true);
-        publish(prefix + "version", version, true);
-        publish(prefix + "sysdescr", "Starling MQTT broker", true);
-    }
-
-    /** What changes: every sys_interval. */
+    /**
+     * Every topic, once. Not retained: retained messages of the node's own would count in its retained set, go to
+     * the storage at every start and reach every subscriber to {@code #}-like filters of {@code $SYS}; a monitor
+     * hears all within one interval (the REST API answers at once).
+     */
     public void tick() {
         long now = System.currentTimeMillis();
-        publish(prefix + "uptime", uptime(Duration.ofMillis(now - startedMillis)), false);
-        publish(prefix + "datetime", LocalDateTime.now(ZoneId.systemDefault()).format(DATETIME), false);
+        publish("$SYS/brokers", nodeName);
+        publish(prefix + "version", version);
+        publish(prefix + "sysdescr", "Starling MQTT broker");
+        publish(prefix + "uptime", uptime(Duration.ofMillis(now - startedMillis)));
+        publish(prefix + "datetime", LocalDateTime.now(ZoneId.systemDefault()).format(DATETIME));
         for (Map.Entry<String, Long> e : stats.snapshot().entrySet()) {
-            publish(prefix + "stats/" + e.getKey(), Long.toString(e.getValue()), false);
+            publish(prefix + "stats/" + e.getKey(), Long.toString(e.getValue()));
         }
         for (Map.Entry<String, Long> e : metrics.snapshot().entrySet()) {
-            publish(prefix + "metrics/" + e.getKey(), Long.toString(e.getValue()), false);
+            publish(prefix + "metrics/" + e.getKey(), Long.toString(e.getValue()));
         }
     }
 
@@ -78,8 +77,8 @@ public final class SysPublisher {
         return b.append(seconds).append(" seconds").toString();
     }
 
-    private void publish(String topic, String value, boolean retain) {
-        dispatcher.publishSystem(new Message(topic, value.getBytes(StandardCharsets.UTF_8), QoS.AT_MOST_ONCE, retain,
+    private void publish(String topic, String value) {
+        dispatcher.publishSystem(new Message(topic, value.getBytes(StandardCharsets.UTF_8), QoS.AT_MOST_ONCE, false,
                 null, null, System.currentTimeMillis()));
     }
 }

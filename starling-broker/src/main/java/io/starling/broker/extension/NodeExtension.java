@@ -1,0 +1,22 @@
+package io.starling.broker.extension;
+
+import io.starling.broker.bootstrap.Starling;
+
+/**
+ * A part of the node that lives in a module of its own (the management server, later the cluster), found with
+ * {@link java.util.ServiceLoader} on the node's class path and started once the listeners are up. Unlike a plugin
+ * it sees the whole node; it starts and stops with it. A node started with {@code StarlingBuilder.extensions(true)}
+ * (as {@code bin/starling} does) loads them; an embedded node loads none unless asked.
+ */
+public interface NodeExtension extends AutoCloseable {
+
+    /** A short name for logs. */
+    String name();
+
+    /** Starts on the running node; a failure stops the node's start (throw with a message that says why). */
+    void start(Starling node) throws Exception;
+
+    /** Stops; called before the node closes its listeners. */
+    @Override
+    void close();
+}

@@ -1,0 +1,41 @@
+package io.starling.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged node as shipped serves its management API: the default administrator works and the node warns
+ * about its password; without credentials the API refuses.
+ */
+class ManagementIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void thePackagedNodeServesItsApiToTheDefaultAdministrator() throws Exception {
+        try (NodeProcess node = NodeProcess.in(dir, Map.of()).start()) {
+            HttpClient http = HttpClient.newHttpClient();
+            URI nodes = URI.create("http://127.0.0.1:" + node.port("management") + "/api/v5/nodes");
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(nodes).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isEqualTo(401);
+            String basic = Base64.getEncoder().encodeToString("admin:public".getBytes(StandardCharsets.UTF_8));
+            HttpResponse<String> ok = http.send(HttpRequest.newBuilder(nodes).header("Authorization", "Basic " + basic)
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+            assertThat(ok.body()).contains("\"node\":\"starling@127.0.0.1\"");
+            assertThat(node.output()).anyMatch(l -> l.contains("administrator 'admin' still has the default password"));
+            assertThat(node.home().resolve("data/admins")).exists().content().doesNotContain("public");
+        }
+    }
+}

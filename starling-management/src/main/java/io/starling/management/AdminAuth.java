@@ -1,0 +1,104 @@
+package io.starling.management;
+
+import io.javalin.http.Context;
+import io.starling.broker.config.ManagementConfig;
+import io.starling.broker.security.UserDatabase;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who may use the API: administrators (name and password) and API keys (key and secret), both as HTTP Basic
+ * credentials, both stored as salted PBKDF2 hashes in their files. With no administrator yet, the default one is
+ * created (admin/public) and the node warns until its password is changed. Failed logins are throttled per
+ * address.
+ */
+final class AdminAuth {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminAuth.class);
+    private static final int ITERATIONS = 10_000;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final UserDatabase admins;
+    private final UserDatabase apiKeys;
+    private final ManagementConfig config;
+    private final LoginThrottle throttle;
+
+    AdminAuth(ManagementConfig config) {
+        this.config = config;
+        this.admins = new UserDatabase(config.adminsFile(), ITERATIONS, 4096);
+        this.apiKeys = new UserDatabase(config.apiKeysFile(), ITERATIONS, 4096);
+        this.throttle = new LoginThrottle(config.maxFailures(), config.lockout().toMillis());
+        if (admins.isEmpty()) {
+            admins.add(config.defaultUsername(), config.defaultPassword().toCharArray(), true);
+        }
+        if (usesDefaultPassword()) {
+            LOG.warn("management API: administrator '{}' still has the default password; change it with "
+                    + "PUT /api/v5/admins/{}/password (docs/management.md)", config.defaultUsername(),
+                    config.defaultUsername());
+        }
+    }
+
+    UserDatabase admins() {
+        return admins;
+    }
+
+    UserDatabase apiKeys() {
+        return apiKeys;
+    }
+
+    boolean usesDefaultPassword() {
+        return admins.check(config.defaultUsername(), config.defaultPassword().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Checks the request's credentials; throws 401 or 429. Returns who it is ({@code admin:x} or {@code key:y}). */
+    String authenticate(Context ctx) {
+        String address = ctx.ip();
+        long now = System.currentTimeMillis();
+        long wait = throttle.lockedFor(address, now);
+        if (wait > 0) {
+            ctx.header("Retry-After", Long.toString((wait + 999) / 1000));
+            throw new ApiException(429, "TOO_MANY_ATTEMPTS", "too many failed logins from " + address
+                    + "; try again in " + ((wait + 999) / 1000) + " s");
+        }
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            ctx.header("WWW-Authenticate", "Basic realm=\"starling\"");
+            throw new ApiException(401, "UNAUTHORIZED", "credentials required (HTTP Basic: administrator or API key)");
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(401, "UNAUTHORIZED", "the Authorization header is not valid Basic credentials");
+        }
+        int colon = decoded.indexOf(':');
+        String name = colon < 0 ? decoded : decoded.substring(0, colon);
+        byte[] secret = (colon < 0 ? "" : decoded.substring(colon + 1)).getBytes(StandardCharsets.UTF_8);
+        if (!name.isEmpty() && admins.check(name, secret)) {
+            throttle.succeeded(address);
+            return "admin:" + name;
+        }
+        if (!name.isEmpty() && apiKeys.check(name, secret)) {
+            throttle.succeeded(address);
+            return "key:" + name;
+        }
+        throttle.failed(address, now);
+        LOG.info("management API: failed login as '{}' from {}", name, address);
+        throw new ApiException(401, "UNAUTHORIZED", "bad username or password");
+    }
+
+    /** A new key and secret; only the hash of the secret is kept, so the caller sees it this once. */
+    String[] newApiKey() {
+        byte[] key = new byte[8];
+        byte[] secret = new byte[24];
+        RANDOM.nextBytes(key);
+        RANDOM.nextBytes(secret);
+        String k = "sk_" + HexFormat.of().formatHex(key);
+        String s = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        apiKeys.add(k, s.toCharArray(), false);
+        return new String[] {k, s};
+    }
+}

@@ -94,11 +94,18 @@ class CtlIT {
             Files.writeString(acl, Files.readString(acl).replace("rules = [",
                     "rules = [\n  { permission = deny, who = { clientid = \"ctl-blocked\" } }"));
             Path conf = node.home().resolve("etc/starling.conf");
-            Files.writeString(conf, Files.readString(conf).replace("max_inflight = 32", "max_inflight = 64"));
+            Files.writeString(conf, Files.readString(conf).replace("receive_maximum = 32", "receive_maximum = 16")
+                    .replace("sys_interval = 1m", "sys_interval = 30s"));
             Run reload = ctl(node, "reload");
             assertThat(reload.code()).as(reload.out()).isZero();
-            assertThat(reload.out()).contains("applied: ACL file").contains("mqtt.max_inflight");
+            assertThat(reload.out()).startsWith("applied: ").contains("ACL file").contains("mqtt.receive_maximum")
+                    .contains("applied only at the next start: node.sys_interval");
             assertThat(device.getState().isConnected()).isTrue();
+            Mqtt5BlockingClient later = MqttClient.builder().useMqttVersion5().identifier("ctl-later")
+                    .serverHost("127.0.0.1").serverPort(node.port()).buildBlocking();
+            assertThat(later.connect().getRestrictions().getReceiveMaximum()).as("the new limit, for a new client")
+                    .isEqualTo(16);
+            later.disconnect();
 
             Files.writeString(conf, Files.readString(conf) + "\nmqtt.no_such_setting = 1\n");
             Run refused = ctl(node, "reload");

@@ -69,7 +69,7 @@ class TransportsIT {
             assertThat(reload.exitValue()).as(new String(reload.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
                     .isZero();
             await().atMost(Duration.ofSeconds(10)).until(() -> node.output().stream()
-                    .anyMatch(l -> l.contains("SIGHUP: TLS certificates reloaded for [ssl:default, wss:default]")));
+                    .anyMatch(l -> l.contains("reload: applied: ") && l.contains("TLS certificates of ssl:default, wss:default")));
             roundTrip(base(node.port("ssl:default"), "dist-ssl-again").sslConfig().trustManagerFactory(trust)
                     .applySslConfig());
         }

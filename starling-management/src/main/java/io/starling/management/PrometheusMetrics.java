@@ -70,6 +70,21 @@ final class PrometheusMetrics {
         gauge("starling.subscriptions", "subscriptions", node, n -> n.services().router().subscriptionCount());
         gauge("starling.topics", "distinct subscribed filters", node, n -> n.services().router().topicCount());
         gauge("starling.retained", "retained messages", node, n -> n.services().retained().size());
+        io.starling.api.store.Storage storage = node.services().storage().storage();
+        for (String key : storage.metrics().keySet()) {
+            String help = "the node's storage: " + key.replace('_', ' ');
+            if (key.equals("sst_bytes") || key.equals("removals_since_compaction")) {
+                gauge("starling.store." + key.replace('_', '.'), help, storage,
+                        s -> s.metrics().getOrDefault(key, 0L));
+            } else {
+                counter("starling.store." + key.replace('_', '.'), help, null, null, storage,
+                        s -> s.metrics().getOrDefault(key, 0L));
+            }
+        }
+        counter("starling.hooks.failures", "hook calls that threw", null, null, node.services().hooks(),
+                io.starling.broker.hook.Hooks::failures);
+        counter("starling.hooks.timeouts", "hook calls that took longer than their timeout", null, null,
+                node.services().hooks(), io.starling.broker.hook.Hooks::timeouts);
         PooledByteBufAllocatorMetric netty = PooledByteBufAllocator.DEFAULT.metric();
         gauge("starling.netty.buffers.direct.used", "bytes of Netty's pooled direct buffers", netty,
                 PooledByteBufAllocatorMetric::usedDirectMemory);

@@ -60,6 +60,14 @@ public interface Storage extends AutoCloseable {
     CompletionStage<Void> barrier();
 
     /** False while changes fail (a full disk): the node then refuses what needs storing. */
+    /**
+     * Counters and sizes of the storage for the node's metrics, by name ({@code batches}, {@code bytes_written},
+     * ...); empty when it keeps none.
+     */
+    default java.util.Map<String, Long> metrics() {
+        return java.util.Map.of();
+    }
+
     default boolean writable() {
         return true;
     }

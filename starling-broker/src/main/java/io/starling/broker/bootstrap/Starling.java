@@ -36,6 +36,9 @@ import io.starling.broker.session.SessionRegistry;
 import io.starling.broker.session.SessionSettings;
 import io.starling.broker.storage.NodeStorage;
 import io.starling.broker.extension.NodeExtension;
+import io.starling.broker.protocol.LiveLimits;
+import io.starling.broker.config.MqttConfig;
+import io.starling.broker.session.SessionSettings;
 import io.starling.broker.sys.BrokerStats;
 import io.starling.broker.sys.SysPublisher;
 import io.starling.broker.storage.StorageOpener;
@@ -49,8 +52,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.function.Supplier;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -72,7 +76,8 @@ import org.slf4j.LoggerFactory;
 public final class Starling implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Starling.class);
 
-    private final BrokerConfig config;
+    /** In force: what the node started with, and the limits reload changed since. */
+    private volatile BrokerConfig config;
     private final BrokerServices services;
     private final EventLoops loops;
     private final ScheduledExecutorService scheduler;
@@ -90,7 +95,9 @@ public final class Starling implements AutoCloseable {
     private final BrokerStats stats;
     private AclAuthorizer acl;
     /** Reads the configuration file again for {@link #reload}; null when the node has no file. */
-    private final Supplier<BrokerConfig> reloadSource;
+    private final ConfigSource reloadSource;
+    /** The settings in force, as {@code path -> value}, to compare a reloaded file with. */
+    private Map<String, String> settings;
     private final long startedMillis = System.currentTimeMillis();
     private volatile boolean closed;
 
@@ -100,9 +107,10 @@ public final class Starling implements AutoCloseable {
 
     Starling(BrokerConfig config, List<Authenticator> authenticators, List<Authorizer> authorizers,
             List<HookListener> hookListeners, Storage givenStorage, RetainedStore retainedStore,
-            Supplier<BrokerConfig> reloadSource) {
+            ConfigSource reloadSource) {
         this.config = config;
         this.reloadSource = reloadSource;
+        this.settings = reloadSource == null ? null : reloadSource.settings();
         this.retainedStore = retainedStore == null ? new InMemoryRetainedStore() : retainedStore;
         try {
             Files.createDirectories(config.dataDir());
@@ -165,7 +173,7 @@ public final class Starling implements AutoCloseable {
         ModulesConfig modules = config.modules();
         DelayedPublisher delayed = modules.delayedMax() == null ? null : new DelayedPublisher(modules.delayedMax(),
                 modules.delayedMaxCount(), scheduler, dispatcher, nodeStorage);
-        this.services = new BrokerServices(config.nodeName(), config.mqtt(), sessions, router, retained,
+        this.services = new BrokerServices(config.nodeName(), new LiveLimits(config.mqtt(), config.maxConnections()), sessions, router, retained,
                 dispatcher, authentication, authorization, hooks, metrics, nodeStorage, delayed,
                 modules.autoSubscribe().isEmpty() ? null : new AutoSubscribe(modules.autoSubscribe()),
                 config.security(), users);
@@ -293,7 +301,7 @@ public final class Starling implements AutoCloseable {
                             lc.id(), lc.port(), lc.type().key(), lc.name());
                     continue;
                 }
-                MqttListener listener = new MqttListener(lc, services, config.maxConnections());
+                MqttListener listener = new MqttListener(lc, services);
                 listener.start(loops);
                 listeners.add(listener);
                 if (lc.tls() != null) {
@@ -413,14 +421,26 @@ public final class Starling implements AutoCloseable {
         List<String> needsRestart = new ArrayList<>();
         if (reloadSource != null) {
             BrokerConfig fresh;
+            Map<String, String> freshSettings;
             try {
-                fresh = reloadSource.get();
+                fresh = reloadSource.config();
+                freshSettings = reloadSource.settings();
             } catch (ConfigurationException e) {
                 ReloadReport refused = new ReloadReport(applied, needsRestart, e.getMessage());
                 LOG.warn("{}", refused.describe());
                 return refused;
             }
-            needsRestart.addAll(ConfigDiff.changed(config, fresh));
+            for (String changed : changedSettings(settings, freshSettings)) {
+                (appliesLive(changed) ? applied : needsRestart).add(changed);
+            }
+            settings = freshSettings;
+            if (!applied.isEmpty()) {
+                // Limits: for the connections and sessions that come from now on.
+                MqttConfig mqtt = withStartupOnly(fresh.mqtt(), config.mqtt());
+                services.limits().update(mqtt, fresh.maxConnections());
+                services.sessions().settings(SessionSettings.from(mqtt));
+                config = config.withMqtt(mqtt).withMaxConnections(fresh.maxConnections());
+            }
         }
         if (acl != null && acl.reloadIfChanged()) {
             applied.add("ACL file " + config.security().aclFile());
@@ -442,6 +462,33 @@ public final class Starling implements AutoCloseable {
         ReloadReport report = new ReloadReport(applied, needsRestart, null);
         LOG.info("reload: {}", report.describe());
         return report;
+    }
+
+    private static List<String> changedSettings(Map<String, String> before, Map<String, String> after) {
+        Set<String> keys = new java.util.TreeSet<>(before.keySet());
+        keys.addAll(after.keySet());
+        List<String> changed = new ArrayList<>();
+        for (String k : keys) {
+            if (!java.util.Objects.equals(before.get(k), after.get(k))) {
+                changed.add(k);
+            }
+        }
+        return changed;
+    }
+
+    /** Settings reload applies at once (to new connections): the protocol limits and the connection limit. */
+    private static boolean appliesLive(String setting) {
+        return (setting.startsWith("mqtt.") && !STARTUP_ONLY_MQTT.contains(setting))
+                || setting.equals("node.max_connections");
+    }
+
+    /** Protocol settings fixed at start: the router's strategy and the sweep's schedule. */
+    private static final Set<String> STARTUP_ONLY_MQTT = Set.of("mqtt.shared_subscription_strategy",
+            "mqtt.retained_sweep_interval");
+
+    /** {@code fresh} with the start-up-only settings of {@code running}. */
+    private static MqttConfig withStartupOnly(MqttConfig fresh, MqttConfig running) {
+        return fresh.withStartupSettingsOf(running);
     }
 
     public List<String> reloadCertificates() {

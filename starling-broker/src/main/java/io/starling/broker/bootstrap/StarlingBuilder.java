@@ -27,7 +27,7 @@ public final class StarlingBuilder {
     private String storageType;
     private RetainedStore retainedStore;
     private boolean extensions;
-    private java.util.function.Supplier<BrokerConfig> reloadSource;
+    private ConfigSource reloadSource;
 
     StarlingBuilder() {
     }
@@ -46,7 +46,17 @@ public final class StarlingBuilder {
 
     public StarlingBuilder configFile(Path file) {
         this.config = ConfigLoader.load(file, Map.of());
-        this.reloadSource = () -> ConfigLoader.load(file, Map.of());
+        this.reloadSource = new ConfigSource() {
+            @Override
+            public BrokerConfig config() {
+                return ConfigLoader.load(file, Map.of());
+            }
+
+            @Override
+            public Map<String, String> settings() {
+                return ConfigLoader.settings(file, Map.of());
+            }
+        };
         return this;
     }
 
@@ -54,7 +64,7 @@ public final class StarlingBuilder {
      * How {@code reload} (starling-ctl reload, SIGHUP) reads the configuration again, to name the settings that
      * changed; it must give what {@link #config} was given, paths resolved the same way.
      */
-    public StarlingBuilder reloadSource(java.util.function.Supplier<BrokerConfig> source) {
+    public StarlingBuilder reloadSource(ConfigSource source) {
         this.reloadSource = source;
         return this;
     }

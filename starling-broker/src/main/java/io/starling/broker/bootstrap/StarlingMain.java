@@ -47,8 +47,17 @@ public final class StarlingMain implements Callable<Integer> {
         }
         Starling node;
         try {
-            node = Starling.builder().config(resolved(config)).reloadSource(() -> resolved(loadConfig(env)))
-                    .extensions(true).start();
+            node = Starling.builder().config(resolved(config)).reloadSource(new ConfigSource() {
+                @Override
+                public BrokerConfig config() {
+                    return resolved(loadConfig(env));
+                }
+
+                @Override
+                public Map<String, String> settings() {
+                    return ConfigLoader.settings(configFileOrNull(env), env);
+                }
+            }).extensions(true).start();
         } catch (ListenerBindException | StorageException | TlsSetupException e) {
             System.err.println("starling: " + e.getMessage());
             LOG.error("{}", e.getMessage());
@@ -72,6 +81,18 @@ public final class StarlingMain implements Callable<Integer> {
                         .toList())
                 .withPlugins(config.plugins().under(StarlingMain::resolveHome))
                 .withSecurity(config.security().under(StarlingMain::resolveHome));
+    }
+
+    /** The file {@link #loadConfig} reads, or null when it runs on the defaults. */
+    private Path configFileOrNull(Map<String, String> env) {
+        if (configFile != null) {
+            return configFile;
+        }
+        if (env.get("STARLING_CONFIG") != null) {
+            return Path.of(env.get("STARLING_CONFIG"));
+        }
+        Path fallback = resolveHome(Path.of("etc", "starling.conf"));
+        return Files.exists(fallback) ? fallback : null;
     }
 
     private BrokerConfig loadConfig(Map<String, String> env) {

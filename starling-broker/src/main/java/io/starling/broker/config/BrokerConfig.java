@@ -76,4 +76,10 @@ public record BrokerConfig(
                 allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
                 plugins, newManagement, source);
     }
+
+    public BrokerConfig withMaxConnections(int newMax) {
+        return new BrokerConfig(nodeName, dataDir, ioThreads, newMax, controlSocket, sysInterval, listeners, mqtt,
+                allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
+                plugins, management, source);
+    }
 }

@@ -59,6 +59,32 @@ public final class ConfigLoader {
         return build(user, env, file.toString());
     }
 
+    /**
+     * Every setting in effect, as {@code path -> value} ({@code mqtt.max_inflight -> 32}), from {@code file}
+     * (null: the defaults) and {@code env} over the defaults: what {@code reload} compares to name what changed.
+     */
+    public static Map<String, String> settings(Path file, Map<String, String> env) {
+        Config user = ConfigFactory.empty();
+        if (file != null) {
+            if (!Files.isRegularFile(file)) {
+                throw new ConfigurationException(file + ": configuration file not found");
+            }
+            try {
+                user = ConfigFactory.parseFile(file.toFile(),
+                        ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+            } catch (ConfigException e) {
+                throw new ConfigurationException(describe(e), e);
+            }
+        }
+        Config reference = ConfigFactory.parseResources(ConfigLoader.class, "/reference.conf");
+        Config c = applyEnv(user, env).withFallback(reference).resolve();
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (Map.Entry<String, ConfigValue> e : c.entrySet()) {
+            out.put(e.getKey(), e.getValue().render(com.typesafe.config.ConfigRenderOptions.concise()));
+        }
+        return out;
+    }
+
     /** The defaults alone, with overrides from {@code env}: what an embedded node or a test starts from. */
     public static BrokerConfig defaults(Map<String, String> env) {
         return build(ConfigFactory.empty(), env, "defaults");

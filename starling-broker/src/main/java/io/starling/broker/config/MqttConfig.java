@@ -31,4 +31,13 @@ public record MqttConfig(
 
     /** No cap on the session expiry a client asks for. */
     public static final long UNLIMITED = 0;
+
+    /** These limits with the settings fixed at start (shared strategy, retained sweep) taken from {@code running}. */
+    public MqttConfig withStartupSettingsOf(MqttConfig running) {
+        return new MqttConfig(maxPacketSize, maxClientIdLength, maxTopicLevels, maxSubscriptions, maxInflight,
+                receiveMaximum, maxQueuedMessages, queueQos0, dropPolicy, maxTopicAlias, maxQos, retainAvailable,
+                running.retainedSweepInterval(), wildcardSubscription, sharedSubscription, running.sharedStrategy(),
+                keepAliveMultiplier, maxKeepAlive, maxSessionExpirySeconds, connectTimeout, serverReference, serverMoved,
+                pausePublishers, maxPublisherPause);
+    }
 }

@@ -20,11 +20,12 @@ import io.starling.broker.storage.NodeStorage;
  *
  * @param delayed       delayed publish; null when the module is off
  * @param autoSubscribe subscriptions made at connect; null when the module is off
+ * @param limits        the protocol limits in force (reload may change them for new connections)
  * @param users         the built-in users; null when there are none (no enhanced authentication either)
  */
 public record BrokerServices(
         String nodeName,
-        MqttConfig mqtt,
+        LiveLimits limits,
         SessionRegistry sessions,
         Router router,
         RetainedMessages retained,
@@ -38,4 +39,9 @@ public record BrokerServices(
         AutoSubscribe autoSubscribe,
         SecurityConfig security,
         UserDatabase users) {
+
+    /** The protocol limits in force now. */
+    public MqttConfig mqtt() {
+        return limits.mqtt();
+    }
 }

@@ -34,7 +34,8 @@ public final class SessionRegistry {
     private final Router router;
     private final NodeStorage store;
     private final ScheduledExecutorService scheduler;
-    private final SessionSettings settings;
+    /** For sessions created from now on; reload may change it. */
+    private volatile SessionSettings settings;
     private final DeliveryEvents events;
     private final Consumer<Message> willSink;
     /** Set while the node stops: durable sessions keep their wills for the next start. */
@@ -55,6 +56,11 @@ public final class SessionRegistry {
 
     private Object lock(String clientId) {
         return locks[Math.floorMod(clientId.hashCode(), STRIPES)];
+    }
+
+    /** Limits for the sessions created from now on (reload); existing sessions keep theirs. */
+    public void settings(SessionSettings newSettings) {
+        this.settings = newSettings;
     }
 
     public Session get(String clientId) {

@@ -43,7 +43,6 @@ public final class MqttListener {
 
     private final ListenerConfig config;
     private final BrokerServices services;
-    private final int nodeMaxConnections;
     private TlsContext tls;
     private AcceptRateLimiter acceptLimiter;
     /** One allocator for every connection of the listener: each still gets its own small handle. */
@@ -53,10 +52,9 @@ public final class MqttListener {
     /** One server socket, or one per I/O thread with SO_REUSEPORT. */
     private final List<Channel> serverChannels = new ArrayList<>();
 
-    public MqttListener(ListenerConfig config, BrokerServices services, int nodeMaxConnections) {
+    public MqttListener(ListenerConfig config, BrokerServices services) {
         this.config = config;
         this.services = services;
-        this.nodeMaxConnections = nodeMaxConnections;
     }
 
     /**
@@ -161,8 +159,9 @@ public final class MqttListener {
         if (open.incrementAndGet() > config.maxConnections()) {
             refusal = "listener " + config.id() + " holds its maximum of " + config.maxConnections() + " connections";
         }
-        if (!context.registry().admit(nodeMaxConnections) && refusal == null) {
-            refusal = "the node holds its maximum of " + nodeMaxConnections + " connections";
+        int nodeMax = services.limits().maxConnections();
+        if (!context.registry().admit(nodeMax) && refusal == null) {
+            refusal = "the node holds its maximum of " + nodeMax + " connections";
         }
         ChannelPipeline p = ch.pipeline();
         RateLimits limits = config.limits();

@@ -243,6 +243,14 @@ final class RocksDbStorage implements Storage {
         }
     }
 
+    @Override
+    public Map<String, Long> metrics() {
+        Map<String, Long> m = new java.util.LinkedHashMap<>(writer.metrics());
+        m.put("sst_bytes", sstBytes());
+        m.put("removals_since_compaction", removals.get());
+        return m;
+    }
+
     /** The size of the storage's table files, over every column family. */
     long sstBytes() {
         long total = 0;

@@ -103,6 +103,12 @@ final class StoreWriter implements AutoCloseable {
 
     private final RocksDB db;
     private final SyncPolicy sync;
+    // Written by the writer thread only; read by metrics.
+    private volatile long batches;
+    private volatile long rowsWritten;
+    private volatile long bytesWritten;
+    private volatile long syncs;
+    private volatile long writeFailures;
     private final long syncIntervalNanos;
     private final ConcurrentLinkedQueue<Object> pending = new ConcurrentLinkedQueue<>();
     private final Thread thread;
@@ -236,6 +242,12 @@ final class StoreWriter implements AutoCloseable {
             try {
                 checkFreeSpace();
                 db.write(options, batch);
+                batches++;
+                rowsWritten += batch.count();
+                bytesWritten += batch.getDataSize();
+                if (sync == SyncPolicy.ALWAYS) {
+                    syncs++;
+                }
                 unsynced = sync == SyncPolicy.INTERVAL;
                 if (!writable) {
                     writable = true;
@@ -243,6 +255,7 @@ final class StoreWriter implements AutoCloseable {
                 }
                 return;
             } catch (RocksDBException e) {
+                writeFailures++;
                 if (writable) {
                     writable = false;
                     LOG.error("storage in {} cannot write ({}); refusing what needs storing and retrying every second",
@@ -294,11 +307,23 @@ final class StoreWriter implements AutoCloseable {
         }
         try {
             db.flushWal(true);
+            syncs++;
             unsynced = false;
             lastSyncNanos = System.nanoTime();
         } catch (RocksDBException e) {
             LOG.warn("storage in {}: syncing the log failed: {}", where, e.getMessage());
         }
+    }
+
+    /** What the writer has done: batches, rows, bytes, syncs of the log, failed writes. */
+    java.util.Map<String, Long> metrics() {
+        java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+        m.put("batches", batches);
+        m.put("rows_written", rowsWritten);
+        m.put("bytes_written", bytesWritten);
+        m.put("syncs", syncs);
+        m.put("write_failures", writeFailures);
+        return m;
     }
 
     /** Applies and syncs everything submitted so far, then stops the thread. */

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The REST API of a running node with a real HTTP client, and real MQTT clients on the other side. */
 class ManagementApiTest {
     @RegisterExtension
-    final StarlingExtension broker = StarlingExtension.create(b -> b.extensions(true).storageType("memory")
+    final StarlingExtension broker = StarlingExtension.create(b -> b.extensions(true).storageType("rocksdb")
             .config(ManagementApi.NODE_CONFIG));
 
     private final ManagementApi api = new ManagementApi(broker);
@@ -239,7 +239,9 @@ class ManagementApiTest {
                 .contains("type=\"publish\"")
                 .contains("starling_messages_dropped_total{")
                 .contains("starling_connections{")
-                .contains("jvm_memory_used_bytes");
+                .contains("jvm_memory_used_bytes")
+                .contains("starling_store_batches_total")
+                .contains("starling_hooks_timeouts_total");
         assertThat(api.get("/metrics").body()).contains("starling_bytes_received_total");
         c.disconnect();
     }

@@ -38,4 +38,36 @@ class ManagementIT {
             assertThat(node.home().resolve("data/admins")).exists().content().doesNotContain("public");
         }
     }
+
+    @Test
+    void anHttpPublishReachesMosquittoSub() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(Path.of("/usr/bin/mosquitto_sub")),
+                "*** SKIPPED: mosquitto_sub not installed (Debian's mosquitto-clients)");
+        try (NodeProcess node = NodeProcess.in(dir, Map.of()).start()) {
+            Process sub = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", String.valueOf(node.port()),
+                    "-t", "rest/#", "-C", "1", "-v", "-q", "1", "-W", "30").redirectErrorStream(true).start();
+            // mosquitto_sub prints nothing until a message comes: wait for its subscription on the node.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> api(node, "/api/v5/subscriptions").contains("rest/#"));
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> sent = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + node.port("management") + "/api/v5/publish")).header("Authorization", basic())
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"topic\": \"rest/hello\", \"payload\": \"from http\", \"qos\": 1}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+            assertThat(sub.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim())
+                    .isEqualTo("rest/hello from http");
+        }
+    }
+
+    private static String basic() {
+        return "Basic " + Base64.getEncoder().encodeToString("admin:public".getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String api(NodeProcess node, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + node.port("management") + path)).header("Authorization", basic()).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
 }

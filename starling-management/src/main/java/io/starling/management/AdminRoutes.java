@@ -14,9 +14,12 @@ final class AdminRoutes {
     private final Starling node;
     private final AdminAuth auth;
 
-    AdminRoutes(Starling node, AdminAuth auth) {
+    private final String defaultName;
+
+    AdminRoutes(Starling node, AdminAuth auth, String defaultName) {
         this.node = node;
         this.auth = auth;
+        this.defaultName = defaultName;
     }
 
     void register(Javalin app) {
@@ -44,6 +47,14 @@ final class AdminRoutes {
         app.delete("/api/v5/users/{name}", ctx -> {
             change(() -> mqttUsers().delete(ctx.pathParam("name")));
             ctx.status(204);
+        });
+        // For the dashboard's login: whether the administrator must change the default password first.
+        app.post("/api/v5/login", ctx -> {
+            String who = ctx.attribute("who");
+            String name = who == null ? "" : who.substring(who.indexOf(':') + 1);
+            boolean admin = who != null && who.startsWith("admin:");
+            ctx.json(Map.of("username", name, "kind", admin ? "administrator" : "api_key",
+                    "password_change_required", admin && name.equals(defaultName) && auth.usesDefaultPassword()));
         });
         app.get("/api/v5/admins", ctx -> ctx.json(auth.admins().list().stream().map(u -> Map.of("username", u.name()))
                 .toList()));

@@ -439,7 +439,12 @@ public final class Starling implements AutoCloseable {
                 MqttConfig mqtt = withStartupOnly(fresh.mqtt(), config.mqtt());
                 services.limits().update(mqtt, fresh.maxConnections());
                 services.sessions().settings(SessionSettings.from(mqtt));
-                config = config.withMqtt(mqtt).withMaxConnections(fresh.maxConnections());
+                services.authentication().allowAnonymous(fresh.allowAnonymous());
+                if (fresh.authorizationNoMatchAllows() != config.authorizationNoMatchAllows()) {
+                    services.authorization().noMatchAllows(fresh.authorizationNoMatchAllows());
+                }
+                config = config.withMqtt(mqtt).withMaxConnections(fresh.maxConnections())
+                        .withAccessDefaults(fresh.allowAnonymous(), fresh.authorizationNoMatchAllows());
             }
         }
         if (acl != null && acl.reloadIfChanged()) {
@@ -476,10 +481,14 @@ public final class Starling implements AutoCloseable {
         return changed;
     }
 
-    /** Settings reload applies at once (to new connections): the protocol limits and the connection limit. */
+    /**
+     * Settings reload applies at once (to new connections): the protocol limits, the connection limit, and what
+     * anonymous clients and unmatched authorization come to.
+     */
     private static boolean appliesLive(String setting) {
         return (setting.startsWith("mqtt.") && !STARTUP_ONLY_MQTT.contains(setting))
-                || setting.equals("node.max_connections");
+                || setting.equals("node.max_connections") || setting.equals("authentication.allow_anonymous")
+                || setting.equals("authorization.no_match");
     }
 
     /** Protocol settings fixed at start: the router's strategy and the sweep's schedule. */

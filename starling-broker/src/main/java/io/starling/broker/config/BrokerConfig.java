@@ -82,4 +82,10 @@ public record BrokerConfig(
                 allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
                 plugins, management, source);
     }
+
+    public BrokerConfig withAccessDefaults(boolean newAllowAnonymous, boolean newNoMatchAllows) {
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt,
+                newAllowAnonymous, security, newNoMatchAllows, authorizationRules, storage, hooks, modules, plugins,
+                management, source);
+    }
 }

@@ -23,10 +23,16 @@ public final class AuthenticationChain {
     }
 
     private final List<Entry> chain = new CopyOnWriteArrayList<>();
-    private final boolean allowAnonymous;
+    /** reload may change it. */
+    private volatile boolean allowAnonymous;
 
     public AuthenticationChain(boolean allowAnonymous) {
         this.allowAnonymous = allowAnonymous;
+    }
+
+    /** For the CONNECTs from now on. */
+    public void allowAnonymous(boolean allow) {
+        this.allowAnonymous = allow;
     }
 
     public synchronized void add(Authenticator authenticator, int priority) {

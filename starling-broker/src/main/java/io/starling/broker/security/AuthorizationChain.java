@@ -27,7 +27,8 @@ public final class AuthorizationChain {
     private final List<Entry> chain = new CopyOnWriteArrayList<>();
     /** Bumped whenever the rules may have changed: cached decisions of an older version are void. */
     private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
-    private final boolean noMatchAllows;
+    /** reload may change it. */
+    private volatile boolean noMatchAllows;
 
     public AuthorizationChain(boolean noMatchAllows) {
         this.noMatchAllows = noMatchAllows;
@@ -45,6 +46,12 @@ public final class AuthorizationChain {
     }
 
     /** Voids every cached decision: an authorizer's rules changed (a reloaded ACL file). */
+    /** What a decision no authorizer makes comes to, from now on; cached decisions are dropped. */
+    public void noMatchAllows(boolean allows) {
+        this.noMatchAllows = allows;
+        rulesChanged();
+    }
+
     public void rulesChanged() {
         version.incrementAndGet();
     }

@@ -26,9 +26,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The REST API of a running node with a real HTTP client, and real MQTT clients on the other side. */
 class ManagementApiTest {
+    @org.junit.jupiter.api.io.TempDir
+    static java.nio.file.Path home;
+
     @RegisterExtension
     final StarlingExtension broker = StarlingExtension.create(b -> b.extensions(true).storageType("rocksdb")
-            .config(ManagementApi.NODE_CONFIG));
+            .config(ManagementApi.NODE_CONFIG + "authentication.password_file = \"" + home.resolve("passwd") + "\"\n"
+                    + "authentication.password_iterations = 1000\nplugins.dir = \"" + TEST_PLUGINS.toAbsolutePath()
+                    + "\"\nplugins.config_dir = \"" + home.resolve("etc") + "\"\n"));
+
+    private static final java.nio.file.Path TEST_PLUGINS = java.nio.file.Path.of("target/test-plugins");
 
     private final ManagementApi api = new ManagementApi(broker);
 
@@ -225,6 +232,47 @@ class ManagementApiTest {
         assertThat(admin.post("/api/v5/listeners/tcp:nope/stop", "").status()).isEqualTo(404);
         assertThat(admin.get("/api/v5/plugins").status()).isEqualTo(200);
         assertThat(admin.post("/api/v5/plugins/no-such-plugin/load", "").status()).isEqualTo(404);
+    }
+
+    @Test
+    void mqttUsersAdministratorsSessionsAndPluginsThroughTheApi() {
+        assertThat(api.post("/api/v5/login", "").json().get("password_change_required").asBoolean()).isTrue();
+        assertThat(api.post("/api/v5/users", "{\"username\": \"dev1\", \"password\": \"pw-1\"}").status())
+                .isEqualTo(201);
+        assertThat(api.post("/api/v5/users", "{\"username\": \"dev1\", \"password\": \"pw-1\"}").status())
+                .as("exists").isEqualTo(409);
+        assertThat(api.get("/api/v5/users").json().get(0).get("name").asText()).isEqualTo("dev1");
+        Mqtt5BlockingClient dev = Mqtt5Client.builder().identifier("api-user").serverHost(broker.host())
+                .serverPort(broker.port()).buildBlocking();
+        dev.connectWith().simpleAuth().username("dev1").password("pw-1".getBytes(StandardCharsets.UTF_8))
+                .applySimpleAuth().send();
+        dev.disconnect();
+        assertThat(api.put("/api/v5/users/dev1", "{\"password\": \"pw-2\"}").status()).isEqualTo(204);
+        assertThat(api.put("/api/v5/users/ghost", "{\"password\": \"x\"}").status()).isEqualTo(404);
+        assertThat(api.delete("/api/v5/users/dev1").status()).isEqualTo(204);
+        assertThat(api.get("/api/v5/users").json()).isEmpty();
+
+        assertThat(api.post("/api/v5/admins", "{\"username\": \"ops\", \"password\": \"ops-secret-1\"}").status())
+                .isEqualTo(201);
+        ManagementApi ops = api.as("ops", "ops-secret-1");
+        assertThat(ops.get("/api/v5/admins").json()).hasSize(2);
+        assertThat(ops.post("/api/v5/login", "").json().get("password_change_required").asBoolean()).isFalse();
+        assertThat(ops.delete("/api/v5/admins/admin").status()).isEqualTo(204);
+        assertThat(api.get("/api/v5/nodes").status()).as("admin deleted").isEqualTo(401);
+        JsonNode key = ops.post("/api/v5/api_key", "").json();
+        assertThat(ops.get("/api/v5/api_key").json().get(0).get("key").asText()).isEqualTo(key.get("key").asText());
+        assertThat(ops.get("/api/v5/api_key").body()).doesNotContain(key.get("secret").asText());
+
+        Mqtt5BlockingClient c = client("api-session-list");
+        assertThat(ops.get("/api/v5/sessions").json().at("/meta/count").asInt()).isEqualTo(1);
+        assertThat(ops.get("/api/v5/routes").status()).isEqualTo(200);
+        c.disconnect();
+
+        JsonNode loaded = ops.post("/api/v5/plugins/starling-plugin-template/load", "").json();
+        assertThat(loaded.get("loaded").asBoolean()).as(loaded.toString()).isTrue();
+        assertThat(ops.post("/api/v5/plugins/starling-plugin-template/load", "").status()).as("loaded already")
+                .isEqualTo(409);
+        assertThat(ops.post("/api/v5/plugins/starling-plugin-template/unload", "").status()).isEqualTo(204);
     }
 
     @Test

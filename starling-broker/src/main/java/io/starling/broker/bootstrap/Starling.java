@@ -439,11 +439,23 @@ public final class Starling implements AutoCloseable {
                 MqttConfig mqtt = withStartupOnly(fresh.mqtt(), config.mqtt());
                 services.limits().update(mqtt, fresh.maxConnections());
                 services.sessions().settings(SessionSettings.from(mqtt));
+                for (MqttListener l : listeners) {
+                    for (ListenerConfig lc : fresh.listeners()) {
+                        if (lc.id().equals(l.config().id())) {
+                            l.applyLimits(lc);
+                        }
+                    }
+                }
                 services.authentication().allowAnonymous(fresh.allowAnonymous());
                 if (fresh.authorizationNoMatchAllows() != config.authorizationNoMatchAllows()) {
                     services.authorization().noMatchAllows(fresh.authorizationNoMatchAllows());
                 }
-                config = config.withMqtt(mqtt).withMaxConnections(fresh.maxConnections())
+                List<ListenerConfig> inForce = new ArrayList<>();
+                for (ListenerConfig lc : config.listeners()) {
+                    inForce.add(listeners.stream().filter(l -> l.config().id().equals(lc.id())).findFirst()
+                            .map(MqttListener::config).orElse(lc));
+                }
+                config = config.withListeners(inForce).withMqtt(mqtt).withMaxConnections(fresh.maxConnections())
                         .withAccessDefaults(fresh.allowAnonymous(), fresh.authorizationNoMatchAllows());
             }
         }
@@ -487,9 +499,15 @@ public final class Starling implements AutoCloseable {
      */
     private static boolean appliesLive(String setting) {
         return (setting.startsWith("mqtt.") && !STARTUP_ONLY_MQTT.contains(setting))
+                || (setting.startsWith("listeners.") && LIVE_LISTENER_SETTINGS.contains(
+                        setting.substring(setting.lastIndexOf('.') + 1)))
                 || setting.equals("node.max_connections") || setting.equals("authentication.allow_anonymous")
                 || setting.equals("authorization.no_match");
     }
+
+    /** Listener settings new connections take from a reload (the address, TLS and accept rate stay). */
+    private static final Set<String> LIVE_LISTENER_SETTINGS = Set.of("max_connections", "bytes_rate", "bytes_burst",
+            "publish_rate", "publish_burst", "access_rules");
 
     /** Protocol settings fixed at start: the router's strategy and the sweep's schedule. */
     private static final Set<String> STARTUP_ONLY_MQTT = Set.of("mqtt.shared_subscription_strategy",

@@ -32,6 +32,17 @@ public record ListenerConfig(ListenerType type, String name, String host, int po
                 proxyProtocol, proxyProtocolTimeout, newTls, webSocket);
     }
 
+    /**
+     * This listener with the limits {@code fresh} sets for new connections: connection count, byte and publish
+     * rates, access rules. Its address, TLS, WebSocket, PROXY protocol and accept rate stay.
+     */
+    public ListenerConfig withLimitsOf(ListenerConfig fresh) {
+        RateLimits rates = new RateLimits(limits.connectionRate(), fresh.limits().bytesRate(),
+                fresh.limits().bytesBurst(), fresh.limits().publishRate(), fresh.limits().publishBurst());
+        return new ListenerConfig(type, name, host, port, acceptors, fresh.maxConnections(), reusePort, rates,
+                fresh.access(), proxyProtocol, proxyProtocolTimeout, tls, webSocket);
+    }
+
     public String id() {
         return type.key() + ":" + name;
     }

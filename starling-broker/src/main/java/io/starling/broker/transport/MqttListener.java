@@ -41,14 +41,15 @@ import org.slf4j.LoggerFactory;
 public final class MqttListener {
     private static final Logger LOG = LoggerFactory.getLogger(MqttListener.class);
 
-    private final ListenerConfig config;
+    /** reload may change its limits: new connections read it, and the context, when they are accepted. */
+    private volatile ListenerConfig config;
     private final BrokerServices services;
     private TlsContext tls;
     private AcceptRateLimiter acceptLimiter;
     /** One allocator for every connection of the listener: each still gets its own small handle. */
     private final AdaptiveRecvByteBufAllocator readSizes = new AdaptiveRecvByteBufAllocator();
     private final AtomicInteger open = new AtomicInteger();
-    private ListenerContext context;
+    private volatile ListenerContext context;
     /** One server socket, or one per I/O thread with SO_REUSEPORT. */
     private final List<Channel> serverChannels = new ArrayList<>();
 
@@ -192,6 +193,14 @@ public final class MqttListener {
         // The connection decrements the counts when it closes, and encodes what it writes itself.
         p.addLast("decoder", MqttDecoder.forServer(services.mqtt().maxPacketSize(), services.metrics()::packetReceived));
         p.addLast("mqtt", new MqttConnection(services, context, refusal));
+    }
+
+    /** New limits for the connections accepted from now on; open ones keep theirs. */
+    public void applyLimits(ListenerConfig fresh) {
+        config = config.withLimitsOf(fresh);
+        if (context != null) {
+            context = new ListenerContext(config, open, context.registry());
+        }
     }
 
     /** Rebuilds the TLS context if its files changed; connected clients stay. False without TLS or change. */

@@ -65,6 +65,14 @@ class ReloadTest {
             first.send(PingReqPacket.INSTANCE);
             assertThat(first.receive(PingRespPacket.class)).as("the connected client stays").isNotNull();
 
+            // A listener's limits, for the connections that come next.
+            Files.writeString(dir.resolve("starling.conf"), "authentication.allow_anonymous = true\n"
+                    + "mqtt.max_inflight = 7\nnode.io_threads = 3\nlisteners.tcp.default.max_connections = 1\n");
+            ReloadReport listener = broker.node().reload();
+            assertThat(listener.applied()).contains("listeners.tcp.default.max_connections");
+            assertThat(connack("reload-third")).as("over the listener's new maximum of 1")
+                    .isEqualTo(ReasonCode.QUOTA_EXCEEDED);
+
             Files.writeString(dir.resolve("starling.conf"), "mqtt.max_inflight = many\n");
             ReloadReport refused = broker.node().reload();
             assertThat(refused.error()).contains("starling.conf").contains("max_inflight");

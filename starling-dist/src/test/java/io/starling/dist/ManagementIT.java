@@ -30,7 +30,12 @@ class ManagementIT {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(refused.statusCode()).isEqualTo(401);
             String basic = Base64.getEncoder().encodeToString("admin:public".getBytes(StandardCharsets.UTF_8));
-            HttpResponse<String> ok = http.send(HttpRequest.newBuilder(nodes).header("Authorization", "Basic " + basic)
+            HttpResponse<String> first = http.send(HttpRequest.newBuilder(nodes).header("Authorization", "Basic " + basic)
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(first.statusCode()).as("the default password must be changed first").isEqualTo(403);
+            assertThat(first.body()).contains("PASSWORD_CHANGE_REQUIRED");
+            changeDefaultPassword(node);
+            HttpResponse<String> ok = http.send(HttpRequest.newBuilder(nodes).header("Authorization", basic())
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
             assertThat(ok.body()).contains("\"node\":\"starling@127.0.0.1\"");
@@ -44,6 +49,7 @@ class ManagementIT {
         org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(Path.of("/usr/bin/mosquitto_sub")),
                 "*** SKIPPED: mosquitto_sub not installed (Debian's mosquitto-clients)");
         try (NodeProcess node = NodeProcess.in(dir, Map.of()).start()) {
+            changeDefaultPassword(node);
             Process sub = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", String.valueOf(node.port()),
                     "-t", "rest/#", "-C", "1", "-v", "-q", "1", "-W", "30").redirectErrorStream(true).start();
             // mosquitto_sub prints nothing until a message comes: wait for its subscription on the node.
@@ -62,7 +68,17 @@ class ManagementIT {
     }
 
     private static String basic() {
-        return "Basic " + Base64.getEncoder().encodeToString("admin:public".getBytes(StandardCharsets.UTF_8));
+        return "Basic " + Base64.getEncoder().encodeToString("admin:changed-secret".getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void changeDefaultPassword(NodeProcess node) throws Exception {
+        String defaults = "Basic " + Base64.getEncoder().encodeToString("admin:public".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> changed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + node.port("management") + "/api/v5/admins/admin/password"))
+                .header("Authorization", defaults)
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"new_password\": \"changed-secret\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(changed.statusCode()).as(changed.body()).isEqualTo(204);
     }
 
     private static String api(NodeProcess node, String path) throws Exception {

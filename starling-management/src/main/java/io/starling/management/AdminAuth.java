@@ -25,6 +25,8 @@ final class AdminAuth {
     private final UserDatabase apiKeys;
     private final ManagementConfig config;
     private final LoginThrottle throttle;
+    /** Whether the default administrator still has the default password: kept, not checked per request. */
+    private volatile boolean defaultPassword;
 
     AdminAuth(ManagementConfig config) {
         this.config = config;
@@ -34,7 +36,8 @@ final class AdminAuth {
         if (admins.isEmpty()) {
             admins.add(config.defaultUsername(), config.defaultPassword().toCharArray(), true);
         }
-        if (usesDefaultPassword()) {
+        refreshDefaultPassword();
+        if (defaultPassword) {
             LOG.warn("management API: administrator '{}' still has the default password; change it with "
                     + "PUT /api/v5/admins/{}/password (docs/management.md)", config.defaultUsername(),
                     config.defaultUsername());
@@ -50,7 +53,31 @@ final class AdminAuth {
     }
 
     boolean usesDefaultPassword() {
-        return admins.check(config.defaultUsername(), config.defaultPassword().getBytes(StandardCharsets.UTF_8));
+        return defaultPassword;
+    }
+
+    /** After the administrators changed. */
+    void refreshDefaultPassword() {
+        defaultPassword = admins.check(config.defaultUsername(),
+                config.defaultPassword().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The default administrator with the default password may only change it (or ask whether it must): every
+     * other request is refused with 403 until then, so that no node runs its API on a published password.
+     */
+    void requirePasswordChanged(String who, io.javalin.http.Context ctx) {
+        if (!defaultPassword || !who.equals("admin:" + config.defaultUsername())) {
+            return;
+        }
+        String change = "/api/v5/admins/" + config.defaultUsername() + "/password";
+        boolean allowed = (ctx.method() == io.javalin.http.HandlerType.PUT && ctx.path().equals(change))
+                || ctx.path().equals("/api/v5/login");
+        if (!allowed) {
+            throw new ApiException(403, "PASSWORD_CHANGE_REQUIRED", "administrator '" + config.defaultUsername()
+                    + "' still has the default password; change it first: PUT " + change
+                    + " {\"new_password\": \"...\"}");
+        }
     }
 
     /** Checks the request's credentials; throws 401 or 429. Returns who it is ({@code admin:x} or {@code key:y}). */

@@ -70,6 +70,7 @@ final class AdminRoutes {
                 throw ApiException.conflict("the last administrator cannot be deleted");
             }
             change(() -> auth.admins().delete(ctx.pathParam("name")));
+            auth.refreshDefaultPassword();
             ctx.status(204);
         });
         app.get("/api/v5/api_key", ctx -> ctx.json(auth.apiKeys().list().stream().map(u -> Map.of("key", u.name()))
@@ -95,6 +96,7 @@ final class AdminRoutes {
             throw ApiException.badRequest("the new password must have at least 8 characters");
         }
         change(() -> auth.admins().passwd(ctx.pathParam("name"), password.toCharArray()));
+        auth.refreshDefaultPassword();
         ctx.status(204);
     }
 

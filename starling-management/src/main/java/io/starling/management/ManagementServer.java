@@ -34,7 +34,11 @@ public final class ManagementServer implements AutoCloseable {
             c.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             c.http.defaultContentType = "application/json";
         });
-        app.before(ctx -> ctx.attribute("who", auth.authenticate(ctx)));
+        app.before(ctx -> {
+            String who = auth.authenticate(ctx);
+            auth.requirePasswordChanged(who, ctx);
+            ctx.attribute("who", who);
+        });
         app.get("/api/v5/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
         app.get("/api/v5/prometheus/stats", ctx -> ctx.contentType(PROMETHEUS_TYPE).result(prometheus.scrape()));
         app.get("/metrics", ctx -> ctx.contentType(PROMETHEUS_TYPE).result(prometheus.scrape()));

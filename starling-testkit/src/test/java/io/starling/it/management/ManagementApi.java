@@ -38,6 +38,28 @@ final class ManagementApi {
         this.broker = broker;
     }
 
+    /** The administrator's password after {@link #firstLogin}. */
+    static final String ADMIN_PASSWORD = "admin-secret-1";
+
+    /**
+     * The first login as the default administrator: every request but the password change is refused until the
+     * default password is changed; then an API as the administrator with its new password.
+     */
+    ManagementApi firstLogin() {
+        Answer refused = get("/api/v5/nodes");
+        if (refused.status() != 403 || !refused.json().get("code").asText().equals("PASSWORD_CHANGE_REQUIRED")) {
+            throw new AssertionError("the default password was not refused: " + refused.status() + " " + refused.body());
+        }
+        if (!post("/api/v5/login", "").json().get("password_change_required").asBoolean()) {
+            throw new AssertionError("login did not ask for a password change");
+        }
+        Answer changed = put("/api/v5/admins/admin/password", "{\"new_password\": \"" + ADMIN_PASSWORD + "\"}");
+        if (changed.status() != 204) {
+            throw new AssertionError("password change: " + changed.status() + " " + changed.body());
+        }
+        return as("admin", ADMIN_PASSWORD);
+    }
+
     ManagementApi as(String user, String password) {
         ManagementApi other = new ManagementApi(broker);
         other.credentials = user == null ? null : user + ":" + password;

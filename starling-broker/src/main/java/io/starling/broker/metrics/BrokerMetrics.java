@@ -11,20 +11,21 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counters the node keeps from its first packet: packets and bytes in and out, messages by QoS, drops by reason.
- * Each is a {@link LongAdder} (one cell per contending thread, no lock); {@link #snapshot()} names them as
+ * Those bumped per packet or message are per-thread ({@link ThreadCounters}: no atomic instruction), the rarer
+ * ones {@link LongAdder}s; {@link #snapshot()} names them as
  * emqttd's {@code $SYS/brokers/<node>/metrics/...} does, for $SYS, the REST API and Prometheus.
  */
 public final class BrokerMetrics {
     private static final PacketType[] TYPES = PacketType.values();
-    private final LongAdder[] packetsReceived = adders(TYPES.length);
-    private final LongAdder[] packetsSent = adders(TYPES.length);
-    private final LongAdder bytesReceived = new LongAdder();
-    private final LongAdder bytesSent = new LongAdder();
-    private final LongAdder[] messagesReceivedByQos = adders(3);
-    private final LongAdder[] messagesSentByQos = adders(3);
-    private final LongAdder retainedReceived = new LongAdder();
-    private final LongAdder messagesReceived = new LongAdder();
-    private final LongAdder messagesSent = new LongAdder();
+    // The message path's counters, per thread (ThreadCounters): indexes into one array.
+    private static final int PACKETS_RECEIVED = 0;
+    private static final int PACKETS_SENT = PACKETS_RECEIVED + TYPES.length;
+    private static final int BYTES_RECEIVED = PACKETS_SENT + TYPES.length;
+    private static final int BYTES_SENT = BYTES_RECEIVED + 1;
+    private static final int MESSAGES_RECEIVED = BYTES_SENT + 1;
+    private static final int MESSAGES_SENT = MESSAGES_RECEIVED + 3;
+    private static final int RETAINED_RECEIVED = MESSAGES_SENT + 3;
+    private final ThreadCounters hot = new ThreadCounters(RETAINED_RECEIVED + 1);
     private final LongAdder connectionsAccepted = new LongAdder();
     private final LongAdder malformedPackets = new LongAdder();
     private final LongAdder publisherPauses = new LongAdder();
@@ -39,39 +40,27 @@ public final class BrokerMetrics {
         }
     }
 
-    private static LongAdder[] adders(int n) {
-        LongAdder[] out = new LongAdder[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = new LongAdder();
-        }
-        return out;
-    }
-
     /** A packet decoded from a client, of {@code bytes} on the wire. */
     public void packetReceived(PacketType type, int bytes) {
-        packetsReceived[type.ordinal()].increment();
-        bytesReceived.add(bytes);
+        hot.add(PACKETS_RECEIVED + type.ordinal(), 1, BYTES_RECEIVED, bytes);
     }
 
     /** A packet encoded for a client, of {@code bytes} on the wire. */
     public void packetSent(PacketType type, int bytes) {
-        packetsSent[type.ordinal()].increment();
-        bytesSent.add(bytes);
+        hot.add(PACKETS_SENT + type.ordinal(), 1, BYTES_SENT, bytes);
     }
 
     /** A message published by a client (or the HTTP API) and handed to the router. */
     public void messageReceived(int qos, boolean retain) {
-        messagesReceived.increment();
-        messagesReceivedByQos[qos].increment();
+        hot.add(MESSAGES_RECEIVED + qos, 1);
         if (retain) {
-            retainedReceived.increment();
+            hot.add(RETAINED_RECEIVED, 1);
         }
     }
 
     /** A message delivered to a subscriber at {@code qos}. */
     public void messageSent(int qos) {
-        messagesSent.increment();
-        messagesSentByQos[qos].increment();
+        hot.add(MESSAGES_SENT + qos, 1);
     }
 
     public void messageDropped(DropReason reason) {
@@ -115,11 +104,11 @@ public final class BrokerMetrics {
     }
 
     public long messagesReceived() {
-        return messagesReceived.sum();
+        return messagesReceived(0) + messagesReceived(1) + messagesReceived(2);
     }
 
     public long messagesSent() {
-        return messagesSent.sum();
+        return messagesSent(0) + messagesSent(1) + messagesSent(2);
     }
 
     public long messagesDropped(DropReason reason) {
@@ -151,31 +140,31 @@ public final class BrokerMetrics {
     }
 
     public long packetsReceived(PacketType type) {
-        return packetsReceived[type.ordinal()].sum();
+        return hot.sum(PACKETS_RECEIVED + type.ordinal());
     }
 
     public long packetsSent(PacketType type) {
-        return packetsSent[type.ordinal()].sum();
+        return hot.sum(PACKETS_SENT + type.ordinal());
     }
 
     public long bytesReceived() {
-        return bytesReceived.sum();
+        return hot.sum(BYTES_RECEIVED);
     }
 
     public long bytesSent() {
-        return bytesSent.sum();
+        return hot.sum(BYTES_SENT);
     }
 
     public long messagesReceived(int qos) {
-        return messagesReceivedByQos[qos].sum();
+        return hot.sum(MESSAGES_RECEIVED + qos);
     }
 
     public long messagesSent(int qos) {
-        return messagesSentByQos[qos].sum();
+        return hot.sum(MESSAGES_SENT + qos);
     }
 
     public long retainedReceived() {
-        return retainedReceived.sum();
+        return hot.sum(RETAINED_RECEIVED);
     }
 
     /**

@@ -37,8 +37,6 @@ import io.starling.broker.session.SessionSettings;
 import io.starling.broker.storage.NodeStorage;
 import io.starling.broker.extension.NodeExtension;
 import io.starling.broker.protocol.LiveLimits;
-import io.starling.broker.config.MqttConfig;
-import io.starling.broker.session.SessionSettings;
 import io.starling.broker.sys.BrokerStats;
 import io.starling.broker.sys.SysPublisher;
 import io.starling.broker.storage.StorageOpener;
@@ -52,9 +50,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -94,10 +90,7 @@ public final class Starling implements AutoCloseable {
     private final RetainedMessages retained;
     private final BrokerStats stats;
     private AclAuthorizer acl;
-    /** Reads the configuration file again for {@link #reload}; null when the node has no file. */
-    private final ConfigSource reloadSource;
-    /** The settings in force, as {@code path -> value}, to compare a reloaded file with. */
-    private Map<String, String> settings;
+    private final Reloader reloader;
     private final long startedMillis = System.currentTimeMillis();
     private volatile boolean closed;
 
@@ -109,8 +102,7 @@ public final class Starling implements AutoCloseable {
             List<HookListener> hookListeners, Storage givenStorage, RetainedStore retainedStore,
             ConfigSource reloadSource) {
         this.config = config;
-        this.reloadSource = reloadSource;
-        this.settings = reloadSource == null ? null : reloadSource.settings();
+        this.reloader = new Reloader(reloadSource);
         this.retainedStore = retainedStore == null ? new InMemoryRetainedStore() : retainedStore;
         try {
             Files.createDirectories(config.dataDir());
@@ -407,117 +399,30 @@ public final class Starling implements AutoCloseable {
     }
 
     /**
+     * Applies what changed without dropping a client, and names what needs a restart ({@link Reloader}).
+     */
+    public synchronized ReloadReport reload() {
+        return reloader.reload(this);
+    }
+
+    /** For {@link Reloader}: the configuration in force after a reload applied part of a new one. */
+    void inForce(BrokerConfig applied) {
+        this.config = applied;
+    }
+
+    List<MqttListener> listeners() {
+        return listeners;
+    }
+
+    AclAuthorizer acl() {
+        return acl;
+    }
+
+    /**
      * Reloads the certificates of every TLS listener from their files now; connected clients stay connected and
      * new connections use the new certificates. Returns the ids of the listeners reloaded; a listener whose files
      * cannot be used keeps its previous certificates (and logs why).
      */
-    /**
-     * Applies what changed without dropping a client: the ACL file, the password file, TLS certificates, and the
-     * logging configuration; reads the configuration file again and names every setting that changed in it but
-     * only takes effect at the next start. A file that does not load changes nothing and says why.
-     */
-    public synchronized ReloadReport reload() {
-        List<String> applied = new ArrayList<>();
-        List<String> needsRestart = new ArrayList<>();
-        if (reloadSource != null) {
-            BrokerConfig fresh;
-            Map<String, String> freshSettings;
-            try {
-                fresh = reloadSource.config();
-                freshSettings = reloadSource.settings();
-            } catch (ConfigurationException e) {
-                ReloadReport refused = new ReloadReport(applied, needsRestart, e.getMessage());
-                LOG.warn("{}", refused.describe());
-                return refused;
-            }
-            for (String changed : changedSettings(settings, freshSettings)) {
-                (appliesLive(changed) ? applied : needsRestart).add(changed);
-            }
-            settings = freshSettings;
-            if (!applied.isEmpty()) {
-                // Limits: for the connections and sessions that come from now on.
-                MqttConfig mqtt = withStartupOnly(fresh.mqtt(), config.mqtt());
-                services.limits().update(mqtt, fresh.maxConnections());
-                services.sessions().settings(SessionSettings.from(mqtt));
-                for (MqttListener l : listeners) {
-                    for (ListenerConfig lc : fresh.listeners()) {
-                        if (lc.id().equals(l.config().id())) {
-                            l.applyLimits(lc);
-                        }
-                    }
-                }
-                services.authentication().allowAnonymous(fresh.allowAnonymous());
-                if (fresh.authorizationNoMatchAllows() != config.authorizationNoMatchAllows()) {
-                    services.authorization().noMatchAllows(fresh.authorizationNoMatchAllows());
-                }
-                List<ListenerConfig> inForce = new ArrayList<>();
-                for (ListenerConfig lc : config.listeners()) {
-                    inForce.add(listeners.stream().filter(l -> l.config().id().equals(lc.id())).findFirst()
-                            .map(MqttListener::config).orElse(lc));
-                }
-                config = config.withListeners(inForce).withMqtt(mqtt).withMaxConnections(fresh.maxConnections())
-                        .withAccessDefaults(fresh.allowAnonymous(), fresh.authorizationNoMatchAllows());
-            }
-        }
-        if (acl != null && acl.reloadIfChanged()) {
-            applied.add("ACL file " + config.security().aclFile());
-        }
-        if (users != null && users.reloadIfChanged()) {
-            applied.add("password file " + users.file());
-        }
-        List<String> certificates = reloadCertificates();
-        if (!certificates.isEmpty()) {
-            applied.add("TLS certificates of " + String.join(", ", certificates));
-        }
-        try {
-            if (io.starling.broker.control.LogLevels.reload()) {
-                applied.add("logging configuration");
-            }
-        } catch (NoClassDefFoundError noLogback) {
-            // an embedded node without Logback: nothing of its logging to reload
-        }
-        ReloadReport report = new ReloadReport(applied, needsRestart, null);
-        LOG.info("reload: {}", report.describe());
-        return report;
-    }
-
-    private static List<String> changedSettings(Map<String, String> before, Map<String, String> after) {
-        Set<String> keys = new java.util.TreeSet<>(before.keySet());
-        keys.addAll(after.keySet());
-        List<String> changed = new ArrayList<>();
-        for (String k : keys) {
-            if (!java.util.Objects.equals(before.get(k), after.get(k))) {
-                changed.add(k);
-            }
-        }
-        return changed;
-    }
-
-    /**
-     * Settings reload applies at once (to new connections): the protocol limits, the connection limit, and what
-     * anonymous clients and unmatched authorization come to.
-     */
-    private static boolean appliesLive(String setting) {
-        return (setting.startsWith("mqtt.") && !STARTUP_ONLY_MQTT.contains(setting))
-                || (setting.startsWith("listeners.") && LIVE_LISTENER_SETTINGS.contains(
-                        setting.substring(setting.lastIndexOf('.') + 1)))
-                || setting.equals("node.max_connections") || setting.equals("authentication.allow_anonymous")
-                || setting.equals("authorization.no_match");
-    }
-
-    /** Listener settings new connections take from a reload (the address, TLS and accept rate stay). */
-    private static final Set<String> LIVE_LISTENER_SETTINGS = Set.of("max_connections", "bytes_rate", "bytes_burst",
-            "publish_rate", "publish_burst", "access_rules");
-
-    /** Protocol settings fixed at start: the router's strategy and the sweep's schedule. */
-    private static final Set<String> STARTUP_ONLY_MQTT = Set.of("mqtt.shared_subscription_strategy",
-            "mqtt.retained_sweep_interval");
-
-    /** {@code fresh} with the start-up-only settings of {@code running}. */
-    private static MqttConfig withStartupOnly(MqttConfig fresh, MqttConfig running) {
-        return fresh.withStartupSettingsOf(running);
-    }
-
     public List<String> reloadCertificates() {
         List<String> reloaded = new ArrayList<>();
         for (MqttListener l : listeners) {

@@ -96,7 +96,7 @@ public final class ControlCommands {
 
     private Reply reload() {
         ReloadReport r = node.reload();
-        return new Reply(r.error() == null ? OK : FAILED, r.describe(), r);
+        return new Reply(r.error() == null && r.failed().isEmpty() ? OK : FAILED, r.describe(), r);
     }
 
     private Reply plugins(List<String> args) {

@@ -43,6 +43,16 @@ public final class AclAuthorizer implements Authorizer {
         return IGNORE;
     }
 
+    /** Reads the file again now (reload); returns how many rules are in force, or says why the file cannot be used. */
+    public synchronized int reload() {
+        List<AclRule> fresh = AclFile.read(file);
+        stamp = AclFile.stamp(file);
+        rules = fresh;
+        LOG.info("ACL reloaded from {}: {} rules", file, rules.size());
+        changed.run();
+        return rules.size();
+    }
+
     /** Reads the file again if it changed since; true when new rules are in force. */
     public synchronized boolean reloadIfChanged() {
         String now = AclFile.stamp(file);

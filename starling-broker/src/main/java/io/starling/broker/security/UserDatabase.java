@@ -170,6 +170,16 @@ public final class UserDatabase {
         change(name, null);
     }
 
+    /** Reads the file again now (reload); returns how many users there are, or says why the file cannot be used. */
+    public synchronized int reload() {
+        Map<String, Entry> fresh = read();
+        stamp = stamp();
+        users = fresh;
+        verified.clear();
+        LOG.info("users reloaded from {}: {} users", file, users.size());
+        return users.size();
+    }
+
     /** Reads the file again if it changed; a file that cannot be read keeps the users there were. */
     public synchronized boolean reloadIfChanged() {
         String now = stamp();

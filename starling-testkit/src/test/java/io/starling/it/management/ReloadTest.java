@@ -70,6 +70,7 @@ class ReloadTest {
                     + "mqtt.max_inflight = 7\nnode.io_threads = 3\nlisteners.tcp.default.max_connections = 1\n");
             ReloadReport listener = broker.node().reload();
             assertThat(listener.applied()).contains("listeners.tcp.default.max_connections");
+            assertThat(listener.needsRestart()).as("still not applied: named again").containsExactly("node.io_threads");
             assertThat(connack("reload-third")).as("over the listener's new maximum of 1")
                     .isEqualTo(ReasonCode.QUOTA_EXCEEDED);
 

@@ -9,18 +9,27 @@ import java.util.concurrent.ConcurrentHashMap;
  * has passed when it grows.
  */
 final class LoginThrottle {
-    private static final int MAX_TRACKED = 10_000;
 
     private record Failures(int count, long lockedUntilMillis) {
     }
 
     private final int maxFailures;
     private final long lockoutMillis;
+    private final int maxTracked;
     private final Map<String, Failures> byAddress = new ConcurrentHashMap<>();
 
     LoginThrottle(int maxFailures, long lockoutMillis) {
+        this(maxFailures, lockoutMillis, 10_000);
+    }
+
+    LoginThrottle(int maxFailures, long lockoutMillis, int maxTracked) {
         this.maxFailures = maxFailures;
         this.lockoutMillis = lockoutMillis;
+        this.maxTracked = maxTracked;
+    }
+
+    int tracked() {
+        return byAddress.size();
     }
 
     /** Milliseconds the address must still wait, 0 when it may try. */
@@ -30,8 +39,9 @@ final class LoginThrottle {
     }
 
     void failed(String address, long nowMillis) {
-        if (byAddress.size() > MAX_TRACKED) {
-            byAddress.values().removeIf(f -> f.lockedUntilMillis() < nowMillis && f.count() < maxFailures);
+        if (byAddress.size() >= maxTracked) {
+            // Forget every address not locked out now: a few failures each, or a lockout that has passed.
+            byAddress.values().removeIf(f -> f.lockedUntilMillis() <= nowMillis);
         }
         byAddress.compute(address, (a, f) -> {
             int count = (f == null || (f.lockedUntilMillis() > 0 && f.lockedUntilMillis() <= nowMillis)) ? 1

@@ -39,8 +39,7 @@ final class MessageRoutes {
         app.get("/api/v5/retained/<topic>", this::retainedMessage);
         app.delete("/api/v5/retained/<topic>", ctx -> {
             String topic = ctx.pathParam("topic");
-            if (Topics.isValidTopicName(topic) && node.services().retained().matching(topic).hasNext()) {
-                node.services().retained().remove(topic);
+            if (Topics.isValidTopicName(topic) && node.services().retained().removeIfPresent(topic)) {
                 ctx.status(204);
             } else {
                 throw ApiException.notFound("no retained message on '" + topic + "'");
@@ -172,9 +171,8 @@ final class MessageRoutes {
         }
         int page = Json.queryInt(ctx, "page", 1, 1, Integer.MAX_VALUE);
         int limit = Json.queryInt(ctx, "limit", 100, 1, 10_000);
-        boolean[] more = new boolean[1];
-        List<Map<String, Object>> data = NodeViews.retained(node, filter, (long) (page - 1) * limit, limit, more);
-        ctx.json(Json.envelope(data, page, limit, "hasnext", more[0]));
+        NodeViews.RetainedPage found = NodeViews.retained(node, filter, (long) (page - 1) * limit, limit);
+        ctx.json(Json.envelope(found.messages(), page, limit, "hasnext", found.more()));
     }
 
     private void retainedMessage(Context ctx) throws Exception {
@@ -182,11 +180,9 @@ final class MessageRoutes {
         if (!Topics.isValidTopicName(topic)) {
             throw ApiException.badRequest("'" + topic + "' is not a topic name");
         }
-        Iterator<Message> it = node.services().retained().matching(topic);
-        if (!it.hasNext()) {
-            throw ApiException.notFound("no retained message on '" + topic + "'");
-        }
-        List<Message> loaded = node.services().retained().load(List.of(it.next())).toCompletableFuture()
+        Message entry = node.services().retained().entry(topic)
+                .orElseThrow(() -> ApiException.notFound("no retained message on '" + topic + "'"));
+        List<Message> loaded = node.services().retained().load(List.of(entry)).toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
         if (loaded.isEmpty()) {
             throw ApiException.notFound("no retained message on '" + topic + "'");

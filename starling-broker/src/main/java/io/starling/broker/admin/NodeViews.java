@@ -54,9 +54,12 @@ public final class NodeViews {
         return out;
     }
 
+    /** A page of retained messages, and whether more match. */
+    public record RetainedPage(List<Map<String, Object>> messages, boolean more) {
+    }
+
     /** Up to {@code limit} retained messages matching {@code filter} after skipping {@code skip}: walked, never read whole. */
-    public static List<Map<String, Object>> retained(Starling node, String filter, long skip, int limit,
-            boolean[] more) {
+    public static RetainedPage retained(Starling node, String filter, long skip, int limit) {
         Iterator<Message> it = node.services().retained().matching(filter);
         List<Map<String, Object>> out = new ArrayList<>();
         long seen = 0;
@@ -66,10 +69,7 @@ public final class NodeViews {
                 out.add(retainedSummary(m));
             }
         }
-        if (more != null) {
-            more[0] = it.hasNext();
-        }
-        return out;
+        return new RetainedPage(out, it.hasNext());
     }
 
     public static Map<String, Object> retainedSummary(Message m) {

@@ -12,4 +12,19 @@ public interface ConfigSource {
     BrokerConfig config();
 
     Map<String, String> settings();
+
+    static ConfigSource of(java.util.function.Supplier<BrokerConfig> config,
+            java.util.function.Supplier<Map<String, String>> settings) {
+        return new ConfigSource() {
+            @Override
+            public BrokerConfig config() {
+                return config.get();
+            }
+
+            @Override
+            public Map<String, String> settings() {
+                return settings.get();
+            }
+        };
+    }
 }

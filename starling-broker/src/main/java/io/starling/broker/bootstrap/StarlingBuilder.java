@@ -46,17 +46,8 @@ public final class StarlingBuilder {
 
     public StarlingBuilder configFile(Path file) {
         this.config = ConfigLoader.load(file, Map.of());
-        this.reloadSource = new ConfigSource() {
-            @Override
-            public BrokerConfig config() {
-                return ConfigLoader.load(file, Map.of());
-            }
-
-            @Override
-            public Map<String, String> settings() {
-                return ConfigLoader.settings(file, Map.of());
-            }
-        };
+        this.reloadSource = ConfigSource.of(() -> ConfigLoader.load(file, Map.of()),
+                () -> ConfigLoader.settings(file, Map.of()));
         return this;
     }
 

@@ -47,17 +47,9 @@ public final class StarlingMain implements Callable<Integer> {
         }
         Starling node;
         try {
-            node = Starling.builder().config(resolved(config)).reloadSource(new ConfigSource() {
-                @Override
-                public BrokerConfig config() {
-                    return resolved(loadConfig(env));
-                }
-
-                @Override
-                public Map<String, String> settings() {
-                    return ConfigLoader.settings(configFileOrNull(env), env);
-                }
-            }).extensions(true).start();
+            node = Starling.builder().config(resolved(config)).reloadSource(ConfigSource.of(
+                    () -> resolved(loadConfig(env)), () -> ConfigLoader.settings(configFile(env), env)))
+                    .extensions(true).start();
         } catch (ListenerBindException | StorageException | TlsSetupException e) {
             System.err.println("starling: " + e.getMessage());
             LOG.error("{}", e.getMessage());
@@ -83,8 +75,8 @@ public final class StarlingMain implements Callable<Integer> {
                 .withSecurity(config.security().under(StarlingMain::resolveHome));
     }
 
-    /** The file {@link #loadConfig} reads, or null when it runs on the defaults. */
-    private Path configFileOrNull(Map<String, String> env) {
+    /** {@code -c}, else {@code STARLING_CONFIG}, else etc/starling.conf when it exists; null: the defaults. */
+    private Path configFile(Map<String, String> env) {
         if (configFile != null) {
             return configFile;
         }
@@ -96,17 +88,11 @@ public final class StarlingMain implements Callable<Integer> {
     }
 
     private BrokerConfig loadConfig(Map<String, String> env) {
-        Path file = configFile;
-        if (file == null && env.get("STARLING_CONFIG") != null) {
-            file = Path.of(env.get("STARLING_CONFIG"));
-        }
+        Path file = configFile(env);
         if (file == null) {
-            Path fallback = resolveHome(Path.of("etc", "starling.conf"));
-            if (!Files.exists(fallback)) {
-                LOG.warn("no configuration file at {}; running on the built-in defaults", fallback);
-                return ConfigLoader.defaults(env);
-            }
-            file = fallback;
+            LOG.warn("no configuration file at {}; running on the built-in defaults",
+                    resolveHome(Path.of("etc", "starling.conf")));
+            return ConfigLoader.defaults(env);
         }
         return ConfigLoader.load(file, env);
     }

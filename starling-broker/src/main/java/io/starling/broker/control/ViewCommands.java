@@ -102,21 +102,19 @@ final class ViewCommands {
                 if (!Topics.isValidTopicFilter(filter)) {
                     throw new UsageException("'" + filter + "' is not a topic filter");
                 }
-                boolean[] more = new boolean[1];
-                List<Map<String, Object>> page = NodeViews.retained(node, filter, 0, 1000, more);
-                String text = Table.of(page, "no retained messages", "topic", "qos", "published_at")
-                        + (more[0] ? "\n(the first 1000; narrow the filter to see others)" : "");
-                return ControlCommands.ok(text, page);
+                NodeViews.RetainedPage page = NodeViews.retained(node, filter, 0, 1000);
+                String text = Table.of(page.messages(), "no retained messages", "topic", "qos", "published_at")
+                        + (page.more() ? "\n(the first 1000; narrow the filter to see others)" : "");
+                return ControlCommands.ok(text, page.messages());
             }
             case "delete" -> {
                 if (args.size() != 2 || !Topics.isValidTopicName(args.get(1))) {
                     throw new UsageException("retained delete takes a topic name");
                 }
                 String topic = args.get(1);
-                if (!node.services().retained().matching(topic).hasNext()) {
+                if (!node.services().retained().removeIfPresent(topic)) {
                     return ControlCommands.failed("no retained message on " + topic);
                 }
-                node.services().retained().remove(topic);
                 return ControlCommands.ok("retained message on " + topic + " deleted", Map.of("topic", topic));
             }
             default -> throw new UsageException("unknown retained command '" + sub + "' (list [FILTER], delete TOPIC)");

@@ -40,6 +40,20 @@ public final class RetainedMessages {
         storage.removeRetained(topic);
     }
 
+    /** Clears the topic's retained message; false when it had none. */
+    public synchronized boolean removeIfPresent(String topic) {
+        if (index.get(topic).isEmpty()) {
+            return false;
+        }
+        remove(topic);
+        return true;
+    }
+
+    /** The index entry of one topic (a stub on a durable storage: pass it to {@link #load}). */
+    public java.util.Optional<Message> entry(String topic) {
+        return index.get(topic);
+    }
+
     /** Removes {@code expired}, an entry from {@link #matching}, unless its topic has been given another since. */
     public synchronized boolean removeExpired(Message expired) {
         if (index.get(expired.topic()).orElse(null) != expired) {

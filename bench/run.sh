@@ -66,10 +66,14 @@ free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# Waits until broker $3 (state in $4) takes connections on $1. Starling binds its port before its connect-path
+# warm-up and accepts after it, so for Starling that is its "started" line, not an open port.
 wait_port() {
-    local port=$1 pid=$2
+    local port=$1 pid=$2 name=$3 dir=$4
     for _ in $(seq 1 240); do
-        if (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        if [ "$name" = starling ]; then
+            grep -q ' started (config: ' "$dir/broker.log" 2>/dev/null && return 0
+        elif (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
             return 0
         fi
         kill -0 "$pid" 2>/dev/null || return 1
@@ -78,9 +82,9 @@ wait_port() {
     return 1
 }
 
-# Starts broker $1 on port $2 with state under $3; prints its pid.
+# Starts broker $1 on port $2 with state under $3 (Starling: warm-up connections $4 if given); prints its pid.
 start_broker() {
-    local name=$1 port=$2 dir=$3
+    local name=$1 port=$2 dir=$3 warmup=${4:-}
     mkdir -p "$dir"
     case "$name" in
         starling)
@@ -88,6 +92,7 @@ start_broker() {
 node.data_dir = "$dir/data"
 listeners.tcp.default.bind = "127.0.0.1:$port"
 CONF
+            [ -n "$warmup" ] && echo "node.warmup_connections = $warmup" >>"$dir/starling.conf"
             STARLING_JAVA_OPTS="$JVM_OPTS" STARLING_PID_FILE="$dir/starling.pid" \
                 "$BROKER_DIST/bin/starling" -c "$dir/starling.conf" console >"$dir/broker.log" 2>&1 &
             ;;
@@ -167,7 +172,7 @@ for broker in "${brokers[@]}"; do
                 port=$(free_port)
                 state="$OUT/state/$broker-$case-$run"
                 pid=$(start_broker "$broker" "$port" "$state")
-                if ! wait_port "$port" "$pid"; then
+                if ! wait_port "$port" "$pid" "$broker" "$state"; then
                     echo "$broker did not start for $case; see $state/broker.log" >&2
                     stop_broker "$pid"
                     pid=""
@@ -200,6 +205,18 @@ for broker in "${brokers[@]}"; do
             elif [ "$case" = idle ]; then
                 stop_broker "$pid"
                 pid=""
+            fi
+            if [ "$case" = idle ] && [ "$broker" = starling ]; then
+                # Memory per connection from a node without the connect-path warm-up: the warm-up's garbage
+                # leaves heap pages resident that the storm then reuses, which would hide what a connection costs.
+                port=$(free_port)
+                state="$OUT/state/$broker-idlecold-$run"
+                cold=$(start_broker starling "$port" "$state" 0)
+                if wait_port "$port" "$cold" starling "$state"; then
+                    echo "== starling idle run $run/$RUNS, no warm-up" >&2
+                    pid=$cold measure "$OUT/$broker-idlecold-$run.json"
+                fi
+                stop_broker "$cold"
             fi
         done
         [ -n "$pid" ] && stop_broker "$pid"

@@ -83,6 +83,8 @@ final class NodeProcess implements AutoCloseable {
         pb.environment().put("STARLING_MANAGEMENT__BIND", "127.0.0.1:0");
         // The shipped config refuses anonymous clients; the tests that need users say so in their env.
         pb.environment().put("STARLING_AUTHENTICATION__ALLOW_ANONYMOUS", "true");
+        // Seconds per start; WarmupTest covers the warm-up, WarmupIT that bin/starling runs it.
+        pb.environment().put("STARLING_NODE__WARMUP_CONNECTIONS", "0");
         pb.environment().put("STARLING_JAVA_OPTS", "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
         pb.environment().putAll(env);
         return pb;

@@ -93,6 +93,11 @@ public final class Starling implements AutoCloseable {
     private final Reloader reloader;
     private final long startedMillis = System.currentTimeMillis();
     private volatile boolean closed;
+    /**
+     * A warm-up's throwaway node runs on the real node's threads (stopping threads would undo compiled code they
+     * share) and logs its start and stop only at debug, so that no one mistakes it for the node.
+     */
+    private final boolean borrowedLoops;
 
     public static StarlingBuilder builder() {
         return new StarlingBuilder();
@@ -100,8 +105,9 @@ public final class Starling implements AutoCloseable {
 
     Starling(BrokerConfig config, List<Authenticator> authenticators, List<Authorizer> authorizers,
             List<HookListener> hookListeners, Storage givenStorage, RetainedStore retainedStore,
-            ConfigSource reloadSource) {
+            ConfigSource reloadSource, EventLoops sharedLoops) {
         this.config = config;
+        this.borrowedLoops = sharedLoops != null;
         this.reloader = new Reloader(reloadSource);
         this.retainedStore = retainedStore == null ? new InMemoryRetainedStore() : retainedStore;
         try {
@@ -206,7 +212,7 @@ public final class Starling implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::removeExpiredRetained, sweepEvery, sweepEvery, TimeUnit.MILLISECONDS);
         int workers = config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
         int acceptors = config.listeners().stream().mapToInt(ListenerConfig::acceptors).max().orElse(1);
-        this.loops = new EventLoops(acceptors, workers);
+        this.loops = sharedLoops != null ? sharedLoops : new EventLoops(acceptors, workers);
     }
 
     private static UserDatabase openUsers(BrokerConfig config) {
@@ -283,8 +289,21 @@ public final class Starling implements AutoCloseable {
         }
     }
 
-    /** Binds every listener; on failure, releases what was started and rethrows. */
+    /**
+     * Starts the plugins, the control socket and the extensions, binds every listener, then (with
+     * {@code node.warmup_connections}) warms up the connect path before the listeners accept, so that the first
+     * client meets a complete node. On failure, releases what was started and rethrows.
+     */
     Starling startListeners(boolean withExtensions) {
+        plugins.startPersisted();
+        if (!config.controlSocket().isEmpty()) {
+            control = new ControlServer(config.dataDir().resolve(config.controlSocket()),
+                    new ControlCommands(this));
+            control.start();
+        }
+        if (withExtensions) {
+            startExtensions();
+        }
         try {
             for (ListenerConfig lc : config.listeners()) {
                 if (lc.tls() != null && lc.tls().certFile() == null) {
@@ -294,7 +313,7 @@ public final class Starling implements AutoCloseable {
                     continue;
                 }
                 MqttListener listener = new MqttListener(lc, services);
-                listener.start(loops);
+                listener.start(loops, !config.warmup().enabled());
                 listeners.add(listener);
                 if (lc.tls() != null) {
                     long every = lc.tls().reloadInterval().toMillis();
@@ -305,16 +324,13 @@ public final class Starling implements AutoCloseable {
             close();
             throw e;
         }
-        plugins.startPersisted();
-        if (!config.controlSocket().isEmpty()) {
-            control = new ControlServer(config.dataDir().resolve(config.controlSocket()),
-                    new ControlCommands(this));
-            control.start();
+        if (config.warmup().enabled()) {
+            // Bound but not accepting: a port conflict fails the start at once, and no class of the listeners
+            // loads after the warm-up. Clients that connect meanwhile wait in the accept queue.
+            new ConnectWarmup(config, loops).run();
+            listeners.forEach(MqttListener::acceptConnections);
         }
-        if (withExtensions) {
-            startExtensions();
-        }
-        LOG.info("Starling {} node {} started (config: {})", Version.current(), config.nodeName(), config.source());
+        announce("Starling {} node {} started (config: {})", Version.current(), config.nodeName(), config.source());
         return this;
     }
 
@@ -477,15 +493,27 @@ public final class Starling implements AutoCloseable {
         }
         listeners.forEach(MqttListener::stop);
         services.sessions().stopping();
-        loops.connections().shutdownAll(Duration.ofSeconds(5));
+        if (!borrowedLoops) {
+            loops.connections().shutdownAll(Duration.ofSeconds(5));
+        }
         plugins.stopAll();
-        loops.close();
+        if (!borrowedLoops) {
+            loops.close();
+        }
         scheduler.shutdownNow();
         hookThreads.shutdownNow();
         authThreads.shutdownNow();
         storage.close();
         retainedStore.close();
-        LOG.info("Starling node {} stopped", config.nodeName());
+        announce("Starling node {} stopped", config.nodeName());
+    }
+
+    private void announce(String format, Object... args) {
+        if (borrowedLoops) {
+            LOG.debug(format, args);
+        } else {
+            LOG.info(format, args);
+        }
     }
 
     static BrokerConfig defaultConfig() {

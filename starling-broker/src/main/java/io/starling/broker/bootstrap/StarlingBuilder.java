@@ -8,6 +8,8 @@ import io.starling.api.store.Storage;
 import io.starling.broker.config.BrokerConfig;
 import io.starling.broker.config.ConfigLoader;
 import io.starling.broker.config.ListenerConfig;
+import io.starling.broker.config.WarmupConfig;
+import io.starling.broker.transport.EventLoops;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +30,8 @@ public final class StarlingBuilder {
     private RetainedStore retainedStore;
     private boolean extensions;
     private ConfigSource reloadSource;
+    private EventLoops borrowedLoops;
+    private boolean warmup;
 
     StarlingBuilder() {
     }
@@ -122,8 +126,26 @@ public final class StarlingBuilder {
         return this;
     }
 
+    /**
+     * Warms up the connect path before the listeners accept ({@code node.warmup_connections}), as
+     * {@code bin/starling} does; off by default for an embedded node, so that tests start at once.
+     */
+    public StarlingBuilder warmup(boolean run) {
+        this.warmup = run;
+        return this;
+    }
+
     public StarlingBuilder retainedStore(RetainedStore store) {
         this.retainedStore = store;
+        return this;
+    }
+
+    /**
+     * For a throwaway node (the warm-up's): runs on another node's network threads and leaves them running when
+     * it closes; its start and stop are logged at debug only.
+     */
+    StarlingBuilder borrowing(EventLoops loops) {
+        this.borrowedLoops = loops;
         return this;
     }
 
@@ -146,10 +168,13 @@ public final class StarlingBuilder {
         if (dataDir != null) {
             effective = effective.withDataDir(dataDir);
         }
+        if (!warmup) {
+            effective = effective.withWarmup(WarmupConfig.OFF);
+        }
         if (storageType != null) {
             effective = effective.withStorage(effective.storage().withType(storageType));
         }
-        return new Starling(effective, authenticators, authorizers, hooks, storage, retainedStore, reloadSource)
-                .startListeners(extensions);
+        return new Starling(effective, authenticators, authorizers, hooks, storage, retainedStore, reloadSource,
+                borrowedLoops).startListeners(extensions);
     }
 }

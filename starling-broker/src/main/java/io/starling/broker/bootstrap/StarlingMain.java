@@ -49,7 +49,7 @@ public final class StarlingMain implements Callable<Integer> {
         try {
             node = Starling.builder().config(resolved(config)).reloadSource(ConfigSource.of(
                     () -> resolved(loadConfig(env)), () -> ConfigLoader.settings(configFile(env), env)))
-                    .extensions(true).start();
+                    .extensions(true).warmup(true).start();
         } catch (ListenerBindException | StorageException | TlsSetupException e) {
             System.err.println("starling: " + e.getMessage());
             LOG.error("{}", e.getMessage());

@@ -10,6 +10,7 @@ import java.util.List;
  * @param maxConnections connections the node holds at most, over all its listeners
  * @param controlSocket  file name of the control socket in the data directory; empty: none
  * @param sysInterval    how often the $SYS stats and metrics are published; zero: never
+ * @param warmup         the connect path run before the listeners open
  */
 public record BrokerConfig(
         String nodeName,
@@ -29,6 +30,7 @@ public record BrokerConfig(
         ModulesConfig modules,
         PluginsConfig plugins,
         ManagementConfig management,
+        WarmupConfig warmup,
         String source) {
 
     public BrokerConfig {
@@ -38,54 +40,67 @@ public record BrokerConfig(
 
     public BrokerConfig withListeners(List<ListenerConfig> newListeners) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, newListeners, mqtt, allowAnonymous, security, authorizationNoMatchAllows,
-                authorizationRules, storage, hooks, modules, plugins, management, source);
+                authorizationRules, storage, hooks, modules, plugins, management, warmup, source);
     }
 
     public BrokerConfig withDataDir(Path newDataDir) {
         return new BrokerConfig(nodeName, newDataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt, allowAnonymous, security, authorizationNoMatchAllows,
-                authorizationRules, storage, hooks, modules, plugins, management, source);
+                authorizationRules, storage, hooks, modules, plugins, management, warmup, source);
     }
 
     public BrokerConfig withStorage(StorageConfig newStorage) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt, allowAnonymous, security, authorizationNoMatchAllows,
-                authorizationRules, newStorage, hooks, modules, plugins, management, source);
+                authorizationRules, newStorage, hooks, modules, plugins, management, warmup, source);
     }
 
     public BrokerConfig withMqtt(MqttConfig newMqtt) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, newMqtt, allowAnonymous, security, authorizationNoMatchAllows,
-                authorizationRules, storage, hooks, modules, plugins, management, source);
+                authorizationRules, storage, hooks, modules, plugins, management, warmup, source);
     }
 
     public BrokerConfig withSecurity(SecurityConfig newSecurity) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt,
                 allowAnonymous, newSecurity, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
-                plugins, management, source);
+                plugins, management, warmup, source);
     }
 
     public BrokerConfig withPlugins(PluginsConfig newPlugins) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt, allowAnonymous, security,
-                authorizationNoMatchAllows, authorizationRules, storage, hooks, modules, newPlugins, management, source);
+                authorizationNoMatchAllows, authorizationRules, storage, hooks, modules, newPlugins, management, warmup, source);
     }
 
     public BrokerConfig withAuthorization(boolean noMatchAllows, List<AuthorizationRule> rules) {
-        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt, allowAnonymous, security, noMatchAllows, rules, storage, hooks, modules, plugins, management, source);
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt, allowAnonymous, security, noMatchAllows, rules, storage, hooks, modules, plugins, management, warmup, source);
     }
 
     public BrokerConfig withManagement(ManagementConfig newManagement) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt,
                 allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
-                plugins, newManagement, source);
+                plugins, newManagement, warmup, source);
     }
 
     public BrokerConfig withMaxConnections(int newMax) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, newMax, controlSocket, sysInterval, listeners, mqtt,
                 allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
-                plugins, management, source);
+                plugins, management, warmup, source);
     }
 
     public BrokerConfig withAccessDefaults(boolean newAllowAnonymous, boolean newNoMatchAllows) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt,
                 newAllowAnonymous, security, newNoMatchAllows, authorizationRules, storage, hooks, modules, plugins,
-                management, source);
+                management, warmup, source);
+    }
+
+    /** The network threads and control socket: what a throwaway node of the same shape needs. */
+    public BrokerConfig withNode(int newIoThreads, String newControlSocket) {
+        return new BrokerConfig(nodeName, dataDir, newIoThreads, maxConnections, newControlSocket, sysInterval, listeners,
+                mqtt, allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
+                plugins, management, warmup, source);
+    }
+
+    public BrokerConfig withWarmup(WarmupConfig newWarmup) {
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt,
+                allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
+                plugins, management, newWarmup, source);
     }
 }

@@ -132,6 +132,8 @@ public final class ConfigLoader {
                     ModulesConfigParser.parse(c),
                     new PluginsConfig(Path.of(c.getString("plugins.dir")), Path.of(c.getString("plugins.config_dir"))),
                     management(c),
+                    new WarmupConfig(nonNegative(c, "node.warmup_connections"),
+                            positiveDuration(c, "node.warmup_max_time")),
                     source);
         } catch (ConfigException e) {
             throw new ConfigurationException(describe(e), e);

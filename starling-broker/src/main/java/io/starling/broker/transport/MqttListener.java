@@ -52,6 +52,7 @@ public final class MqttListener {
     private volatile ListenerContext context;
     /** One server socket, or one per I/O thread with SO_REUSEPORT. */
     private final List<Channel> serverChannels = new ArrayList<>();
+    private boolean acceptOnStart = true;
 
     public MqttListener(ListenerConfig config, BrokerServices services) {
         this.config = config;
@@ -63,6 +64,12 @@ public final class MqttListener {
      * {@link TlsSetupException} naming the TLS file that cannot be used.
      */
     public void start(EventLoops loops) {
+        start(loops, true);
+    }
+
+    /** As {@link #start(EventLoops)}; not {@code accepting}: bound, but new connections wait in the accept queue. */
+    public void start(EventLoops loops, boolean accepting) {
+        this.acceptOnStart = accepting;
         context = new ListenerContext(config, open, loops.connections());
         if (config.type().tls()) {
             tls = new TlsContext(config.id(), config.tls());
@@ -102,6 +109,13 @@ public final class MqttListener {
         }
     }
 
+    /** Starts accepting the connections of a listener started paused. */
+    public void acceptConnections() {
+        for (Channel c : serverChannels) {
+            c.config().setAutoRead(true);
+        }
+    }
+
     private int probeFreePort() {
         try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true);
@@ -121,6 +135,7 @@ public final class MqttListener {
                 .group(parent, children)
                 .channel(loops.serverChannelType())
                 .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.AUTO_READ, acceptOnStart)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, readSizes)

@@ -3,6 +3,7 @@ package io.starling.bench.jmh;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class JmhSmokeTest {
     void everyBenchmarkRunsAndScores() throws RunnerException {
         Set<String> declared = new TreeSet<>();
         for (BenchmarkListEntry e : BenchmarkList.defaultList().getAll(
-                OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT), java.util.List.of())) {
+                OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT), List.of())) {
             declared.add(e.getUsername());
         }
         assertThat(declared).as("the benchmark list the annotation processor wrote").isNotEmpty();

@@ -80,6 +80,7 @@ final class ConnectWarmup {
         int done = 0;
         try (Starling throwaway = throwawayNode(dir)) {
             done = connect(throwaway.port(), started + node.warmup().maxTime().toNanos());
+            awaitClosed(throwaway);
         } catch (IOException | RuntimeException e) {
             LOG.warn("warm-up stopped early: {}", e.toString());
         } finally {
@@ -102,8 +103,8 @@ final class ConnectWarmup {
         ListenerConfig loopback = new ListenerConfig(ListenerType.TCP, "warmup", "127.0.0.1", 0, first.acceptors(),
                 1_000_000, first.reusePort(), RateLimits.NONE, AccessRules.ALLOW_ALL, false, Duration.ofSeconds(3),
                 null, null);
-        BrokerConfig config = node.withNode(node.ioThreads(), "").withWarmup(WarmupConfig.OFF)
-                .withAccessDefaults(true, true).withListeners(List.of(loopback));
+        BrokerConfig config = node.withControlSocket("").withWarmup(WarmupConfig.OFF)
+                .withAccessDefaults(true, node.authorizationNoMatchAllows()).withListeners(List.of(loopback));
         return Starling.builder().config(config).dataDir(dir).borrowing(loops).start();
     }
 
@@ -275,6 +276,23 @@ final class ConnectWarmup {
                 ch.close();
             } catch (IOException e) {
                 // nothing left to release
+            }
+        }
+    }
+
+    /**
+     * The clients are gone, but the throwaway node handles their closes on the shared loops a little later: its
+     * storage and sessions must outlive that. The node's own listeners accept nothing yet, so every connection
+     * still open is the warm-up's.
+     */
+    private static void awaitClosed(Starling throwaway) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (throwaway.metrics().connectionsOpen() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }

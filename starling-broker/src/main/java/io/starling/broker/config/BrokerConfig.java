@@ -91,9 +91,8 @@ public record BrokerConfig(
                 management, warmup, source);
     }
 
-    /** The network threads and control socket: what a throwaway node of the same shape needs. */
-    public BrokerConfig withNode(int newIoThreads, String newControlSocket) {
-        return new BrokerConfig(nodeName, dataDir, newIoThreads, maxConnections, newControlSocket, sysInterval, listeners,
+    public BrokerConfig withControlSocket(String newControlSocket) {
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, newControlSocket, sysInterval, listeners,
                 mqtt, allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
                 plugins, management, warmup, source);
     }

@@ -1,5 +1,6 @@
 package io.starling.broker.bootstrap;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -41,9 +42,9 @@ import org.slf4j.LoggerFactory;
  * meets compiled code: a fresh JVM spends most of its first ~40,000 connections in the JIT compiler (see
  * docs/benchmarks.md). The connections go to a throwaway node of the same configuration on a loopback port, with
  * its own sessions, hooks, statistics and storage in a temporary directory, so nothing of them reaches the real
- * node, its plugins or its clients. They come in batches that stay connected until the batch is complete (so the
- * per-thread tables grow as in a storm), in the shapes clients use: MQTT 3.1.1, MQTT 5 with and without
- * properties; one in four is dropped without a DISCONNECT.
+ * node, its plugins or its clients. They come in rounds, a throwaway node each, and in batches that stay connected
+ * until the batch is complete (so the per-thread tables grow as in a storm), in the shapes clients use: MQTT 3.1.1,
+ * MQTT 5 with and without properties; one in four is dropped without a DISCONNECT.
  */
 final class ConnectWarmup {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectWarmup.class);
@@ -51,6 +52,25 @@ final class ConnectWarmup {
     private static final int CONCURRENT = 64;
     /** Connections held open at once: the most a default {@code ulimit -n} of 4096 leaves room for, twice. */
     private static final int BATCH = 1_500;
+    /**
+     * Each round has a throwaway node of its own: what a node meets only once (a table growing past any size it
+     * had, a per-node thread-local's first use on each thread, a counter's first contention) then happens again to
+     * compiled code, which the compiler mends during the warm-up instead of during the node's first storm.
+     */
+    private static final int ROUND = 10_000;
+    private static final int MIN_ROUNDS = 3;
+    /**
+     * The second round holds this many at once where the file limit allows, so that the shared network threads'
+     * channel tables (4,096 slots, half filled at most) grow too, and the rounds after it run what the compiler
+     * made of that.
+     */
+    private static final int LARGE_BATCH = 6_000;
+    /**
+     * After a round in which the compiler finished more than this much work, another round follows (up to
+     * {@code node.warmup_connections} and {@code node.warmup_max_time}): the compiler was still busy with code the
+     * node's first storm would otherwise wait for.
+     */
+    private static final long QUIET_ROUND_MS = 100;
     private static final byte[] DISCONNECT = {(byte) 0xE0, 0};
     private static final MqttProperties TYPICAL_V5 = MqttProperties.builder().receiveMaximum(65_535)
             .maximumPacketSize(268_435_455L).topicAliasMaximum(10).build();
@@ -66,9 +86,9 @@ final class ConnectWarmup {
 
     /** Warms up, then waits briefly for the compiler to finish what the warm-up queued. Never fails the start. */
     void run() {
-        LOG.info("warming up the connect path: {} connections to a throwaway node on a loopback port, with its own"
-                + " sessions and temporary storage; the listeners accept when it is done (node.warmup_connections)",
-                node.warmup().connections());
+        LOG.info("warming up the connect path: up to {} connections to throwaway nodes on a loopback port, with"
+                + " their own sessions and temporary storage; the listeners accept when it is done"
+                + " (node.warmup_connections)", node.warmup().connections());
         long started = System.nanoTime();
         Path dir;
         try {
@@ -77,19 +97,36 @@ final class ConnectWarmup {
             LOG.warn("warm-up skipped: no temporary directory ({})", e.getMessage());
             return;
         }
+        int total = node.warmup().connections();
+        long deadline = started + node.warmup().maxTime().toNanos();
+        int perRound = Math.min(ROUND, (total + MIN_ROUNDS - 1) / MIN_ROUNDS);
+        Compiler compiler = new Compiler();
         int done = 0;
-        try (Starling throwaway = throwawayNode(dir)) {
-            done = connect(throwaway.port(), started + node.warmup().maxTime().toNanos());
-            awaitClosed(throwaway);
+        int rounds = 0;
+        try {
+            boolean busy = true;
+            while (done < total && (rounds < MIN_ROUNDS || busy) && System.nanoTime() < deadline) {
+                int batch = rounds == 1 ? largeBatch() : BATCH;
+                long compiled = compiler.time();
+                try (Starling throwaway = throwawayNode(dir.resolve("round-" + rounds))) {
+                    done += connect(throwaway.port(), Math.min(perRound, total - done), batch, deadline);
+                    awaitClosed(throwaway);
+                }
+                long compiling = compiler.time() - compiled;
+                busy = compiling > QUIET_ROUND_MS;
+                rounds++;
+                LOG.debug("warm-up round {}: {} connections, {} at once; {} ms in the compiler", rounds, perRound,
+                        batch, compiling);
+            }
         } catch (IOException | RuntimeException e) {
             LOG.warn("warm-up stopped early: {}", e.toString());
         } finally {
             deleteTree(dir);
         }
         long connected = System.nanoTime();
-        waitForCompilerToSettle(connected + TimeUnit.SECONDS.toNanos(3));
-        LOG.info("warmed up the connect path: {} connections in {} ms, then {} ms for the compiler",
-                done, (connected - started) / 1_000_000, (System.nanoTime() - connected) / 1_000_000);
+        compiler.awaitQuiet(connected + TimeUnit.SECONDS.toNanos(3));
+        LOG.info("warmed up the connect path: {} connections in {} rounds, {} ms, then {} ms for the compiler", done,
+                rounds, (connected - started) / 1_000_000, (System.nanoTime() - connected) / 1_000_000);
     }
 
     /**
@@ -113,10 +150,10 @@ final class ConnectWarmup {
      * JDK sockets on this thread, not Netty channels: Netty's classes are the node's, and a client of them would
      * teach the compiler types the node never uses.
      */
-    private int connect(int port, long deadline) throws IOException {
+    private static int connect(int port, int count, int batch, long deadline) throws IOException {
         try (Selector selector = Selector.open()) {
-            Storm storm = new Storm(selector, new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
-                    node.warmup().connections());
+            Storm storm = new Storm(selector, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), count,
+                    batch);
             while (!storm.done() && System.nanoTime() < deadline) {
                 storm.startBatch();
                 while (storm.pending > 0 && System.nanoTime() < deadline) {
@@ -140,6 +177,7 @@ final class ConnectWarmup {
         private final Selector selector;
         private final InetSocketAddress server;
         private final int total;
+        private final int batch;
         /** One CONNECT per shape, its client id ending in {@value #ID_DIGITS} digits that each connection sets. */
         private final byte[][] templates;
         private final ByteBuffer readBuffer = ByteBuffer.allocate(256);
@@ -152,10 +190,11 @@ final class ConnectWarmup {
         int acknowledged;
         int failures;
 
-        Storm(Selector selector, InetSocketAddress server, int total) {
+        Storm(Selector selector, InetSocketAddress server, int total, int batch) {
             this.selector = selector;
             this.server = server;
             this.total = total;
+            this.batch = batch;
             String id = "starling-warmup-" + "0".repeat(ID_DIGITS);
             this.templates = new byte[][] {
                 encode(new ConnectPacket(MqttVersion.MQTT_3_1_1, id, true, 60, null, null, null, MqttProperties.NONE)),
@@ -178,7 +217,7 @@ final class ConnectWarmup {
         }
 
         void startBatch() {
-            batchEnd = Math.min(total, started + BATCH);
+            batchEnd = Math.min(total, started + batch);
             pending = batchEnd - started;
             connectMore();
         }
@@ -280,6 +319,15 @@ final class ConnectWarmup {
         }
     }
 
+    /** {@link #LARGE_BATCH} if the file limit leaves room for both ends of each (with 1,000 to spare), else less. */
+    private static int largeBatch() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os) {
+            long free = os.getMaxFileDescriptorCount() - os.getOpenFileDescriptorCount() - 1_000;
+            return (int) Math.max(BATCH, Math.min(LARGE_BATCH, free / 2));
+        }
+        return BATCH;
+    }
+
     /**
      * The clients are gone, but the throwaway node handles their closes on the shared loops a little later: its
      * storage and sessions must outlive that. The node's own listeners accept nothing yet, so every connection
@@ -297,24 +345,30 @@ final class ConnectWarmup {
         }
     }
 
-    /** Compilation time that stops growing for 200 ms means the queue the warm-up filled is done. */
-    private static void waitForCompilerToSettle(long deadline) {
-        CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
-        if (compiler == null || !compiler.isCompilationTimeMonitoringSupported()) {
-            return;
+    /** The JIT compiler's total time, where the JVM reports it (0 otherwise: the warm-up then runs its rounds only). */
+    private static final class Compiler {
+        private final CompilationMXBean bean = ManagementFactory.getCompilationMXBean();
+        private final boolean timed = bean != null && bean.isCompilationTimeMonitoringSupported();
+
+        long time() {
+            return timed ? bean.getTotalCompilationTime() : 0;
         }
-        long last = compiler.getTotalCompilationTime();
-        int quiet = 0;
-        while (quiet < 2 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+
+        /** Waits until no compilation finishes for 300 ms: the queue the warm-up filled is done. */
+        void awaitQuiet(long deadline) {
+            long last = time();
+            int quiet = 0;
+            while (quiet < 3 && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                long now = time();
+                quiet = now == last ? quiet + 1 : 0;
+                last = now;
             }
-            long now = compiler.getTotalCompilationTime();
-            quiet = now == last ? quiet + 1 : 0;
-            last = now;
         }
     }
 

@@ -115,7 +115,8 @@ public final class Starling implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data directory " + config.dataDir(), e);
         }
-        this.storage = givenStorage != null ? givenStorage : StorageOpener.open(config.storage(), config.dataDir());
+        this.storage = givenStorage != null ? givenStorage : StorageOpener.open(config.storage(), config.dataDir(),
+                borrowedLoops);
         NodeStorage nodeStorage = new NodeStorage(storage);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "starling-scheduler");
@@ -165,6 +166,7 @@ public final class Starling implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 throw new ConfigurationException(e.getMessage(), e);
             }
+            announce("authorization: {} rules from {}", acl.size(), config.security().aclFile());
             authorization.add(acl, 1100);
             scheduler.scheduleWithFixedDelay(acl::reloadIfChanged, 5, 5, TimeUnit.SECONDS);
         }
@@ -272,7 +274,7 @@ public final class Starling implements AutoCloseable {
                 delayedCount[0]++;
             });
         }
-        LOG.info("restored {} sessions with {} queued or in-flight messages, {} retained and {} delayed messages"
+        announce("restored {} sessions with {} queued or in-flight messages, {} retained and {} delayed messages"
                 + " from {} in {} ms", counts[1], counts[2], counts[0], delayedCount[0], storage,
                 (System.nanoTime() - started) / 1_000_000);
     }
@@ -314,6 +316,7 @@ public final class Starling implements AutoCloseable {
                 }
                 MqttListener listener = new MqttListener(lc, services);
                 listener.start(loops, !config.warmup().enabled());
+                announce("listener {} listening on {}", lc.id(), listener.description());
                 listeners.add(listener);
                 if (lc.tls() != null) {
                     long every = lc.tls().reloadInterval().toMillis();
@@ -391,7 +394,7 @@ public final class Starling implements AutoCloseable {
             if (l.config().id().equals(id)) {
                 if (l.boundAddress() == null) {
                     l.start(loops);
-                    LOG.info("listener {} started on port {}", id, l.boundAddress().getPort());
+                    LOG.info("listener {} listening on {}", id, l.description());
                 }
                 return true;
             }

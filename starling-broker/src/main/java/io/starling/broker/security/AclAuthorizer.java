@@ -30,7 +30,11 @@ public final class AclAuthorizer implements Authorizer {
         this.changed = changed;
         this.stamp = AclFile.stamp(file);
         this.rules = AclFile.read(file);
-        LOG.info("authorization: {} rules from {}", rules.size(), file);
+    }
+
+    /** How many rules are in force. */
+    public int size() {
+        return rules.size();
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.ServiceLoader;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /** Opens the storage {@code storage.type} names: the memory storage, or a provider found on the class path. */
 public final class StorageOpener {
@@ -24,14 +25,17 @@ public final class StorageOpener {
     private StorageOpener() {
     }
 
-    public static Storage open(StorageConfig config, Path dataDir) {
+    /** {@code quiet}: what was opened is logged at debug, not info (the warm-up's throwaway storage). */
+    public static Storage open(StorageConfig config, Path dataDir, boolean quiet) {
+        Level announce = quiet ? Level.DEBUG : Level.INFO;
         Path dir = config.directoryIn(dataDir);
         if (config.isMemory()) {
             if (holdsFiles(dir)) {
                 LOG.warn("storage.type = memory, but {} holds stored state from an earlier run: it is left as it is"
                         + " and not used; sessions and retained messages will not survive a restart", dir);
             } else {
-                LOG.info("storage.type = memory: sessions and retained messages will not survive a restart");
+                LOG.atLevel(announce).log("storage.type = memory: sessions and retained messages will not survive a"
+                        + " restart");
             }
             return new MemoryStorage();
         }
@@ -45,7 +49,7 @@ public final class StorageOpener {
                 }
                 Storage storage = provider.open(new StorageOptions(dir, config.sync(), config.syncInterval(),
                         config.minFreeBytes(), config.compactInterval()));
-                LOG.info("storage: {} (sync {}{})", storage, config.sync().name().toLowerCase(Locale.ROOT),
+                LOG.atLevel(announce).log("storage: {} (sync {}{})", storage, config.sync().name().toLowerCase(Locale.ROOT),
                         config.sync() == SyncPolicy.INTERVAL
                                 ? " every " + config.syncInterval().toMillis() + " ms" : "");
                 return storage;

@@ -53,6 +53,7 @@ public final class MqttListener {
     /** One server socket, or one per I/O thread with SO_REUSEPORT. */
     private final List<Channel> serverChannels = new ArrayList<>();
     private boolean acceptOnStart = true;
+    private String transportName = "";
 
     public MqttListener(ListenerConfig config, BrokerServices services) {
         this.config = config;
@@ -70,6 +71,7 @@ public final class MqttListener {
     /** As {@link #start(EventLoops)}; not {@code accepting}: bound, but new connections wait in the accept queue. */
     public void start(EventLoops loops, boolean accepting) {
         this.acceptOnStart = accepting;
+        this.transportName = loops.transportName();
         context = new ListenerContext(config, open, loops.connections());
         if (config.type().tls()) {
             tls = new TlsContext(config.id(), config.tls());
@@ -83,12 +85,24 @@ public final class MqttListener {
             serverChannels.add(bind(bootstrap(loops.acceptors(), loops.workers(), loops),
                     new InetSocketAddress(config.host(), config.port())));
         }
-        LOG.info("listener {} listening on {}{} ({}{}{})", config.id(), describe(boundAddress()),
-                config.webSocket() != null ? " path " + config.webSocket().path() : "", loops.transportName(),
-                serverChannels.size() > 1 ? ", accepting on " + serverChannels.size() + " threads" : "",
-                tls != null ? ", TLS " + String.join("/", config.tls().protocols()) + " by " + tls.engineName()
-                        + ", client certificates " + config.tls().verify().name().toLowerCase(java.util.Locale.ROOT)
-                        : "");
+    }
+
+    /** Where it listens and how, for the start-up log: address, WebSocket path, transport, TLS. */
+    public String description() {
+        StringBuilder text = new StringBuilder(describe(boundAddress()));
+        if (config.webSocket() != null) {
+            text.append(" path ").append(config.webSocket().path());
+        }
+        text.append(" (").append(transportName);
+        if (serverChannels.size() > 1) {
+            text.append(", accepting on ").append(serverChannels.size()).append(" threads");
+        }
+        if (tls != null) {
+            text.append(", TLS ").append(String.join("/", config.tls().protocols())).append(" by ")
+                    .append(tls.engineName()).append(", client certificates ")
+                    .append(config.tls().verify().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return text.append(')').toString();
     }
 
     /**

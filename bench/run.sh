@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 #
 # bench/run.sh: the side-by-side performance suite. Runs Starling and its peers (Mosquitto from Debian's
-# package, HiveMQ CE embedded and Moquette from Maven Central) one after the other on this machine with
-# identical parameters, each case RUNS times on a fresh broker, and writes results.md with the medians.
+# package, HiveMQ CE embedded and Moquette from Maven Central) on this machine with identical parameters: case by
+# case, each run of a case once per broker in turn (each broker fresh for the case, or for every idle run), and
+# writes results.md with the medians.
 #
 #   bench/run.sh                                   everything: 4 brokers x 7 cases x 3 runs (about 45 minutes)
 #   bench/run.sh -b starling -c qos0,qos1 -r 1     a quick look at one broker
@@ -148,79 +149,144 @@ measure() {
     cat "$OUT/run.err" >>"$OUT/bench.log"
 }
 
-IFS=, read -r -a brokers <<<"$BROKERS"
+# Waits (at most 20 s) until process $1 uses under a tenth of a core over half a second: the broker just measured
+# must not still be working off its run (a JVM collecting, a queue draining) while the next broker is measured.
+await_idle() {
+    local pid=$1 before after
+    for _ in $(seq 1 40); do
+        before=$(cpu_ticks "$pid") || return 0
+        sleep 0.5
+        after=$(cpu_ticks "$pid") || return 0
+        [ $((after - before)) -le 5 ] && return 0
+    done
+}
+
+# User + system CPU of process $1 in clock ticks (100 a second).
+cpu_ticks() {
+    local stat
+    local -a fields
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    read -r -a fields <<<"${stat##*) }"
+    echo $((fields[11] + fields[12]))
+}
+
+declare -A pids ports
+# Brings broker $1 up for the current case unless it is running; fails if it does not start.
+ensure_broker() {
+    local broker=$1 state
+    if [ -n "${pids[$broker]:-}" ] && kill -0 "${pids[$broker]}" 2>/dev/null; then
+        return 0
+    fi
+    ports[$broker]=$(free_port)
+    state="$OUT/state/$broker-$case-$run"
+    pids[$broker]=$(start_broker "$broker" "${ports[$broker]}" "$state")
+    if ! wait_port "${ports[$broker]}" "${pids[$broker]}" "$broker" "$state"; then
+        echo "$broker did not start for $case; see $state/broker.log" >&2
+        stop_broker "${pids[$broker]}"
+        pids[$broker]=""
+        return 1
+    fi
+    # Five seconds of light load on every fresh broker before its runs: HiveMQ CE flooded in its first seconds
+    # delivered 100 messages, then filled its heap and died (both times).
+    "$DIST/bin/starling-bench" pubsub --pubs 10 --subs 1 -t 'warm/%i' --sub-topic 'warm/#' -R 10000 -s 64 -q 0 \
+        -p "${ports[$broker]}" -V 4 -d 5 -Q --prefix warm >/dev/null 2>&1 || true
+}
+
+# One run of the idle case against broker $1: a fresh broker, the storm, the same storm again; for Starling a
+# third fresh node without its warm-up, for the memory figures.
+idle_run() {
+    local broker=$1 state cold
+    port=$(free_port)
+    state="$OUT/state/$broker-idle-$run"
+    pid=$(start_broker "$broker" "$port" "$state")
+    if ! wait_port "$port" "$pid" "$broker" "$state"; then
+        echo "$broker did not start for idle; see $state/broker.log" >&2
+        stop_broker "$pid"
+        return
+    fi
+    echo "== $broker idle run $run/$RUNS" >&2
+    measure "$OUT/$broker-idle-$run.json"
+    if kill -0 "$pid" 2>/dev/null; then
+        # The same storm again on the same broker: the connect rate of a warmed-up node (a JVM broker compiles
+        # its connect path during the first storm). Its memory figures mean nothing: the first storm left the
+        # pages resident.
+        echo "== $broker idle run $run/$RUNS, second storm" >&2
+        measure "$OUT/$broker-idlewarm-$run.json"
+    fi
+    kill -0 "$pid" 2>/dev/null || echo "$broker died during idle run $run" | tee -a "$OUT/died.txt" >&2
+    stop_broker "$pid"
+    if [ "$broker" = starling ]; then
+        # Memory per connection from a node without the connect-path warm-up: the warm-up's garbage leaves heap
+        # pages resident that the storm then reuses, which would hide what a connection costs.
+        port=$(free_port)
+        state="$OUT/state/$broker-idlecold-$run"
+        cold=$(start_broker starling "$port" "$state" 0)
+        if wait_port "$port" "$cold" starling "$state"; then
+            echo "== starling idle run $run/$RUNS, no warm-up" >&2
+            pid=$cold measure "$OUT/$broker-idlecold-$run.json"
+        fi
+        stop_broker "$cold"
+    fi
+}
+
+IFS=, read -r -a wanted <<<"$BROKERS"
 IFS=, read -r -a cases <<<"$CASES"
-for broker in "${brokers[@]}"; do
+brokers=()
+for broker in "${wanted[@]}"; do
     if [ "$broker" = mosquitto ] && ! command -v mosquitto >/dev/null; then
         echo "SKIPPED mosquitto: not installed (apt-get install mosquitto)" | tee -a "$OUT/skipped.txt" >&2
-        continue
+    else
+        brokers+=("$broker")
     fi
-    for case in "${cases[@]}"; do
-        read -r -a args <<<"$(case_args "$case")"
-        timing=(-w "$WARMUP" -d "$DURATION")
-        [ "$case" = idle ] && timing=(-d 1)
-        # p99 at a light rate is a tail of a few hundred samples per second: a longer window steadies it.
-        [ "$case" = latency ] && timing=(-w "$((WARMUP * 2))" -d "$((DURATION * 3))")
-        pid=""
-        if [ "$case" = latency ]; then
-            # The machine rests first: right after flat-out cases the light-rate tail is the host's, not the
-            # broker's (Mosquitto after Starling's pairs case: p99 3,555 and 37,375 us instead of 165-195).
-            sleep "$REST"
-        fi
-        for run in $(seq 1 "$RUNS"); do
-            # One broker for the runs of a case; the idle case measures memory from a fresh one each run.
-            if [ -z "$pid" ]; then
-                port=$(free_port)
-                state="$OUT/state/$broker-$case-$run"
-                pid=$(start_broker "$broker" "$port" "$state")
-                if ! wait_port "$port" "$pid" "$broker" "$state"; then
-                    echo "$broker did not start for $case; see $state/broker.log" >&2
-                    stop_broker "$pid"
-                    pid=""
-                    continue
-                fi
-                if [ "$case" != idle ]; then
-                    # Five seconds of light load on every fresh broker before its runs: HiveMQ CE flooded in
-                    # its first seconds delivered 100 messages, then filled its heap and died (both times).
-                    "$DIST/bin/starling-bench" pubsub --pubs 10 --subs 1 -t 'warm/%i' --sub-topic 'warm/#' \
-                        -R 10000 -s 64 -q 0 -p "$port" -V 4 -d 5 -Q --prefix warm >/dev/null 2>&1 || true
-                fi
+done
+
+# Case by case, and within a case run by run, the brokers one after the other: the machine's speed drifts (by
+# up to twice within an hour here), and this way each broker's runs of a case meet the same minutes of it.
+for case in "${cases[@]}"; do
+    read -r -a args <<<"$(case_args "$case")"
+    timing=(-w "$WARMUP" -d "$DURATION")
+    [ "$case" = idle ] && timing=(-d 1)
+    # p99 at a light rate is a tail of a few hundred samples per second: a longer window steadies it.
+    [ "$case" = latency ] && timing=(-w "$((WARMUP * 2))" -d "$((DURATION * 3))")
+    run=1
+    if [ "$case" != idle ]; then
+        # Every broker of the case is up (and idle) before the first run: one broker each for all its runs.
+        for broker in "${brokers[@]}"; do
+            ensure_broker "$broker" || true
+        done
+    fi
+    if [ "$case" = latency ]; then
+        # The machine rests first: right after flat-out cases the light-rate tail is the host's, not the
+        # broker's (Mosquitto after Starling's pairs case: p99 3,555 and 37,375 us instead of 165-195).
+        sleep "$REST"
+    fi
+    for run in $(seq 1 "$RUNS"); do
+        for broker in "${brokers[@]}"; do
+            if [ "$case" = idle ]; then
+                idle_run "$broker"
+                continue
             fi
+            ensure_broker "$broker" || continue
+            pid=${pids[$broker]}
+            port=${ports[$broker]}
             echo "== $broker $case run $run/$RUNS" >&2
             measure "$OUT/$broker-$case-$run.json"
-            if [ "$case" = idle ] && kill -0 "$pid" 2>/dev/null; then
-                # The same storm again on the same broker: the connect rate of a warmed-up node (a JVM broker
-                # compiles its connect path during the first storm). Its memory figures mean nothing: the first
-                # storm left the pages resident.
-                echo "== $broker idle run $run/$RUNS, second storm" >&2
-                measure "$OUT/$broker-idlewarm-$run.json"
-            fi
             if ! kill -0 "$pid" 2>/dev/null; then
                 echo "$broker died during $case run $run" | tee -a "$OUT/died.txt" >&2
-                pid=""
+                pids[$broker]=""
             elif grep -q "gave up waiting" "$OUT/run.err"; then
                 # Alive but no longer answering: the next run gets a fresh one.
                 echo "$broker stopped answering during $case run $run" | tee -a "$OUT/died.txt" >&2
                 stop_broker "$pid"
-                pid=""
-            elif [ "$case" = idle ]; then
-                stop_broker "$pid"
-                pid=""
-            fi
-            if [ "$case" = idle ] && [ "$broker" = starling ]; then
-                # Memory per connection from a node without the connect-path warm-up: the warm-up's garbage
-                # leaves heap pages resident that the storm then reuses, which would hide what a connection costs.
-                port=$(free_port)
-                state="$OUT/state/$broker-idlecold-$run"
-                cold=$(start_broker starling "$port" "$state" 0)
-                if wait_port "$port" "$cold" starling "$state"; then
-                    echo "== starling idle run $run/$RUNS, no warm-up" >&2
-                    pid=$cold measure "$OUT/$broker-idlecold-$run.json"
-                fi
-                stop_broker "$cold"
+                pids[$broker]=""
+            else
+                await_idle "$pid"
             fi
         done
-        [ -n "$pid" ] && stop_broker "$pid"
+    done
+    for broker in "${brokers[@]}"; do
+        [ -n "${pids[$broker]:-}" ] && stop_broker "${pids[$broker]}"
+        pids[$broker]=""
     done
 done
 

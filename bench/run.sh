@@ -5,7 +5,7 @@
 # case, each run of a case once per broker in turn (each broker fresh for the case, or for every idle run), and
 # writes results.md with the medians.
 #
-#   bench/run.sh                                   everything: 4 brokers x 7 cases x 3 runs (about 45 minutes)
+#   bench/run.sh                                   everything: 4 brokers x 7 cases x 3 runs (about an hour)
 #   bench/run.sh -b starling -c qos0,qos1 -r 1     a quick look at one broker
 #
 # Options:

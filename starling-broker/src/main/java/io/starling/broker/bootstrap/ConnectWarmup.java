@@ -108,10 +108,16 @@ final class ConnectWarmup {
             while (done < total && (rounds < MIN_ROUNDS || busy) && System.nanoTime() < deadline) {
                 int batch = rounds == 1 ? largeBatch() : BATCH;
                 long compiled = compiler.time();
+                int acknowledged;
                 try (Starling throwaway = throwawayNode(dir.resolve("round-" + rounds))) {
-                    done += connect(throwaway.port(), Math.min(perRound, total - done), batch, deadline);
+                    acknowledged = connect(throwaway.port(), Math.min(perRound, total - done), batch, deadline);
                     awaitClosed(throwaway);
                 }
+                if (acknowledged == 0) {
+                    LOG.warn("warm-up stopped early: the throwaway node answered none of a round's connections");
+                    break;
+                }
+                done += acknowledged;
                 long compiling = compiler.time() - compiled;
                 busy = compiling > QUIET_ROUND_MS;
                 rounds++;

@@ -100,7 +100,7 @@ final class ConnectWarmup {
         int total = node.warmup().connections();
         long deadline = started + node.warmup().maxTime().toNanos();
         int perRound = Math.min(ROUND, (total + MIN_ROUNDS - 1) / MIN_ROUNDS);
-        Compiler compiler = new Compiler();
+        JitActivity compiler = new JitActivity();
         int done = 0;
         int rounds = 0;
         try {
@@ -352,7 +352,7 @@ final class ConnectWarmup {
     }
 
     /** The JIT compiler's total time, where the JVM reports it (0 otherwise: the warm-up then runs its rounds only). */
-    private static final class Compiler {
+    private static final class JitActivity {
         private final CompilationMXBean bean = ManagementFactory.getCompilationMXBean();
         private final boolean timed = bean != null && bean.isCompilationTimeMonitoringSupported();
 

@@ -2,6 +2,7 @@ package io.starling.it.listeners;
 
 import org.awaitility.Awaitility;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -52,6 +53,14 @@ final class LogLines implements BeforeEachCallback, AfterEachCallback {
     List<String> lines() {
         synchronized (appender) {
             return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        }
+    }
+
+    /** The lines an operator sees on the default level: INFO and above. */
+    List<String> infoLines() {
+        synchronized (appender) {
+            return appender.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
+                    .map(ILoggingEvent::getFormattedMessage).toList();
         }
     }
 }

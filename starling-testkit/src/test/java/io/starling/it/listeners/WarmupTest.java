@@ -83,6 +83,13 @@ class WarmupTest {
                     .containsEntry("sessions/count", 1L).containsEntry("connections/count", 1L));
             assertThat(log.lines().stream().filter(l -> l.contains(" started (config: ")))
                     .as("the throwaway node does not announce itself").hasSize(1);
+            List<String> shown = log.infoLines();
+            assertThat(shown).as("the throwaway nodes' listeners stay at debug")
+                    .noneMatch(l -> l.contains("tcp:warmup"));
+            assertThat(shown.stream().filter(l -> l.startsWith("storage: ")))
+                    .as("only the node's own storage is announced").hasSize(1);
+            assertThat(shown.stream().filter(l -> l.startsWith("restored ")))
+                    .as("only the node's own restore is announced").hasSize(1);
             client.disconnect();
         } finally {
             (node != null ? node : starting.get(60, TimeUnit.SECONDS)).close();

@@ -67,7 +67,8 @@ def main():
     runs = load(out)
     present = [b for b in BROKERS if any(k[0] == b for k in runs)]
     peers = [b for b in present if b != "starling"]
-    print(f"Results in {out.name}: median of the runs of each case; CPU as % of one core (broker / generator).\n")
+    print(f"Results in {out.name}: median of the runs of each case; CPU as % of one core (broker / generator); "
+          "steal: the share of the machine's CPU time the hypervisor gave to other guests during the runs.\n")
     print("| case | " + " | ".join(present) + " | Starling / best peer |")
     print("|---|" + "---|" * len(present) + "---|")
     for case, (label, extract, higher) in CASES.items():
@@ -81,6 +82,9 @@ def main():
                 continue
             note = delivery_note(rs)
             cell = fmt(v) + f" <br>cpu {fmt(cpu(rs, 'broker_percent_of_one_core'))} / {fmt(cpu(rs, 'tool_percent_of_one_core'))}"
+            steal = cpu(rs, "host_steal_percent")
+            if steal is not None:
+                cell += f" <br>steal {steal:.1f}%"
             row.append(cell + (f" <br>{note}" if note else ""))
         print(f"| {label} | " + " | ".join(row) + " | " + ratio(values, peers, higher) + " |")
     # (label, cases in order of preference, extractor, higher is better). Memory comes from Starling's node without

@@ -149,6 +149,24 @@ measure() {
     cat "$OUT/run.err" >>"$OUT/bench.log"
 }
 
+# The light-rate tail follows the host more than the broker: in a minute when the hypervisor takes more than
+# STEAL_LIMIT percent of the machine (p99 of every broker here went from some 300 us to 2-30 ms at 1-3% steal),
+# the run says nothing about the broker. Such a run of the latency case is repeated, at most twice; the file
+# keeps the last, and bench.log says which were repeated.
+STEAL_LIMIT=0.5
+remeasure_while_stolen() {
+    local json=$1 steal
+    for retry in 1 2; do
+        steal=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["cpu"].get("host_steal_percent", 0))' \
+            "$json" 2>/dev/null) || return 0
+        python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) > float(sys.argv[2]) else 1)' "$steal" "$STEAL_LIMIT" \
+            || return 0
+        echo "$(basename "$json"): host steal $steal% > $STEAL_LIMIT%, measuring again ($retry/2)" | tee -a "$OUT/bench.log" >&2
+        await_idle "$pid"
+        measure "$json"
+    done
+}
+
 # Waits (at most 20 s) until process $1 uses under a tenth of a core over half a second: the broker just measured
 # must not still be working off its run (a JVM collecting, a queue draining) while the next broker is measured.
 await_idle() {
@@ -271,6 +289,9 @@ for case in "${cases[@]}"; do
             port=${ports[$broker]}
             echo "== $broker $case run $run/$RUNS" >&2
             measure "$OUT/$broker-$case-$run.json"
+            if [ "$case" = latency ]; then
+                remeasure_while_stolen "$OUT/$broker-$case-$run.json"
+            fi
             if ! kill -0 "$pid" 2>/dev/null; then
                 echo "$broker died during $case run $run" | tee -a "$OUT/died.txt" >&2
                 pids[$broker]=""

@@ -30,6 +30,7 @@ final class ConnCommand extends ModeCommand {
         ProcessProbe self = ProcessProbe.self();
         long selfCpu = self.cpuNanos();
         long brokerCpu = broker == null ? -1 : broker.cpuNanos();
+        long steal = HostSteal.nanos();
         List<BenchClient> ready = load.connect("conn", count, (number, id, lifecycle) ->
                 new BenchClient(connection.profile(), id, List.of(), null, load.stats(), lifecycle, load.webSocket()));
         BenchStats stats = load.stats();
@@ -45,6 +46,10 @@ final class ConnCommand extends ModeCommand {
         if (broker != null) {
             cpu.put("broker_percent_of_one_core",
                     MeasuredWindow.round(100.0 * (broker.cpuNanos() - brokerCpu) / (seconds * 1e9)));
+        }
+        double stolen = HostSteal.percent(steal, HostSteal.nanos(), (long) (seconds * 1e9));
+        if (stolen >= 0) {
+            cpu.put("host_steal_percent", MeasuredWindow.round(stolen));
         }
         summary.put("cpu", cpu);
         if (broker != null && !ready.isEmpty()) {

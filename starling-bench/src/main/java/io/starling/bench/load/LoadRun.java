@@ -34,6 +34,7 @@ final class LoadRun implements AutoCloseable {
     private final ProcessProbe self = ProcessProbe.self();
     private BenchStats.Snapshot lastTick = stats.snapshot();
     private long lastTickCpu = self.cpuNanos();
+    private long lastTickSteal = HostSteal.nanos();
     private long firstConnectMicros;
 
     LoadRun(ConnectionOptions options, PrintStream live) throws SSLException {
@@ -142,14 +143,17 @@ final class LoadRun implements AutoCloseable {
     private void printLine() {
         BenchStats.Snapshot now = stats.snapshot();
         long cpu = self.cpuNanos();
+        long steal = HostSteal.nanos();
         double seconds = (now.atNanos() - lastTick.atNanos()) / 1e9;
-        live.printf("%7.1fs conns=%d (+%.0f/s) pub/s=%,.0f recv/s=%,.0f inflight=%d err=%d cpu=%.0f%%%n",
+        live.printf("%7.1fs conns=%d (+%.0f/s) pub/s=%,.0f recv/s=%,.0f inflight=%d err=%d cpu=%.0f%% steal=%.1f%%%n",
                 (now.atNanos() - startNanos) / 1e9, stats.connected.get(),
                 (now.connects() - lastTick.connects()) / seconds, (now.sent() - lastTick.sent()) / seconds,
                 (now.received() - lastTick.received()) / seconds, stats.inflight(), now.errors(),
-                100.0 * (cpu - lastTickCpu) / (now.atNanos() - lastTick.atNanos()));
+                100.0 * (cpu - lastTickCpu) / (now.atNanos() - lastTick.atNanos()),
+                Math.max(0, HostSteal.percent(lastTickSteal, steal, now.atNanos() - lastTick.atNanos())));
         lastTick = now;
         lastTickCpu = cpu;
+        lastTickSteal = steal;
     }
 
     /** Disconnects every client and waits briefly for the sockets to close. */

@@ -5,8 +5,8 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
- * The interval throughput and latency are reported over: counters, the tool's and the broker's CPU time at
- * its start and end, and the latency recorded in between.
+ * The interval throughput and latency are reported over: counters, the tool's and the broker's CPU time and the
+ * host's steal time at its start and end, and the latency recorded in between.
  */
 final class MeasuredWindow {
     private final BenchStats stats;
@@ -18,6 +18,8 @@ final class MeasuredWindow {
     private long selfCpuEnd;
     private long brokerCpuStart;
     private long brokerCpuEnd;
+    private long stealStart;
+    private long stealEnd;
     private Histogram latency;
 
     MeasuredWindow(BenchStats stats, ProcessProbe broker) {
@@ -28,6 +30,7 @@ final class MeasuredWindow {
     void begin() {
         stats.latency.getIntervalHistogram(); // discards what warm-up recorded
         selfCpuStart = self.cpuNanos();
+        stealStart = HostSteal.nanos();
         brokerCpuStart = broker == null ? -1 : broker.cpuNanos();
         start = stats.snapshot();
     }
@@ -36,6 +39,7 @@ final class MeasuredWindow {
         end = stats.snapshot();
         latency = stats.latency.getIntervalHistogram();
         selfCpuEnd = self.cpuNanos();
+        stealEnd = HostSteal.nanos();
         brokerCpuEnd = broker == null ? -1 : broker.cpuNanos();
     }
 
@@ -66,6 +70,10 @@ final class MeasuredWindow {
             m.put("broker_percent_of_one_core", round(100.0 * (brokerCpuEnd - brokerCpuStart) / wall));
         }
         m.put("cores", Runtime.getRuntime().availableProcessors());
+        double steal = HostSteal.percent(stealStart, stealEnd, wall);
+        if (steal >= 0) {
+            m.put("host_steal_percent", round(steal));
+        }
         return m;
     }
 

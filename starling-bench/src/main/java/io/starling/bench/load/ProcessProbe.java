@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 
 /** CPU time and memory of a process, read from /proc (and jcmd for a JVM's live heap). */
 final class ProcessProbe {
-    private static final long NANOS_PER_TICK = 10_000_000L; // USER_HZ is 100 on Linux
+    static final long NANOS_PER_TICK = 10_000_000L; // USER_HZ is 100 on Linux
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
     private final long pid;
 

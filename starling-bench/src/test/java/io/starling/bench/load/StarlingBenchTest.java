@@ -67,6 +67,9 @@ class StarlingBenchTest {
         assertThat(d.get("lost").asLong()).isZero();
         assertThat(d.get("duplicates").asLong()).isZero();
         assertThat(run.json().at("/latency_micros/p99").asLong()).isPositive();
+        // Linux reports the host's steal time, which tells a noisy minute on a shared host from the broker.
+        assertThat(run.json().at("/cpu/host_steal_percent").isNumber()).as(run.out()).isTrue();
+        assertThat(run.json().at("/cpu/host_steal_percent").asDouble()).isBetween(0.0, 100.0);
         // The run ended when the 6,000 messages were out and acknowledged, not at the 30 s cap.
         assertThat(run.json().at("/throughput/seconds").asDouble()).isPositive().isLessThan(30);
     }
@@ -143,6 +146,7 @@ class StarlingBenchTest {
         assertThat(j.get("still_connected").asInt()).isEqualTo(50);
         assertThat(j.get("connects_per_second").asLong()).isPositive();
         assertThat(j.at("/broker_memory/resident_bytes_after").asLong()).isPositive();
+        assertThat(j.at("/cpu/host_steal_percent").isNumber()).as(run.out()).isTrue();
     }
 
     @Test

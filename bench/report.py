@@ -85,6 +85,10 @@ def main():
             steal = cpu(rs, "host_steal_percent")
             if steal is not None:
                 cell += f" <br>steal {steal:.1f}%"
+            slices = cpu(rs, "broker_timeslices_per_second")
+            if case == "latency" and slices is not None:
+                # At a light rate a broker thread's timeslice is a wake-up; the wait is how long it stood ready.
+                cell += f" <br>{fmt(slices)} wake-ups/s, {fmt(cpu(rs, 'broker_runqueue_wait_micros_per_timeslice'))} us ready"
             row.append(cell + (f" <br>{note}" if note else ""))
         print(f"| {label} | " + " | ".join(row) + " | " + ratio(values, peers, higher) + " |")
     # (label, cases in order of preference, extractor, higher is better). Memory comes from Starling's node without

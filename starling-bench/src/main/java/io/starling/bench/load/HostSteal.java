@@ -21,7 +21,10 @@ final class HostSteal {
             String all = lines.findFirst().orElse("");
             // "cpu  user nice system idle iowait irq softirq steal ...": steal is the eighth number.
             String[] fields = all.trim().split("\\s+");
-            return all.startsWith("cpu ") && fields.length > 8 ? Long.parseLong(fields[8]) * ProcessProbe.NANOS_PER_TICK : -1;
+            if (!all.startsWith("cpu ") || fields.length <= 8) {
+                return -1;
+            }
+            return Long.parseLong(fields[8]) * ProcessProbe.NANOS_PER_TICK;
         } catch (IOException | RuntimeException e) {
             return -1;
         }

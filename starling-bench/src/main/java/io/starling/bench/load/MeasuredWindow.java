@@ -20,6 +20,8 @@ final class MeasuredWindow {
     private long brokerCpuEnd;
     private long stealStart;
     private long stealEnd;
+    private ProcessProbe.SchedStat brokerSchedStart;
+    private ProcessProbe.SchedStat brokerSchedEnd;
     private Histogram latency;
 
     MeasuredWindow(BenchStats stats, ProcessProbe broker) {
@@ -32,6 +34,7 @@ final class MeasuredWindow {
         selfCpuStart = self.cpuNanos();
         stealStart = HostSteal.nanos();
         brokerCpuStart = broker == null ? -1 : broker.cpuNanos();
+        brokerSchedStart = broker == null ? null : broker.schedStat();
         start = stats.snapshot();
     }
 
@@ -41,6 +44,7 @@ final class MeasuredWindow {
         selfCpuEnd = self.cpuNanos();
         stealEnd = HostSteal.nanos();
         brokerCpuEnd = broker == null ? -1 : broker.cpuNanos();
+        brokerSchedEnd = broker == null ? null : broker.schedStat();
     }
 
     double seconds() {
@@ -68,6 +72,16 @@ final class MeasuredWindow {
         m.put("tool_percent_of_one_core", round(100.0 * (selfCpuEnd - selfCpuStart) / wall));
         if (broker != null && brokerCpuStart >= 0 && brokerCpuEnd >= 0) {
             m.put("broker_percent_of_one_core", round(100.0 * (brokerCpuEnd - brokerCpuStart) / wall));
+        }
+        if (brokerSchedStart != null && brokerSchedEnd != null) {
+            // A thread that sleeps and is woken gets a new timeslice: at a light rate these count its wake-ups, and
+            // the wait says how long a woken thread stood ready before a CPU took it.
+            long slices = brokerSchedEnd.slices() - brokerSchedStart.slices();
+            m.put("broker_timeslices_per_second", Math.round(slices / (wall / 1e9)));
+            if (slices > 0) {
+                m.put("broker_runqueue_wait_micros_per_timeslice",
+                        round((brokerSchedEnd.waitNanos() - brokerSchedStart.waitNanos()) / 1e3 / slices));
+            }
         }
         m.put("cores", Runtime.getRuntime().availableProcessors());
         double steal = HostSteal.percent(stealStart, stealEnd, wall);

@@ -3,7 +3,9 @@ package io.starling.bench.load;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -48,6 +50,35 @@ final class ProcessProbe {
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /**
+     * What the scheduler did for the process's threads, summed (/proc/PID/task/TID/schedstat): the times a thread
+     * was put on a CPU and how long threads waited, ready, for one. Null when the kernel does not keep it.
+     */
+    SchedStat schedStat() {
+        long waited = 0;
+        long slices = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                String[] fields;
+                try {
+                    fields = Files.readString(task.resolve("schedstat")).trim().split(" ");
+                } catch (NoSuchFileException gone) {
+                    continue; // the thread ended between the listing and the read
+                }
+                // "time on CPU (ns) time waiting on a run queue (ns) timeslices"
+                waited += Long.parseLong(fields[1]);
+                slices += Long.parseLong(fields[2]);
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return new SchedStat(waited, slices);
+    }
+
+    /** Summed run-queue wait and timeslices of a process's threads. */
+    record SchedStat(long waitNanos, long slices) {
     }
 
     /** Resident set size in bytes, or -1. */

@@ -87,13 +87,18 @@ class StarlingBenchTest {
 
     @Test
     void fanOutAtAFixedRateDeliversToEverySubscriber() throws Exception {
+        long pid = ProcessHandle.current().pid(); // the node runs in this JVM
         Run run = bench("pubsub", "--json", "--pubs", "1", "--subs", "5", "-t", "fan/x", "--sub-topic", "fan/+",
-                "-q", "0", "-R", "2000", "-L", "400", "-d", "30", "--prefix", "fan");
+                "-q", "0", "-R", "2000", "-L", "400", "-d", "30", "--prefix", "fan", "--broker-pid",
+                String.valueOf(pid));
         JsonNode d = run.json().get("delivery");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(d.get("sent").asLong()).isEqualTo(400);
         assertThat(d.get("received_distinct").asLong()).isEqualTo(2000);
         assertThat(d.get("lost").asLong()).isZero();
+        // The broker's threads were woken to deliver 2,000 messages over a fifth of a second: the scheduler saw it.
+        assertThat(run.json().at("/cpu/broker_timeslices_per_second").asLong()).as(run.out()).isPositive();
+        assertThat(run.json().at("/cpu/broker_runqueue_wait_micros_per_timeslice").isNumber()).isTrue();
     }
 
     @Test

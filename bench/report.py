@@ -85,6 +85,10 @@ def main():
             steal = cpu(rs, "host_steal_percent")
             if steal is not None:
                 cell += f" <br>steal {steal:.1f}%"
+            reclaim = cpu(rs, "kernel_reclaim_percent_of_one_core")
+            if case == "latency" and reclaim is not None:
+                # kdamond's slices of several ms land on whatever runs: the tail's share that belongs to the host.
+                cell += f" <br>kdamond {reclaim:.1f}%"
             slices = cpu(rs, "broker_timeslices_per_second")
             if case == "latency" and slices is not None:
                 # At a light rate a broker thread's timeslice is a wake-up; the wait is how long it stood ready.

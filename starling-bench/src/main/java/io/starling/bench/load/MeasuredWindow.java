@@ -5,8 +5,8 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
- * The interval throughput and latency are reported over: counters, the tool's and the broker's CPU time and the
- * host's steal time at its start and end, and the latency recorded in between.
+ * The interval throughput and latency are reported over: counters, the tool's and the broker's CPU time, the host's
+ * steal time and the kernel's reclaim threads' CPU time at its start and end, and the latency recorded in between.
  */
 final class MeasuredWindow {
     private final BenchStats stats;
@@ -20,6 +20,8 @@ final class MeasuredWindow {
     private long brokerCpuEnd;
     private long stealStart;
     private long stealEnd;
+    private long reclaimStart;
+    private long reclaimEnd;
     private ProcessProbe.SchedStat brokerSchedStart;
     private ProcessProbe.SchedStat brokerSchedEnd;
     private Histogram latency;
@@ -33,6 +35,7 @@ final class MeasuredWindow {
         stats.latency.getIntervalHistogram(); // discards what warm-up recorded
         selfCpuStart = self.cpuNanos();
         stealStart = HostSteal.nanos();
+        reclaimStart = KernelReclaim.nanos();
         brokerCpuStart = broker == null ? -1 : broker.cpuNanos();
         brokerSchedStart = broker == null ? null : broker.schedStat();
         start = stats.snapshot();
@@ -43,6 +46,7 @@ final class MeasuredWindow {
         latency = stats.latency.getIntervalHistogram();
         selfCpuEnd = self.cpuNanos();
         stealEnd = HostSteal.nanos();
+        reclaimEnd = KernelReclaim.nanos();
         brokerCpuEnd = broker == null ? -1 : broker.cpuNanos();
         brokerSchedEnd = broker == null ? null : broker.schedStat();
     }
@@ -87,6 +91,9 @@ final class MeasuredWindow {
         double steal = HostSteal.percent(stealStart, stealEnd, wall);
         if (steal >= 0) {
             m.put("host_steal_percent", round(steal));
+        }
+        if (reclaimStart >= 0 && reclaimEnd >= reclaimStart) {
+            m.put("kernel_reclaim_percent_of_one_core", round(100.0 * (reclaimEnd - reclaimStart) / wall));
         }
         return m;
     }

@@ -99,6 +99,9 @@ class StarlingBenchTest {
         // The broker's threads were woken to deliver 2,000 messages over a fifth of a second: the scheduler saw it.
         assertThat(run.json().at("/cpu/broker_timeslices_per_second").asLong()).as(run.out()).isPositive();
         assertThat(run.json().at("/cpu/broker_runqueue_wait_micros_per_timeslice").isNumber()).isTrue();
+        // The kernel's reclaim threads are reported where the kernel runs them, and only there.
+        assertThat(run.json().at("/cpu/kernel_reclaim_percent_of_one_core").isNumber()).as(run.out())
+                .isEqualTo(KernelReclaim.nanos() >= 0);
     }
 
     @Test

@@ -254,6 +254,24 @@ class MessagePropertiesTest {
         }
     }
 
+    @Test
+    void aClientThatAllowsNoAliasesGetsTheTopicEveryTime() {
+        String topic = Clients.topic("alias-none");
+        ConnectPacket connect = new ConnectPacket(MqttVersion.MQTT_5, Clients.id("alias-none"), true, 60, null,
+                null, null, MqttProperties.NONE);
+        try (RawClient raw = Clients.raw(BROKER, connect)) {
+            raw.send(new SubscribePacket(1, List.of(TopicSubscription.of(topic, 0)), MqttProperties.NONE));
+            raw.receive(SubAckPacket.class);
+            publisher.publishWith().topic(topic).payload(bytes("1")).send();
+            publisher.publishWith().topic(topic).payload(bytes("2")).send();
+            for (int i = 0; i < 2; i++) {
+                PublishPacket p = raw.receive(PublishPacket.class);
+                assertThat(p.topic()).isEqualTo(topic);
+                assertThat(p.properties().topicAlias()).isNull();
+            }
+        }
+    }
+
     private static PublishPacket aliased(int packetId, String topic, int alias, String payload) {
         return new PublishPacket(packetId, topic, bytes(payload), 1, false, false,
                 MqttProperties.builder().topicAlias(alias).build());

@@ -19,7 +19,8 @@ public final class ClientAddress {
     }
 
     public static InetSocketAddress of(Channel channel) {
-        InetSocketAddress forwarded = channel.attr(FORWARDED).get();
+        // hasAttr first: attr() creates the attribute (and the channel's attribute table, 48 bytes) to read it.
+        InetSocketAddress forwarded = channel.hasAttr(FORWARDED) ? channel.attr(FORWARDED).get() : null;
         return forwarded != null ? forwarded : (InetSocketAddress) channel.remoteAddress();
     }
 

@@ -172,9 +172,12 @@ final class ConnectFlow {
         conn.clientMaxPacketSize = props.maximumPacketSize() == null ? 0 : props.maximumPacketSize();
         int clientReceiveMaximum = props.receiveMaximum() == null ? 65535 : props.receiveMaximum();
         if (v5) {
-            conn.outboundAliases = new OutboundTopicAliases(
-                    props.topicAliasMaximum() == null ? 0 : props.topicAliasMaximum());
-            conn.inboundAliases = new InboundTopicAliases(mqtt.maxTopicAlias());
+            int clientAliases = props.topicAliasMaximum() == null ? 0 : props.topicAliasMaximum();
+            // Most clients allow no aliases, and most never set one: nothing per connection until they do.
+            conn.outboundAliases = clientAliases == 0
+                    ? OutboundTopicAliases.NONE
+                    : new OutboundTopicAliases(clientAliases);
+            conn.inboundAliasMaximum = mqtt.maxTopicAlias();
         }
 
         SessionRegistry.Opened opened = conn.services.sessions().open(clientId, connect.cleanStart(), conn);

@@ -92,7 +92,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     long connectSessionExpiry;
     long clientMaxPacketSize;
     OutboundTopicAliases outboundAliases = OutboundTopicAliases.NONE;
-    InboundTopicAliases inboundAliases = InboundTopicAliases.NONE;
+    /** The aliases this node allowed the client at CONNECT (MQTT 5); the table is made on the first alias. */
+    int inboundAliasMaximum;
+    private InboundTopicAliases inboundAliases;
     /** MQTT 5 enhanced authentication, when CONNECT asked for it; else null. */
     EnhancedAuth enhancedAuth;
 
@@ -125,6 +127,16 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             subscribeFlow = new SubscribeFlow(this);
         }
         return subscribeFlow;
+    }
+
+    /** The topic aliases the client set; no table (and none allowed) until it sets one. */
+    InboundTopicAliases inboundAliases() {
+        if (inboundAliases == null) {
+            inboundAliases = inboundAliasMaximum == 0
+                    ? InboundTopicAliases.NONE
+                    : new InboundTopicAliases(inboundAliasMaximum);
+        }
+        return inboundAliases;
     }
 
     /** The version the encoder uses: unknown until CONNECT, then the client's. */

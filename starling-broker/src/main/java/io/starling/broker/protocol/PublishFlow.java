@@ -126,15 +126,15 @@ final class PublishFlow {
         if (alias == null) {
             return packet.topic();
         }
-        if (!conn.inboundAliases.isValid(alias)) {
+        if (!conn.inboundAliases().isValid(alias)) {
             conn.violation(ReasonCode.TOPIC_ALIAS_INVALID, "topic alias " + alias + " outside 1.." + mqtt.maxTopicAlias());
             return null;
         }
         if (!packet.topic().isEmpty()) {
-            conn.inboundAliases.set(alias, packet.topic());
+            conn.inboundAliases().set(alias, packet.topic());
             return packet.topic();
         }
-        String topic = conn.inboundAliases.get(alias);
+        String topic = conn.inboundAliases().get(alias);
         if (topic == null) {
             conn.violation(ReasonCode.PROTOCOL_ERROR, "topic alias " + alias + " used before it was set");
         }

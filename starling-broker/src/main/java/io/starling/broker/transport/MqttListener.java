@@ -24,6 +24,7 @@ import io.starling.broker.protocol.BrokerServices;
 import io.starling.broker.protocol.ListenerContext;
 import io.starling.broker.protocol.MqttConnection;
 import io.starling.codec.MqttDecoder;
+import io.starling.codec.MqttDecoder.PacketCounter;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -49,6 +50,8 @@ public final class MqttListener {
     /** One allocator for every connection of the listener: each still gets its own small handle. */
     private final AdaptiveRecvByteBufAllocator readSizes = new AdaptiveRecvByteBufAllocator();
     private final AtomicInteger open = new AtomicInteger();
+    /** Shared by the decoders: a method reference per connection would cost every idle connection 16 bytes. */
+    private final PacketCounter packetCounter;
     private volatile ListenerContext context;
     /** One server socket, or one per I/O thread with SO_REUSEPORT. */
     private final List<Channel> serverChannels = new ArrayList<>();
@@ -58,6 +61,7 @@ public final class MqttListener {
     public MqttListener(ListenerConfig config, BrokerServices services) {
         this.config = config;
         this.services = services;
+        this.packetCounter = services.metrics()::packetReceived;
     }
 
     /**
@@ -220,7 +224,7 @@ public final class MqttListener {
             p.addLast("ws-frames", new WebSocketFrameCodec(config.id()));
         }
         // The connection decrements the counts when it closes, and encodes what it writes itself.
-        p.addLast("decoder", MqttDecoder.forServer(services.mqtt().maxPacketSize(), services.metrics()::packetReceived));
+        p.addLast("decoder", MqttDecoder.forServer(services.mqtt().maxPacketSize(), packetCounter));
         p.addLast("mqtt", new MqttConnection(services, context, refusal));
     }
 

@@ -202,7 +202,8 @@ stop_all_brokers() {
     return 0
 }
 trap stop_all_brokers EXIT
-trap "exit 130" INT TERM
+trap 'exit 130' INT
+trap 'exit 143' TERM
 # Brings broker $1 up for the current case unless it is running; fails if it does not start.
 ensure_broker() {
     local broker=$1 state
@@ -227,7 +228,7 @@ ensure_broker() {
 # One run of the idle case against broker $1: a fresh broker, the storm, the same storm again; for Starling a
 # third fresh node without its warm-up, for the memory figures.
 idle_run() {
-    local broker=$1 state cold
+    local broker=$1 state
     port=$(free_port)
     state="$OUT/state/$broker-idle-$run"
     pid=$(start_broker "$broker" "$port" "$state")
@@ -252,12 +253,13 @@ idle_run() {
         # pages resident that the storm then reuses, which would hide what a connection costs.
         port=$(free_port)
         state="$OUT/state/$broker-idlecold-$run"
-        cold=$(start_broker starling "$port" "$state" 0)
-        if wait_port "$port" "$cold" starling "$state"; then
+        # In $pid, like every broker being measured, so that an early end stops it too.
+        pid=$(start_broker starling "$port" "$state" 0)
+        if wait_port "$port" "$pid" starling "$state"; then
             echo "== starling idle run $run/$RUNS, no warm-up" >&2
-            pid=$cold measure "$OUT/$broker-idlecold-$run.json"
+            measure "$OUT/$broker-idlecold-$run.json"
         fi
-        stop_broker "$cold"
+        stop_broker "$pid"
     fi
 }
 

@@ -58,7 +58,7 @@ class JvmOptionsIT {
                 return;
             }
             assertThat(args).contains(THP);
-            // The JVM took them: its heap is mapped with huge pages, which the warm-up has touched.
+            // The JVM took them: the heap it has touched since start is mapped with huge pages.
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(anonHugePagesKb(node.pid())).isPositive());
         }

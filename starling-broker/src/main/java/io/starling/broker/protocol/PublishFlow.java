@@ -127,7 +127,7 @@ final class PublishFlow {
             return packet.topic();
         }
         if (!conn.inboundAliases().isValid(alias)) {
-            conn.violation(ReasonCode.TOPIC_ALIAS_INVALID, "topic alias " + alias + " outside 1.." + mqtt.maxTopicAlias());
+            conn.violation(ReasonCode.TOPIC_ALIAS_INVALID, "topic alias " + alias + " outside 1.." + conn.inboundAliasMaximum);
             return null;
         }
         if (!packet.topic().isEmpty()) {

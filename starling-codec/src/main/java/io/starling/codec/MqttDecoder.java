@@ -32,6 +32,8 @@ public final class MqttDecoder extends ByteToMessageDecoder {
     private int maxPacketSize;
     private MqttVersion version;
     private boolean failed;
+    /** The topic name of this connection's last PUBLISH: a client publishing to it again gets the same String. */
+    private String recentTopic;
 
     /** A decoder for a server: learns the version from CONNECT. */
     public static MqttDecoder forServer(int maxPacketSize) {
@@ -100,13 +102,17 @@ public final class MqttDecoder extends ByteToMessageDecoder {
         }
         in.skipBytes(1 + lengthBytes);
         counter.decoded(type, (int) total);
-        ByteBuf body = in.readSlice(remaining);
+        // The body decoders read to the end of the buffer: bounding it to this packet for the call costs no slice.
+        int writerIndex = in.writerIndex();
+        in.writerIndex(in.readerIndex() + remaining);
         MqttPacket packet;
         try {
-            packet = PacketBodyDecoder.decode(type, flags, body, version == null ? MqttVersion.MQTT_3_1_1 : version);
+            packet = PacketBodyDecoder.decode(type, flags, in, version == null ? MqttVersion.MQTT_3_1_1 : version,
+                    recentTopic);
         } catch (MqttDecodeException e) {
-            fail(in, out, new InvalidPacket(type, e.reasonCode(), e.getMessage()));
-            return;
+            packet = new InvalidPacket(type, e.reasonCode(), e.getMessage());
+        } finally {
+            in.writerIndex(writerIndex);
         }
         if (packet instanceof InvalidPacket) {
             fail(in, out, packet);
@@ -120,6 +126,8 @@ public final class MqttDecoder extends ByteToMessageDecoder {
         }
         if (packet instanceof ConnectPacket connect) {
             version = connect.version();
+        } else if (packet instanceof PublishPacket publish && !publish.topic().isEmpty()) {
+            recentTopic = publish.topic();
         }
         out.add(packet);
     }
@@ -129,7 +137,7 @@ public final class MqttDecoder extends ByteToMessageDecoder {
      * PUBLISH in place and only hands the rare packets here). Throws {@link MqttDecodeException} when malformed.
      */
     public static MqttPacket decodeBody(PacketType type, int flags, ByteBuf body, MqttVersion version) {
-        return PacketBodyDecoder.decode(type, flags, body, version);
+        return PacketBodyDecoder.decode(type, flags, body, version, null);
     }
 
     private MqttPacket checkHeader(PacketType type, int flags) {

@@ -30,11 +30,15 @@ final class PacketBodyDecoder {
     private PacketBodyDecoder() {
     }
 
-    static MqttPacket decode(PacketType type, int flags, ByteBuf body, MqttVersion version) {
+    /**
+     * Decodes the body: every readable byte of {@code body}. {@code recentTopic}, when not null, is a topic name
+     * this connection published to before; a PUBLISH to the same topic returns it rather than a new String.
+     */
+    static MqttPacket decode(PacketType type, int flags, ByteBuf body, MqttVersion version, String recentTopic) {
         MqttPacket packet = switch (type) {
             case CONNECT -> connect(body);
             case CONNACK -> connAck(body, version);
-            case PUBLISH -> publish(flags, body, version);
+            case PUBLISH -> publish(flags, body, version, recentTopic);
             case PUBACK, PUBREC, PUBREL, PUBCOMP -> ack(type, body, version);
             case SUBSCRIBE -> subscribe(body, version);
             case SUBACK -> subAck(body, version);
@@ -115,7 +119,7 @@ final class PacketBodyDecoder {
         return new ConnAckPacket((flags & 0x01) != 0, code, properties);
     }
 
-    private static MqttPacket publish(int flags, ByteBuf in, MqttVersion version) {
+    private static MqttPacket publish(int flags, ByteBuf in, MqttVersion version, String recentTopic) {
         boolean dup = (flags & 0x08) != 0;
         int qos = (flags >> 1) & 0x03;
         boolean retain = (flags & 0x01) != 0;
@@ -125,8 +129,8 @@ final class PacketBodyDecoder {
         if (qos == 0 && dup) {
             throw malformed("PUBLISH with QoS 0 and DUP set");
         }
-        String topic = WireReader.readString(in, "topic name");
-        if (Topics.hasWildcard(topic)) {
+        String topic = WireReader.readString(in, "topic name", recentTopic);
+        if (topic != recentTopic && Topics.hasWildcard(topic)) {
             throw new MqttDecodeException(ReasonCode.TOPIC_NAME_INVALID, "topic name contains a wildcard");
         }
         int packetId = qos > 0 ? packetId(in) : 0;

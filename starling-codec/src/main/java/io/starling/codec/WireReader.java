@@ -56,9 +56,18 @@ final class WireReader {
      * common case, is decoded without a CharsetDecoder.
      */
     static String readString(ByteBuf buf, String what) {
+        return readString(buf, what, null);
+    }
+
+    /** As {@link #readString(ByteBuf, String)}, returning {@code known} when the bytes spell it in ASCII. */
+    static String readString(ByteBuf buf, String what, String known) {
         int length = readShort(buf, what);
         need(buf, length, what);
         int start = buf.readerIndex();
+        if (known != null && spells(buf, start, length, known)) {
+            buf.skipBytes(length);
+            return known;
+        }
         boolean ascii = true;
         for (int i = start; i < start + length; i++) {
             byte b = buf.getByte(i);
@@ -77,6 +86,19 @@ final class WireReader {
         }
         buf.skipBytes(length);
         return value;
+    }
+
+    /** True when the bytes are {@code s} in ASCII; a byte over 0x7F never equals a char, so no other text does. */
+    private static boolean spells(ByteBuf buf, int start, int length, String s) {
+        if (s.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (buf.getByte(start + i) != s.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String strictUtf8(ByteBuffer bytes, String what) {

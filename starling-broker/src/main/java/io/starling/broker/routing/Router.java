@@ -17,7 +17,13 @@ public final class Router {
     private final TopicTrie trie = new TopicTrie();
     private final Map<String, SharedGroup> groups = new ConcurrentHashMap<>();
     private final SharedStrategy sharedStrategy;
-    private final ThreadLocal<ArrayList<Subscription>> scratch = ThreadLocal.withInitial(() -> new ArrayList<>(16));
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    /** What one thread's routing reuses from message to message. */
+    private static final class Scratch {
+        final ArrayList<Subscription> matches = new ArrayList<>(16);
+        final TopicLevel level = new TopicLevel();
+    }
 
     public Router(SharedStrategy sharedStrategy) {
         this.sharedStrategy = sharedStrategy;
@@ -71,10 +77,11 @@ public final class Router {
 
     /** As {@link #route(Message)}, telling {@code congestion} (when not null) of every destination that is behind. */
     public int route(Message message, Congestion congestion) {
-        ArrayList<Subscription> matches = scratch.get();
+        Scratch reused = scratch.get();
+        ArrayList<Subscription> matches = reused.matches;
         matches.clear();
         try {
-            trie.match(message.topic(), matches);
+            trie.match(message.topic(), reused.level, matches);
             int n = matches.size();
             if (n == 0) {
                 return 0;

@@ -99,31 +99,40 @@ public final class TopicTrie {
 
     /** Every subscription whose filter matches the topic name, added to {@code out}. */
     public void match(String topic, List<Subscription> out) {
-        String[] levels = split(topic);
-        boolean dollar = topic.startsWith("$");
-        match(root, levels, 0, dollar, out);
+        match(topic, new TopicLevel(), out);
     }
 
-    private static void match(Node node, String[] levels, int depth, boolean dollar, List<Subscription> out) {
+    /** As {@link #match(String, List)}, looking levels up through {@code level}: nothing is allocated. */
+    void match(String topic, TopicLevel level, List<Subscription> out) {
+        match(root, topic, 0, topic.startsWith("$"), level, out);
+    }
+
+    /** Matches the levels of {@code topic} from index {@code start}; past its end when every level was matched. */
+    private static void match(Node node, String topic, int start, boolean dollar, TopicLevel level,
+            List<Subscription> out) {
         // A leading wildcard never matches a topic that begins with '$' [MQTT-4.7.2-1].
-        boolean wildcardsAllowed = !(dollar && depth == 0);
+        boolean wildcardsAllowed = !(dollar && start == 0);
         Node hash = wildcardsAllowed ? node.children.get("#") : null;
         if (hash != null) {
             addAll(hash.subscriptions, out);
         }
-        if (depth == levels.length) {
+        if (start > topic.length()) {
             addAll(node.subscriptions, out);
             return;
+        }
+        int end = topic.indexOf('/', start);
+        if (end < 0) {
+            end = topic.length();
         }
         if (wildcardsAllowed) {
             Node plus = node.children.get("+");
             if (plus != null) {
-                match(plus, levels, depth + 1, dollar, out);
+                match(plus, topic, end + 1, dollar, level, out);
             }
         }
-        Node exact = node.children.get(levels[depth]);
+        Node exact = node.children.get(level.of(topic, start, end));
         if (exact != null) {
-            match(exact, levels, depth + 1, dollar, out);
+            match(exact, topic, end + 1, dollar, level, out);
         }
     }
 

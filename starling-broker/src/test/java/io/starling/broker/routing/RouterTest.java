@@ -54,6 +54,39 @@ class RouterTest {
     }
 
     @Test
+    void emptyLevelsAreLevelsLikeAnyOther() {
+        Recorder middle = new Recorder("middle");
+        Recorder leading = new Recorder("leading");
+        Recorder trailing = new Recorder("trailing");
+        router.subscribe(sub("a/+/b", middle, 0, 0));
+        router.subscribe(sub("/x", leading, 0, 0));
+        router.subscribe(sub("a/", trailing, 0, 0));
+        assertThat(router.route(message("a//b"))).isEqualTo(1);
+        assertThat(router.route(message("/x"))).isEqualTo(1);
+        assertThat(router.route(message("a/"))).isEqualTo(1);
+        assertThat(router.route(message("a"))).isZero();
+        assertThat(router.route(message("x"))).isZero();
+        assertThat(List.of(middle.deliveries.size(), leading.deliveries.size(), trailing.deliveries.size()))
+                .containsExactly(1, 1, 1);
+    }
+
+    @Test
+    void levelsWithTheSameHashAreToldApart() {
+        // "Aa" and "BB" hash alike: the lookup in place must compare the characters, not only the hash.
+        assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
+        Recorder aa = new Recorder("aa");
+        Recorder bb = new Recorder("bb");
+        router.subscribe(sub("s/Aa", aa, 0, 0));
+        router.subscribe(sub("s/BB", bb, 0, 0));
+        router.route(message("s/BB"));
+        router.route(message("s/BB"));
+        router.route(message("s/Aa"));
+        assertThat(router.route(message("s/Ab"))).isZero();
+        assertThat(aa.deliveries).hasSize(1);
+        assertThat(bb.deliveries).hasSize(2);
+    }
+
+    @Test
     void dollarTopicsAreNotMatchedByLeadingWildcards() {
         Recorder all = new Recorder("all");
         Recorder sys = new Recorder("sys");

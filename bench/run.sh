@@ -2,8 +2,8 @@
 #
 # bench/run.sh: the side-by-side performance suite. Runs Starling and its peers (Mosquitto from Debian's
 # package, HiveMQ CE embedded and Moquette from Maven Central) on this machine with identical parameters: case by
-# case, each run of a case once per broker in turn with only that broker running (a fresh one for each run when
-# there are several brokers, one for the whole case when there is one), and writes results.md with the medians.
+# case, each run of a case once per broker in turn (each broker fresh for the case, or for every idle run), and
+# writes results.md with the medians.
 #
 #   bench/run.sh                                   everything: 4 brokers x 7 cases x 3 runs (about an hour)
 #   bench/run.sh -b starling -c qos0,qos1 -r 1     a quick look at one broker
@@ -204,20 +204,6 @@ stop_all_brokers() {
 trap stop_all_brokers EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-# Stops every broker but $1. Only the broker being measured runs: an idle peer is not free (a JVM's threads wake,
-# and the host's reclaimer samples every page in use; with all four brokers up it ran twice as hard, and the
-# light-rate tail of whichever broker was measured followed it). With several brokers, each run therefore meets
-# a fresh broker, warmed up by ensure_broker.
-stop_other_brokers() {
-    local b
-    for b in "${!pids[@]}"; do
-        if [ "$b" != "$1" ] && [ -n "${pids[$b]}" ]; then
-            stop_broker "${pids[$b]}"
-            pids[$b]=""
-        fi
-    done
-}
-
 # Brings broker $1 up for the current case unless it is running; fails if it does not start.
 ensure_broker() {
     local broker=$1 state
@@ -297,6 +283,12 @@ for case in "${cases[@]}"; do
     # p99 at a light rate is a tail of a few hundred samples per second: a longer window steadies it.
     [ "$case" = latency ] && timing=(-w "$((WARMUP * 2))" -d "$((DURATION * 3))")
     run=1
+    if [ "$case" != idle ]; then
+        # Every broker of the case is up (and idle) before the first run: one broker each for all its runs.
+        for broker in "${brokers[@]}"; do
+            ensure_broker "$broker" || true
+        done
+    fi
     if [ "$case" = latency ]; then
         # The machine rests first: right after flat-out cases the light-rate tail is the host's, not the
         # broker's (Mosquitto after Starling's pairs case: p99 3,555 and 37,375 us instead of 165-195).
@@ -308,7 +300,6 @@ for case in "${cases[@]}"; do
                 idle_run "$broker"
                 continue
             fi
-            stop_other_brokers "$broker"
             ensure_broker "$broker" || continue
             pid=${pids[$broker]}
             port=${ports[$broker]}

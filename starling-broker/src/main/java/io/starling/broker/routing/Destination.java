@@ -9,7 +9,7 @@ import java.util.List;
  */
 public interface Destination {
 
-    /** Stable identity, unique among destinations: a client id for sessions. */
+    /** Stable identity, unique among destinations: a client id for sessions. Cheap: the router sorts by it. */
     String id();
 
     /** Whether the destination can take a message now rather than queue it; shared groups prefer these. */

@@ -3,7 +3,8 @@ package io.starling.broker.routing;
 import io.starling.api.Message;
 import io.starling.broker.config.SharedStrategy;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +18,8 @@ public final class Router {
     private final TopicTrie trie = new TopicTrie();
     private final Map<String, SharedGroup> groups = new ConcurrentHashMap<>();
     private final SharedStrategy sharedStrategy;
+    private static final Comparator<Subscription> BY_DESTINATION_HASH = Comparator.comparingInt(Router::destinationHash);
+
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     /** What one thread's routing reuses from message to message. */
@@ -88,32 +91,72 @@ public final class Router {
             }
             if (n == 1) {
                 Subscription s = matches.get(0);
-                Destination d = s.destination();
-                d.deliver(message, List.of(s), null);
-                if (congestion != null && d.congested()) {
-                    congestion.congested(d);
-                }
+                deliver(message, s.destination(), List.of(s), congestion);
                 return 1;
             }
-            return deliverGrouped(message, new ArrayList<>(matches), congestion);
+            // A copy: a delivery may route again on this thread, which reuses the scratch list.
+            return deliverGrouped(message, matches.toArray(new Subscription[n]), congestion);
         } finally {
             matches.clear();
         }
     }
 
-    private static int deliverGrouped(Message message, List<Subscription> matches, Congestion congestion) {
-        Map<Destination, List<Subscription>> byDestination = new IdentityHashMap<>();
-        for (Subscription s : matches) {
-            byDestination.computeIfAbsent(s.destination(), d -> new ArrayList<>(2)).add(s);
-        }
-        for (Map.Entry<Destination, List<Subscription>> e : byDestination.entrySet()) {
-            Destination d = e.getKey();
-            d.deliver(message, e.getValue(), null);
-            if (congestion != null && d.congested()) {
-                congestion.congested(d);
+    /**
+     * Hands each destination the message once, with all of its matching subscriptions. Sorted by the hash of the
+     * destination's id, a destination's subscriptions lie next to each other: grouping them takes no map.
+     */
+    private static int deliverGrouped(Message message, Subscription[] matches, Congestion congestion) {
+        Arrays.sort(matches, BY_DESTINATION_HASH);
+        int destinations = 0;
+        int start = 0;
+        while (start < matches.length) {
+            int hash = destinationHash(matches[start]);
+            int end = start + 1;
+            while (end < matches.length && destinationHash(matches[end]) == hash) {
+                end++;
             }
+            if (end - start == 1) {
+                deliver(message, matches[start].destination(), List.of(matches[start]), congestion);
+                destinations++;
+            } else {
+                destinations += deliverSameHash(message, matches, start, end, congestion);
+            }
+            start = end;
         }
-        return byDestination.size();
+        return destinations;
+    }
+
+    /** Matches {@code [start, end)} share an id hash: one destination matched several times, or ids that collide. */
+    private static int deliverSameHash(Message message, Subscription[] matches, int start, int end,
+            Congestion congestion) {
+        int destinations = 0;
+        for (int i = start; i < end; i++) {
+            if (matches[i] == null) {
+                continue;
+            }
+            Destination d = matches[i].destination();
+            List<Subscription> mine = new ArrayList<>(end - i);
+            for (int j = i; j < end; j++) {
+                if (matches[j] != null && matches[j].destination() == d) {
+                    mine.add(matches[j]);
+                    matches[j] = null;
+                }
+            }
+            deliver(message, d, mine, congestion);
+            destinations++;
+        }
+        return destinations;
+    }
+
+    private static void deliver(Message message, Destination d, List<Subscription> matched, Congestion congestion) {
+        d.deliver(message, matched, null);
+        if (congestion != null && d.congested()) {
+            congestion.congested(d);
+        }
+    }
+
+    private static int destinationHash(Subscription s) {
+        return s.destination().id().hashCode();
     }
 
     /** The number of filter subscriptions in the table, shared groups counted once. */

@@ -14,6 +14,7 @@ public final class SharedGroup implements Destination {
 
     private final String group;
     private final String topicFilter;
+    private final String id;
     private final SharedStrategy strategy;
     private final AtomicInteger next = new AtomicInteger();
     private volatile Subscription[] members = new Subscription[0];
@@ -22,12 +23,13 @@ public final class SharedGroup implements Destination {
     SharedGroup(String group, String topicFilter, SharedStrategy strategy) {
         this.group = group;
         this.topicFilter = topicFilter;
+        this.id = "$share/" + group + "/" + topicFilter;
         this.strategy = strategy;
     }
 
     @Override
     public String id() {
-        return "$share/" + group + "/" + topicFilter;
+        return id;
     }
 
     public String group() {

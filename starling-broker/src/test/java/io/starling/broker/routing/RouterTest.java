@@ -54,6 +54,30 @@ class RouterTest {
     }
 
     @Test
+    void amongManyDestinationsEachGetsOneDeliveryWithAllItsMatches() {
+        List<Recorder> plain = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            Recorder r = new Recorder("c" + i);
+            plain.add(r);
+            router.subscribe(sub("fan/#", r, 0, 0));
+        }
+        // Ids whose hashes collide, each matched twice: grouped by destination, not by hash.
+        Recorder aa = new Recorder("Aa");
+        Recorder bb = new Recorder("BB");
+        router.subscribe(sub("fan/x", aa, 0, 1));
+        router.subscribe(sub("+/x", bb, 0, 3));
+        router.subscribe(sub("fan/#", aa, 0, 2));
+        router.subscribe(sub("fan/+", bb, 0, 4));
+        assertThat(router.route(message("fan/x"))).isEqualTo(52);
+        assertThat(plain).allSatisfy(r -> assertThat(r.deliveries).singleElement().satisfies(m ->
+                assertThat(m).singleElement().extracting(Subscription::destination).isSameAs(r)));
+        assertThat(aa.deliveries).singleElement().satisfies(m ->
+                assertThat(m).extracting(Subscription::subscriptionId).containsExactlyInAnyOrder(1, 2));
+        assertThat(bb.deliveries).singleElement().satisfies(m ->
+                assertThat(m).extracting(Subscription::subscriptionId).containsExactlyInAnyOrder(3, 4));
+    }
+
+    @Test
     void emptyLevelsAreLevelsLikeAnyOther() {
         Recorder middle = new Recorder("middle");
         Recorder leading = new Recorder("leading");

@@ -15,8 +15,9 @@
 set -euo pipefail
 
 ROOT=$(cd -- "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/.." && pwd)
+TOOL="$ROOT/starling-dist/target/starling/bin/starling-bench"
 DIST="$ROOT/starling-dist/target/starling"
-BROKER_DIST="$DIST"
+HEAP=1g
 BROKER=starling
 OUT=""
 
@@ -24,40 +25,41 @@ while getopts "b:o:S:h" opt; do
     case "$opt" in
         b) BROKER=$OPTARG ;;
         o) OUT=$OPTARG ;;
-        S) BROKER_DIST=$(cd -- "$OPTARG" && pwd) ;;
+        S) DIST=$(cd -- "$OPTARG" && pwd) ;;
         *) sed -n '2,14p' "$0"; exit 64 ;;
     esac
 done
 case "$BROKER" in starling | mosquitto) ;; *) echo "-b must be starling or mosquitto" >&2; exit 64 ;; esac
 command -v perf >/dev/null || { echo "perf is not installed (apt-get install linux-perf)" >&2; exit 69; }
-[ -x "$DIST/bin/starling-bench" ] || (cd "$ROOT" && ./mvnw -q -DskipTests install)
+if [ "$BROKER" = mosquitto ] && ! command -v mosquitto >/dev/null; then
+    echo "mosquitto is not installed (apt-get install mosquitto)" >&2
+    exit 69
+fi
+[ -x "$TOOL" ] || (cd "$ROOT" && ./mvnw -q -DskipTests install)
 OUT=${OUT:-$ROOT/bench/results/profile-$BROKER-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 
 if [ "$BROKER" = starling ]; then
-    printf 'node.data_dir = "%s/data"\nlisteners.tcp.default.bind = "127.0.0.1:%s"\n' "$OUT" "$port" >"$OUT/starling.conf"
-    STARLING_JAVA_OPTS="-Xms1g -Xmx1g -XX:+UseG1GC" STARLING_PID_FILE="$OUT/starling.pid" \
-        "$BROKER_DIST/bin/starling" -c "$OUT/starling.conf" console >"$OUT/broker.log" 2>&1 &
+    start_node "$OUT" ""   # sets PID (bin/starling console execs the JVM) and PORT
 else
-    printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$port" >"$OUT/mosquitto.conf"
+    PORT=$(free_port)
+    printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$PORT" >"$OUT/mosquitto.conf"
     mosquitto -c "$OUT/mosquitto.conf" >"$OUT/broker.log" 2>&1 &
+    PID=$!
+    until (echo >"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; do
+        kill -0 "$PID" 2>/dev/null || { echo "mosquitto did not start; see $OUT/broker.log" >&2; exit 1; }
+        sleep 0.1
+    done
 fi
-launcher=$!
-trap 'kill "$launcher" 2>/dev/null; wait "$launcher" 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do
-    python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$port" \
-        2>/dev/null && break
-    kill -0 "$launcher" 2>/dev/null || { echo "$BROKER did not start; see $OUT/broker.log" >&2; exit 1; }
-    sleep 0.5
-done
-pid=$launcher   # bin/starling console execs the JVM
+trap stop_node EXIT
 
 bench() {
-    "$DIST/bin/starling-bench" pubsub --pubs 10 --subs 1 -R 10000 -s 64 -q 0 -p "$port" -V 4 -Q "$@"
+    "$TOOL" pubsub --pubs 10 --subs 1 -R 10000 -s 64 -q 0 -p "$PORT" -V 4 -Q "$@"
 }
 bench -t 'warm/%i' --sub-topic 'warm/#' -d 5 --prefix warm >/dev/null 2>&1 || true
-bench -t 'bench/%i' --sub-topic 'bench/#' -w 10 -d 30 --json --broker-pid "$pid" >"$OUT/run.json" 2>"$OUT/run.err" &
+bench -t 'bench/%i' --sub-topic 'bench/#' -w 10 -d 30 --json --broker-pid "$PID" >"$OUT/run.json" 2>"$OUT/run.err" &
 load=$!
 sleep 18
 perf sched record -o "$OUT/perf.data" -- sleep 8 >/dev/null 2>&1

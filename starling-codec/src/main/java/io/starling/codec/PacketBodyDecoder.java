@@ -130,7 +130,7 @@ final class PacketBodyDecoder {
             throw malformed("PUBLISH with QoS 0 and DUP set");
         }
         String topic = WireReader.readString(in, "topic name", recentTopic);
-        if (topic != recentTopic && Topics.hasWildcard(topic)) {
+        if (Topics.hasWildcard(topic)) {
             throw new MqttDecodeException(ReasonCode.TOPIC_NAME_INVALID, "topic name contains a wildcard");
         }
         int packetId = qos > 0 ? packetId(in) : 0;

@@ -35,9 +35,4 @@ final class TopicLevel {
     public boolean equals(Object other) {
         return other instanceof String s && s.length() == length && topic.regionMatches(start, s, 0, length);
     }
-
-    @Override
-    public String toString() {
-        return topic.substring(start, start + length);
-    }
 }

@@ -2,8 +2,8 @@
 #
 # bench/run.sh: the side-by-side performance suite. Runs Starling and its peers (Mosquitto from Debian's
 # package, HiveMQ CE embedded and Moquette from Maven Central) on this machine with identical parameters: case by
-# case, each run of a case once per broker in turn (each broker fresh for the case, or for every idle run), and
-# writes results.md with the medians.
+# case, each run of a case once per broker in turn (the order turning by one each run; each broker fresh for the
+# case, or for every idle run), and writes results.md with the medians.
 #
 #   bench/run.sh                                   everything: 4 brokers x 7 cases x 3 runs (about an hour)
 #   bench/run.sh -b starling -c qos0,qos1 -r 1     a quick look at one broker
@@ -295,7 +295,11 @@ for case in "${cases[@]}"; do
         sleep "$REST"
     fi
     for run in $(seq 1 "$RUNS"); do
-        for broker in "${brokers[@]}"; do
+        # The order turns by one each run (S M H Q, then M H Q S, ...): a broker measured straight after a JVM
+        # peer's run meets that peer's after-effects (its collector, the host's reclaimer re-sampling the memory
+        # it just touched), so no broker may always follow the same one.
+        order=("${brokers[@]:$(((run - 1) % ${#brokers[@]}))}" "${brokers[@]:0:$(((run - 1) % ${#brokers[@]}))}")
+        for broker in "${order[@]}"; do
             if [ "$case" = idle ]; then
                 idle_run "$broker"
                 continue

@@ -33,6 +33,17 @@ public final class EventLoops implements AutoCloseable {
         this.connections = new ConnectionRegistry(workers);
     }
 
+    /**
+     * How many network threads a node runs when the operator leaves it to the node: one per core but one, and at
+     * least one. The core left over serves what the design keeps off the network threads (storage, authentication
+     * backends, the management API) and the JVM's collector and compiler. On two cores a second network thread
+     * made each burst of publishes wake two threads instead of one: at 10,000 msg/s half as much CPU again per
+     * message and a p99 1.7 times as long (docs/benchmarks.md, "One network thread on two cores").
+     */
+    public static int defaultWorkerThreads(int cores) {
+        return Math.max(1, cores - 1);
+    }
+
     /** The open MQTT connections on these loops. */
     public ConnectionRegistry connections() {
         return connections;

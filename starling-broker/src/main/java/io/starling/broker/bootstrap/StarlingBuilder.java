@@ -27,6 +27,7 @@ public final class StarlingBuilder {
     private final List<HookListener> hooks = new ArrayList<>();
     private Storage storage;
     private String storageType;
+    private Integer ioThreads;
     private RetainedStore retainedStore;
     private boolean extensions;
     private ConfigSource reloadSource;
@@ -135,6 +136,15 @@ public final class StarlingBuilder {
         return this;
     }
 
+    /** Overrides {@code node.io_threads}: how many network threads the node runs (0: one per core but one). */
+    public StarlingBuilder ioThreads(int threads) {
+        if (threads < 0) {
+            throw new IllegalArgumentException("ioThreads must be 0 or more, not " + threads);
+        }
+        this.ioThreads = threads;
+        return this;
+    }
+
     public StarlingBuilder retainedStore(RetainedStore store) {
         this.retainedStore = store;
         return this;
@@ -173,6 +183,9 @@ public final class StarlingBuilder {
         }
         if (storageType != null) {
             effective = effective.withStorage(effective.storage().withType(storageType));
+        }
+        if (ioThreads != null) {
+            effective = effective.withIoThreads(ioThreads);
         }
         return new Starling(effective, authenticators, authorizers, hooks, storage, retainedStore, reloadSource,
                 borrowedLoops).startListeners(extensions);

@@ -79,6 +79,12 @@ public record BrokerConfig(
                 plugins, newManagement, warmup, source);
     }
 
+    public BrokerConfig withIoThreads(int newIoThreads) {
+        return new BrokerConfig(nodeName, dataDir, newIoThreads, maxConnections, controlSocket, sysInterval, listeners,
+                mqtt, allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
+                plugins, management, warmup, source);
+    }
+
     public BrokerConfig withMaxConnections(int newMax) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, newMax, controlSocket, sysInterval, listeners, mqtt,
                 allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,

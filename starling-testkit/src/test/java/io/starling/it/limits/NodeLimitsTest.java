@@ -99,6 +99,20 @@ class NodeLimitsTest {
     }
 
     @Test
+    void aNodeOnDefaultsLeavesOneCoreOverAndTheBuilderMayAskForMore() throws IOException {
+        assumeTrue(Files.isReadable(Path.of("/proc/net/tcp")), "SKIPPED: no /proc/net/tcp (not Linux)");
+        int cores = Runtime.getRuntime().availableProcessors();
+        try (Starling node = start("")) {
+            assertThat(listeningSockets(node.port())).as("one listening socket per network thread")
+                    .isEqualTo(Math.max(1, cores - 1));
+        }
+        try (Starling node = Starling.builder().config("node.io_threads = 2").ioThreads(3).host("127.0.0.1").port(0)
+                .dataDir(dataDir).start()) {
+            assertThat(listeningSockets(node.port())).isEqualTo(3);
+        }
+    }
+
+    @Test
     void acceptorThreadsServeTheListenerWithoutReusePort() throws IOException {
         assertClientsOnOneListenerExchangeMessages("node.io_threads = 2\nlisteners.tcp.default { bind = \"127.0.0.1:0\","
                 + " acceptors = 1, max_connections = 100, reuse_port = false }", 1);

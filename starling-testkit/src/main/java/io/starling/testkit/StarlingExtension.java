@@ -88,7 +88,8 @@ public final class StarlingExtension implements BeforeAllCallback, AfterAllCallb
     /**
      * Two network threads whatever the machine: a two-core CI host would otherwise run one (the default leaves a
      * core over), and the hand-off of deliveries between threads, which every multi-core node does, would go
-     * untested. A customizer may ask for another count with {@code b.ioThreads(n)}.
+     * untested. A customizer asks for another count with {@code b.ioThreads(n)}; {@code node.io_threads} in its
+     * configuration does not count here.
      */
     private StarlingBuilder build() {
         return customizer.apply(Starling.builder().ioThreads(2)).host("127.0.0.1").port(0).dataDir(dataDir);

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class FanOutBytesTest {
     @RegisterExtension
-    static final StarlingExtension BROKER = StarlingExtension.create(b -> b.config("node.io_threads = 2"));
+    static final StarlingExtension BROKER = StarlingExtension.create(b -> b.ioThreads(2));
 
     private record Subscriber(RawClient client, boolean retainAsPublished) {
     }

@@ -212,14 +212,16 @@ public final class Starling implements AutoCloseable {
         }
         long sweepEvery = config.mqtt().retainedSweepInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::removeExpiredRetained, sweepEvery, sweepEvery, TimeUnit.MILLISECONDS);
+        this.loops = sharedLoops != null ? sharedLoops : openLoops(config);
+    }
+
+    private static EventLoops openLoops(BrokerConfig config) {
         int cores = Runtime.getRuntime().availableProcessors();
         int workers = config.ioThreads() > 0 ? config.ioThreads() : EventLoops.defaultWorkerThreads(cores);
         int acceptors = config.listeners().stream().mapToInt(ListenerConfig::acceptors).max().orElse(1);
-        if (sharedLoops == null) {
-            LOG.info("network: {} thread{} on {} core{} (node.io_threads = {})", workers, workers == 1 ? "" : "s",
-                    cores, cores == 1 ? "" : "s", config.ioThreads());
-        }
-        this.loops = sharedLoops != null ? sharedLoops : new EventLoops(acceptors, workers);
+        LOG.info("network: {} thread{} on {} core{} (node.io_threads = {})", workers, workers == 1 ? "" : "s",
+                cores, cores == 1 ? "" : "s", config.ioThreads());
+        return new EventLoops(acceptors, workers);
     }
 
     private static UserDatabase openUsers(BrokerConfig config) {

@@ -14,12 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * topic and hands each the message once, with all of its matching subscriptions.
  */
 public final class Router {
+    private static final Comparator<Subscription> BY_DESTINATION_HASH = Comparator.comparingInt(Router::destinationHash);
 
     private final TopicTrie trie = new TopicTrie();
     private final Map<String, SharedGroup> groups = new ConcurrentHashMap<>();
     private final SharedStrategy sharedStrategy;
-    private static final Comparator<Subscription> BY_DESTINATION_HASH = Comparator.comparingInt(Router::destinationHash);
-
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     /** What one thread's routing reuses from message to message. */

@@ -10,7 +10,9 @@ import io.starling.api.MessageProperties;
 import io.starling.api.QoS;
 import io.starling.api.UserProperty;
 import io.starling.broker.admin.NodeViews;
+import io.starling.api.ClientInfo;
 import io.starling.broker.bootstrap.Starling;
+import io.starling.broker.routing.PublishGate;
 import io.starling.codec.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,7 +33,7 @@ final class MessageRoutes {
     }
 
     void register(Javalin app) {
-        app.post("/api/v5/publish", ctx -> ctx.json(publish(Json.object(ctx))));
+        app.post("/api/v5/publish", ctx -> ctx.json(publish(ctx, Json.object(ctx))));
         app.post("/api/v5/publish/bulk", this::bulk);
         app.get("/api/v5/topics", ctx -> ctx.json(Json.page(ctx, topics(ctx))));
         app.get("/api/v5/routes", ctx -> ctx.json(Json.page(ctx, topics(ctx))));
@@ -47,7 +49,7 @@ final class MessageRoutes {
         });
     }
 
-    private void bulk(Context ctx) {
+    private void bulk(Context ctx) throws Exception {
         JsonNode body = Json.parse(ctx);
         if (!(body instanceof ArrayNode array)) {
             throw ApiException.badRequest("the body must be a JSON array of messages");
@@ -71,23 +73,52 @@ final class MessageRoutes {
                 throw ApiException.badRequest("message " + i + ": " + e.getMessage());
             }
         }
+        PublishGate.Publisher source = source(ctx);
         List<Map<String, Object>> out = new ArrayList<>();
         for (Message m : parsed) {
-            out.add(sent(m, node.services().dispatcher().publish(m)));
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("topic", m.topic());
+            try {
+                r.put("delivered_to", publish(source, m));
+            } catch (ApiException e) {
+                r.put("delivered_to", 0);
+                r.put("code", e.code());
+                r.put("message", e.getMessage());
+            }
+            out.add(r);
         }
         ctx.json(out);
     }
 
-    private Map<String, Object> publish(ObjectNode body) {
+    private Map<String, Object> publish(Context ctx, ObjectNode body) throws Exception {
         Message m = message(body);
-        return sent(m, node.services().dispatcher().publish(m));
-    }
-
-    private static Map<String, Object> sent(Message m, int destinations) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("topic", m.topic());
-        r.put("delivered_to", destinations);
+        r.put("delivered_to", publish(source(ctx), m));
         return r;
+    }
+
+    /** An administrator publishes as a superuser, through the same gate as every client: hooks, quotas, counting. */
+    private PublishGate.Publisher source(Context ctx) {
+        String who = ctx.attribute("who");
+        ClientInfo admin = new ClientInfo("$api", who, null, 5, "management").asSuperuser();
+        return node.services().gate().source(admin, "management API (" + who + ")");
+    }
+
+    /** How many destinations the message reached; refusals throw. */
+    private int publish(PublishGate.Publisher source, Message m) throws Exception {
+        PublishGate.Verdict verdict = node.services().gate().publish(source, m).get(30, TimeUnit.SECONDS);
+        return switch (verdict) {
+            case ROUTED -> source.destinations();
+            case NO_SUBSCRIBERS, STOPPED_BY_HOOK, DELAYED, SOURCE_CLOSED -> 0;
+            case NOT_AUTHORIZED -> throw new ApiException(403, "NOT_AUTHORIZED", "not authorized to publish to '"
+                    + m.topic() + "'");
+            case RETAINED_QUOTA -> throw new ApiException(409, "QUOTA_EXCEEDED", "the retained message limits"
+                    + " (mqtt.max_retained_messages, mqtt.max_retained_payload_size) refuse it");
+            case DELAYED_QUOTA -> throw new ApiException(409, "QUOTA_EXCEEDED", "too many delayed messages wait");
+            case STORAGE_UNAVAILABLE -> throw new ApiException(503, "STORAGE_UNAVAILABLE",
+                    "the storage cannot take QoS 1/2 messages now (see the node's log)");
+        };
     }
 
     /**

@@ -14,7 +14,7 @@ public interface HookListener {
 
     /** Why a message was not delivered to a subscriber. */
     enum DropReason { QUEUE_FULL, QOS0_OFFLINE, EXPIRED, NO_SUBSCRIBERS, NOT_AUTHORIZED, TOO_LARGE, SESSION_ENDED,
-        STOPPED_BY_HOOK }
+        STOPPED_BY_HOOK, QUOTA_EXCEEDED }
 
     /** CONNACK was sent: {@code reasonCode} 0 accepted the client, any other refused it (MQTT 5 codes). */
     default void onConnack(ClientInfo client, int reasonCode) {

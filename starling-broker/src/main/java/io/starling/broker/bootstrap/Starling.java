@@ -27,6 +27,7 @@ import io.starling.broker.protocol.BrokerServices;
 import io.starling.broker.retain.InMemoryRetainedStore;
 import io.starling.broker.retain.RetainedMessages;
 import io.starling.broker.routing.MessageDispatcher;
+import io.starling.broker.routing.PublishGate;
 import io.starling.broker.routing.Router;
 import io.starling.broker.security.AuthenticationChain;
 import io.starling.broker.security.AuthorizationChain;
@@ -57,6 +58,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -136,8 +138,11 @@ public final class Starling implements AutoCloseable {
         Router router = new Router(config.mqtt().sharedStrategy());
         this.retained = new RetainedMessages(this.retainedStore, nodeStorage);
         MessageDispatcher dispatcher = new MessageDispatcher(router, retained, metrics);
+        // The gate needs the authorizers, made below; a will cannot fire before the node is built.
+        AtomicReference<PublishGate> gateRef = new AtomicReference<>();
         SessionRegistry sessions = new SessionRegistry(router, nodeStorage, scheduler,
-                SessionSettings.from(config.mqtt()), new DeliveryEvents(hooks, metrics), dispatcher::publish);
+                SessionSettings.from(config.mqtt()), new DeliveryEvents(hooks, metrics),
+                (session, will) -> gateRef.get().publishWill(session.willOwner(), will));
         AuthenticationChain authentication = new AuthenticationChain(config.allowAnonymous());
         AtomicInteger authThreadCount = new AtomicInteger();
         this.authThreads = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), r -> {
@@ -172,9 +177,13 @@ public final class Starling implements AutoCloseable {
         }
         ModulesConfig modules = config.modules();
         DelayedPublisher delayed = modules.delayedMax() == null ? null : new DelayedPublisher(modules.delayedMax(),
-                modules.delayedMaxCount(), scheduler, dispatcher, nodeStorage);
-        this.services = new BrokerServices(config.nodeName(), new LiveLimits(config.mqtt(), config.maxConnections()), sessions, router, retained,
-                dispatcher, authentication, authorization, hooks, metrics, nodeStorage, delayed,
+                modules.delayedMaxCount(), modules.delayedMaxPerClient(), scheduler, dispatcher, nodeStorage);
+        LiveLimits limits = new LiveLimits(config.mqtt(), config.maxConnections());
+        PublishGate gate = new PublishGate(hooks, authorization, nodeStorage, retained, delayed, dispatcher, metrics,
+                limits::mqtt);
+        gateRef.set(gate);
+        this.services = new BrokerServices(config.nodeName(), limits, sessions, router, retained,
+                dispatcher, gate, authentication, authorization, hooks, metrics, nodeStorage, delayed,
                 modules.autoSubscribe().isEmpty() ? null : new AutoSubscribe(modules.autoSubscribe()),
                 config.security(), users);
         this.plugins = new PluginManager(config.plugins().dir(), config.plugins().configDir(), config.dataDir(),

@@ -240,7 +240,25 @@ public final class ConfigLoader {
                 c.getString("mqtt.server_reference"),
                 c.getBoolean("mqtt.server_moved"),
                 c.getBoolean("mqtt.pause_publishers"),
-                positiveDuration(c, "mqtt.max_publisher_pause"));
+                positiveDuration(c, "mqtt.max_publisher_pause"),
+                nonNegativeLong(c, "mqtt.max_retained_messages"),
+                retainedPayload(c));
+    }
+
+    private static long nonNegativeLong(Config c, String path) {
+        long v = c.getLong(path);
+        if (v < 0) {
+            throw invalid(c, path, "must not be negative");
+        }
+        return v;
+    }
+
+    private static int retainedPayload(Config c) {
+        long v = c.getBytes("mqtt.max_retained_payload_size");
+        if (v < 0 || v > 268_435_455L) {
+            throw invalid(c, "mqtt.max_retained_payload_size", "must be between 0 and 256MB");
+        }
+        return (int) v;
     }
 
     private static StorageConfig storage(Config c) {

@@ -12,11 +12,12 @@ import java.util.regex.Pattern;
  * @param rewrite         topic rewrite rules in order; empty when off
  * @param delayedMax      longest delay {@code $delayed/<seconds>/...} may ask for; null when delayed publish is off
  * @param delayedMaxCount messages that may wait at once; more are refused (MQTT 5: 0x97 quota exceeded)
+ * @param delayedMaxPerClient messages one client id may have waiting at once; more are refused the same way
  */
 public record ModulesConfig(int presenceQos, List<AutoSubscription> autoSubscribe, List<RewriteRule> rewrite,
-        Duration delayedMax, int delayedMaxCount) {
+        Duration delayedMax, int delayedMaxCount, int delayedMaxPerClient) {
 
-    public static final ModulesConfig NONE = new ModulesConfig(-1, List.of(), List.of(), null, 0);
+    public static final ModulesConfig NONE = new ModulesConfig(-1, List.of(), List.of(), null, 0, 0);
 
     public ModulesConfig {
         autoSubscribe = List.copyOf(autoSubscribe);

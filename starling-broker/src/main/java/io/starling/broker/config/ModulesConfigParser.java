@@ -74,7 +74,8 @@ final class ModulesConfigParser {
         boolean delayed = c.getBoolean("modules.delayed.enabled");
         return new ModulesConfig(presenceQos, subscriptions, rules,
                 delayed ? positiveDuration(c, "modules.delayed.max_delay") : null,
-                positive(c, "modules.delayed.max_messages"));
+                positive(c, "modules.delayed.max_messages"),
+                positive(c, "modules.delayed.max_per_client"));
     }
 
     private static Config checked(ConfigObject o, Set<String> keys, String what) {

@@ -2,7 +2,13 @@ package io.starling.broker.config;
 
 import java.time.Duration;
 
-/** Protocol limits and capabilities, from the {@code mqtt} section. */
+/**
+ * Protocol limits and capabilities, from the {@code mqtt} section.
+ *
+ * @param maxRetainedMessages    retained messages the node holds; a retained PUBLISH to a new topic beyond them is
+ *                               refused (0: no limit)
+ * @param maxRetainedPayloadSize largest payload a retained message may have, in bytes
+ */
 public record MqttConfig(
         int maxPacketSize,
         int maxClientIdLength,
@@ -27,7 +33,9 @@ public record MqttConfig(
         String serverReference,
         boolean serverMoved,
         boolean pausePublishers,
-        Duration maxPublisherPause) {
+        Duration maxPublisherPause,
+        long maxRetainedMessages,
+        int maxRetainedPayloadSize) {
 
     /** No cap on the session expiry a client asks for. */
     public static final long UNLIMITED = 0;
@@ -38,6 +46,6 @@ public record MqttConfig(
                 receiveMaximum, maxQueuedMessages, queueQos0, dropPolicy, maxTopicAlias, maxQos, retainAvailable,
                 running.retainedSweepInterval(), wildcardSubscription, sharedSubscription, running.sharedStrategy(),
                 keepAliveMultiplier, maxKeepAlive, maxSessionExpirySeconds, connectTimeout, serverReference, serverMoved,
-                pausePublishers, maxPublisherPause);
+                pausePublishers, maxPublisherPause, maxRetainedMessages, maxRetainedPayloadSize);
     }
 }

@@ -5,6 +5,7 @@ import io.starling.api.store.StoredDelayed;
 import io.starling.broker.routing.MessageDispatcher;
 import io.starling.broker.storage.NodeStorage;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,16 +28,20 @@ public final class DelayedPublisher {
 
     private final Duration maxDelay;
     private final int maxWaiting;
+    private final int maxPerClient;
+    /** Messages waiting per publisher (client id; "" for the node's own sources): one client cannot fill the node. */
+    private final ConcurrentHashMap<String, Integer> perClient = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final MessageDispatcher dispatcher;
     private final NodeStorage storage;
     private final AtomicLong ids = new AtomicLong(System.currentTimeMillis() * 1000);
     private final AtomicInteger waiting = new AtomicInteger();
 
-    public DelayedPublisher(Duration maxDelay, int maxWaiting, ScheduledExecutorService scheduler,
+    public DelayedPublisher(Duration maxDelay, int maxWaiting, int maxPerClient, ScheduledExecutorService scheduler,
             MessageDispatcher dispatcher, NodeStorage storage) {
         this.maxDelay = maxDelay;
         this.maxWaiting = maxWaiting;
+        this.maxPerClient = maxPerClient;
         this.scheduler = scheduler;
         this.dispatcher = dispatcher;
         this.storage = storage;
@@ -67,9 +72,19 @@ public final class DelayedPublisher {
         return new Request(seconds, topic.substring(slash + 1), null);
     }
 
-    /** Stores and schedules the message; false when too many wait already. */
+    /** Stores and schedules the message; false when too many wait already, on the node or from its publisher. */
     public boolean schedule(Message message, long seconds) {
         if (waiting.incrementAndGet() > maxWaiting) {
+            waiting.decrementAndGet();
+            return false;
+        }
+        boolean[] admitted = {false};
+        perClient.compute(publisher(message), (k, n) -> {
+            int now = n == null ? 0 : n;
+            admitted[0] = now < maxPerClient;
+            return admitted[0] ? now + 1 : n;
+        });
+        if (!admitted[0]) {
             waiting.decrementAndGet();
             return false;
         }
@@ -82,12 +97,17 @@ public final class DelayedPublisher {
     /** Puts back what the storage held at start-up. */
     public void restore(StoredDelayed d) {
         waiting.incrementAndGet();
+        perClient.merge(publisher(d.message()), 1, Integer::sum);
         ids.accumulateAndGet(d.id(), Math::max);
         arm(d);
     }
 
     public int waiting() {
         return waiting.get();
+    }
+
+    private static String publisher(Message m) {
+        return m.publisherId() == null ? "" : m.publisherId();
     }
 
     private void arm(StoredDelayed d) {
@@ -102,6 +122,7 @@ public final class DelayedPublisher {
             LOG.warn("delayed message to '{}' not published: {}", d.message().topic(), e.toString());
         } finally {
             waiting.decrementAndGet();
+            perClient.computeIfPresent(publisher(d.message()), (k, n) -> n <= 1 ? null : n - 1);
             storage.removeDelayed(d.id());
         }
     }

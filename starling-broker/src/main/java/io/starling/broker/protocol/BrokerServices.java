@@ -8,6 +8,7 @@ import io.starling.broker.metrics.BrokerMetrics;
 import io.starling.broker.module.AutoSubscribe;
 import io.starling.broker.module.DelayedPublisher;
 import io.starling.broker.routing.MessageDispatcher;
+import io.starling.broker.routing.PublishGate;
 import io.starling.broker.routing.Router;
 import io.starling.broker.security.AuthenticationChain;
 import io.starling.broker.security.AuthorizationChain;
@@ -18,6 +19,7 @@ import io.starling.broker.storage.NodeStorage;
 /**
  * What every connection of a node shares; built once by the bootstrap.
  *
+ * @param gate          where every message enters: hooks, authorization, limits, then the dispatcher
  * @param delayed       delayed publish; null when the module is off
  * @param autoSubscribe subscriptions made at connect; null when the module is off
  * @param limits        the protocol limits in force (reload may change them for new connections)
@@ -30,6 +32,7 @@ public record BrokerServices(
         Router router,
         RetainedMessages retained,
         MessageDispatcher dispatcher,
+        PublishGate gate,
         AuthenticationChain authentication,
         AuthorizationChain authorization,
         Hooks hooks,

@@ -3,6 +3,7 @@ package io.starling.broker.protocol;
 import io.starling.api.ClientInfo;
 import io.starling.api.auth.AuthRequest;
 import io.starling.api.auth.AuthResult;
+import io.starling.api.auth.Authorizer.Action;
 import io.starling.api.hook.ConnectVerdict;
 import io.starling.api.store.StoredSession;
 import io.starling.broker.config.MqttConfig;
@@ -132,33 +133,63 @@ final class ConnectFlow {
     private CompletionStage<?> authenticate(ConnectPacket connect, ClientInfo client, String clientId,
             boolean assigned) {
         if (enhancedVerdict != null) {
-            accept(connect, client, clientId, assigned, enhancedVerdict);
-            return null;
+            return accept(connect, client, clientId, assigned, enhancedVerdict);
         }
         CompletableFuture<AuthResult> auth = conn.services.authentication()
                 .authenticate(new AuthRequest(client, connect.password())).toCompletableFuture();
         if (auth.isDone()) {
-            accept(connect, client, clientId, assigned, auth.join());
-            return null;
+            return accept(connect, client, clientId, assigned, auth.join());
         }
         return auth.orTimeout(30, TimeUnit.SECONDS)
                 .exceptionally(e -> AuthResult.deny("authentication failed: " + e))
-                .thenAcceptAsync(r -> accept(connect, client, clientId, assigned, r), conn.ctx.executor());
+                .thenComposeAsync(r -> PublishFlow.orDone(accept(connect, client, clientId, assigned, r)),
+                        conn.ctx.executor());
     }
 
-    private void accept(ConnectPacket connect, ClientInfo client, String clientId, boolean assigned, AuthResult auth) {
+    /** Returns a stage when the will's authorization answers later, else null. */
+    private CompletionStage<?> accept(ConnectPacket connect, ClientInfo client, String clientId, boolean assigned,
+            AuthResult auth) {
         if (!conn.channel().isActive()) {
-            return;
+            return null;
         }
         if (auth.outcome() != AuthResult.Outcome.ALLOW) {
             String why = auth.reason() == null ? "authentication failed" : auth.reason();
-            refuse(connect.username() == null && connect.password() == null ? ReasonCode.NOT_AUTHORIZED
+            return refuse(connect.username() == null && connect.password() == null ? ReasonCode.NOT_AUTHORIZED
                     : ReasonCode.BAD_USER_NAME_OR_PASSWORD, why);
-            return;
         }
         if (auth.superuser()) {
             client = client.asSuperuser();
         }
+        Will will = connect.will();
+        if (will == null) {
+            open(connect, client, clientId, assigned);
+            return null;
+        }
+        // A will may go only where its client may publish: checked now, and again by the gate when it fires.
+        ClientInfo owner = client;
+        CompletableFuture<Boolean> allowed = conn.services.authorization()
+                .authorize(owner, Action.PUBLISH, will.topic());
+        if (allowed.isDone()) {
+            willChecked(connect, owner, clientId, assigned, !allowed.isCompletedExceptionally() && allowed.join());
+            return null;
+        }
+        return allowed.exceptionally(e -> false)
+                .thenAcceptAsync(ok -> willChecked(connect, owner, clientId, assigned, ok), conn.ctx.executor());
+    }
+
+    private void willChecked(ConnectPacket connect, ClientInfo client, String clientId, boolean assigned,
+            boolean allowed) {
+        if (!conn.channel().isActive()) {
+            return;
+        }
+        if (!allowed) {
+            refuse(ReasonCode.NOT_AUTHORIZED, "not authorized to publish the will to '" + connect.will().topic() + "'");
+            return;
+        }
+        open(connect, client, clientId, assigned);
+    }
+
+    private void open(ConnectPacket connect, ClientInfo client, String clientId, boolean assigned) {
         MqttProperties props = connect.properties();
         boolean v5 = connect.version().isV5();
         long requestedExpiry = v5 ? orZero(props.sessionExpiryInterval())
@@ -186,9 +217,9 @@ final class ConnectFlow {
         Will will = connect.will();
         if (will != null) {
             long delay = v5 ? orZero(will.properties().willDelayInterval()) : 0;
-            conn.session.will(MessageMapping.willMessage(will, clientId, System.currentTimeMillis()), delay);
+            conn.session.will(MessageMapping.willMessage(will, clientId, System.currentTimeMillis()), delay, client);
         } else {
-            conn.session.will(null, 0);
+            conn.session.will(null, 0, null);
         }
         conn.services.sessions().opened(conn.session);
         conn.services.hooks().sessionOpened(client, opened.sessionPresent());

@@ -7,6 +7,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.starling.broker.routing.Congestion;
 import io.starling.broker.routing.Destination;
+import io.starling.broker.routing.PublishGate;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import io.netty.channel.socket.DuplexChannel;
 import io.starling.api.ClientInfo;
@@ -49,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * handled in order on the channel's event loop; when a packet waits for an asynchronous decision (authentication,
  * authorization) reading pauses and later packets wait behind it, so order is kept and nothing blocks the loop.
  */
-public final class MqttConnection extends ChannelInboundHandlerAdapter implements ClientConnection, Congestion {
+public final class MqttConnection extends ChannelInboundHandlerAdapter
+        implements ClientConnection, Congestion, PublishGate.Source {
     static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
 
     enum State { AWAITING_CONNECT, AUTHENTICATING, CONNECTING, CONNECTED, CLOSED }
@@ -204,7 +207,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     /** Whether this client may publish or subscribe to {@code topic}: from its recent decisions when it can. */
-    CompletableFuture<Boolean> authorize(Authorizer.Action action, String topic) {
+    @Override
+    public CompletableFuture<Boolean> authorize(Authorizer.Action action, String topic) {
         AuthorizationChain chain = services.authorization();
         SecurityConfig security = services.security();
         if (security.cacheSize() == 0 || client.superuser()) {
@@ -408,7 +412,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             }
             if (p.failure == null) {
                 send(p.ack);
-            } else if (isV5() && (p.ack.type() == PacketType.PUBACK || p.ack.type() == PacketType.PUBREC)) {
+                return;
+            }
+            if (p.ack.type() == PacketType.PUBREC) {
+                // The message was not stored: its packet id is free again, for the client as for us.
+                session.releaseInboundQos2(p.ack.packetId());
+            }
+            if (isV5() && (p.ack.type() == PacketType.PUBACK || p.ack.type() == PacketType.PUBREC)) {
                 LOG.warn("{} {}: could not store message {}: {}", listener.name(), who(), p.ack.packetId(),
                         p.failure.getMessage());
                 send(new AckPacket(p.ack.type(), p.ack.packetId(), ReasonCode.QUOTA_EXCEEDED, MqttProperties.NONE));
@@ -576,6 +586,28 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         state = State.CLOSED;
         context.close();
+    }
+
+    // ---- PublishGate.Source: what the gate needs of a publishing client ----
+
+    @Override
+    public Executor executor() {
+        return ctx.executor();
+    }
+
+    @Override
+    public boolean open() {
+        return state == State.CONNECTED;
+    }
+
+    @Override
+    public Congestion congestion() {
+        return services.mqtt().pausePublishers() ? this : null;
+    }
+
+    @Override
+    public String describe() {
+        return listener.name() + " " + who();
     }
 
     // ---- ClientConnection: called by the session, under its monitor, from any thread ----

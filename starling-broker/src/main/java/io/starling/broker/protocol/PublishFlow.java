@@ -1,11 +1,9 @@
 package io.starling.broker.protocol;
 
 import io.starling.api.Message;
-import io.starling.api.auth.Authorizer.Action;
-import io.starling.api.hook.HookListener.DropReason;
 import io.starling.broker.config.MqttConfig;
-import io.starling.broker.hook.Hooks;
 import io.starling.broker.module.DelayedPublisher;
+import io.starling.broker.routing.PublishGate.Verdict;
 import io.starling.codec.MqttProperties;
 import io.starling.codec.PacketType;
 import io.starling.codec.ReasonCode;
@@ -15,7 +13,10 @@ import io.starling.codec.packet.PublishPacket;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/** Inbound PUBLISH and PUBREL: topic aliases, limits, authorization, routing and the QoS 1/2 answers. */
+/**
+ * Inbound PUBLISH and PUBREL: topic aliases and the protocol's own checks here; hooks, authorization, quotas and
+ * routing in the node's {@link io.starling.broker.routing.PublishGate}; then the QoS 1/2 answers.
+ */
 final class PublishFlow {
     private final MqttConnection conn;
     private final MqttConfig mqtt;
@@ -71,49 +72,13 @@ final class PublishFlow {
         }
         Message message = MessageMapping.toMessage(topic, packet.payload(), packet.qos(), packet.retain(),
                 packet.properties(), conn.client.clientId(), System.currentTimeMillis());
-        Hooks hooks = conn.services.hooks();
-        if (!hooks.interceptsPublish()) {
-            return authorize(packet, message, delaySeconds);
-        }
-        // Interceptors first, authorization on what they return: a hook cannot reach a topic the rules forbid.
-        CompletableFuture<Message> intercepted = hooks.publish(conn.client, message);
-        if (intercepted.isDone()) {
-            return authorize(packet, intercepted.join(), delaySeconds);
-        }
-        return intercepted.thenComposeAsync(m -> orDone(authorize(packet, m, delaySeconds)), conn.ctx.executor());
-    }
-
-    /** {@code delaySeconds} is -1 for a message to route now, else how long it waits ({@code $delayed/...}). */
-    private CompletionStage<?> authorize(PublishPacket packet, Message message, long delaySeconds) {
-        if (message == null) {
-            stopped(packet);
+        CompletableFuture<Verdict> verdict = conn.services.gate().publish(conn, message, delaySeconds);
+        if (verdict.isDone()) {
+            answer(packet, message, verdict.join());
             return null;
         }
-        if (!Topics.isValidTopicName(message.topic())) {
-            MqttConnection.LOG.warn("{} {}: a publish hook made the topic '{}', which is not a valid topic name; "
-                    + "message dropped", conn.listener.name(), conn.who(), message.topic());
-            stopped(packet);
-            return null;
-        }
-        CompletableFuture<Boolean> allowed = conn.authorize(Action.PUBLISH, message.topic());
-        if (allowed.isDone()) {
-            route(packet, message, allowed.join(), delaySeconds);
-            return null;
-        }
-        return allowed.exceptionally(e -> false)
-                .thenAcceptAsync(ok -> route(packet, message, ok, delaySeconds), conn.ctx.executor());
-    }
-
-    /** A hook stopped the message: the publisher is answered as for one accepted, nothing is routed. */
-    private void stopped(PublishPacket packet) {
-        if (conn.state != MqttConnection.State.CONNECTED) {
-            return;
-        }
-        conn.services.metrics().messageDropped(DropReason.STOPPED_BY_HOOK);
-        if (packet.qos() == 2) {
-            conn.session.beginInboundQos2(packet.packetId());
-        }
-        answer(packet, ReasonCode.SUCCESS);
+        // The gate continues on this connection's event loop.
+        return verdict.thenAccept(v -> answer(packet, message, v));
     }
 
     static CompletionStage<?> orDone(CompletionStage<?> stage) {
@@ -141,51 +106,40 @@ final class PublishFlow {
         return topic;
     }
 
-    private void route(PublishPacket packet, Message message, boolean allowed, long delaySeconds) {
-        String topic = message.topic();
+    /** Answers the publisher as the gate decided (it logged and counted what it refused). */
+    private void answer(PublishPacket packet, Message message, Verdict verdict) {
         if (conn.state != MqttConnection.State.CONNECTED) {
             return;
         }
-        int qos = packet.qos();
-        if (qos > 0 && !conn.services.storage().writable()) {
-            // The storage cannot take the message (a full disk): refuse rather than acknowledge what may be lost.
-            if (conn.isV5()) {
-                MqttConnection.LOG.warn("{} {}: PUBLISH to '{}' refused: storage is not writable", conn.listener.name(),
-                        conn.who(), topic);
-                answer(packet, ReasonCode.QUOTA_EXCEEDED);
-            } else {
-                conn.violation(ReasonCode.QUOTA_EXCEEDED, "PUBLISH to '" + topic + "' refused: storage is not writable");
+        switch (verdict) {
+            case SOURCE_CLOSED -> {
             }
-            return;
-        }
-        if (!allowed) {
-            MqttConnection.LOG.info("{} {}: not authorized to publish to '{}'", conn.listener.name(), conn.who(), topic);
-            conn.services.metrics().messageDropped(DropReason.NOT_AUTHORIZED);
+            case ROUTED, DELAYED, STOPPED_BY_HOOK -> answer(packet, ReasonCode.SUCCESS);
+            case NO_SUBSCRIBERS -> answer(packet, conn.isV5() ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS);
             // MQTT 3 has no way to say no: the message is acknowledged and dropped.
-            int reason = conn.isV5() ? ReasonCode.NOT_AUTHORIZED : ReasonCode.SUCCESS;
-            answer(packet, reason);
-            return;
-        }
-        if (qos == 2) {
-            conn.session.beginInboundQos2(packet.packetId());
-        }
-        conn.services.hooks().published(conn.client, message);
-        if (delaySeconds >= 0) {
-            if (conn.services.delayed().schedule(message, delaySeconds)) {
-                answer(packet, ReasonCode.SUCCESS);
-            } else {
-                refuse(packet, ReasonCode.QUOTA_EXCEEDED, "too many delayed messages wait already");
+            case NOT_AUTHORIZED -> answer(packet, conn.isV5() ? ReasonCode.NOT_AUTHORIZED : ReasonCode.SUCCESS);
+            case RETAINED_QUOTA -> answer(packet, conn.isV5() ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.SUCCESS);
+            case STORAGE_UNAVAILABLE, DELAYED_QUOTA -> {
+                if (conn.isV5() && packet.qos() > 0) {
+                    answer(packet, ReasonCode.QUOTA_EXCEEDED);
+                } else {
+                    conn.violation(ReasonCode.QUOTA_EXCEEDED, "PUBLISH to '" + message.topic() + "' refused: "
+                            + (verdict == Verdict.DELAYED_QUOTA ? "too many delayed messages wait already"
+                            : "storage is not writable"));
+                }
             }
-            return;
         }
-        int destinations = conn.services.dispatcher().publish(message, mqtt.pausePublishers() ? conn : null);
-        answer(packet, destinations == 0 && conn.isV5() ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS);
     }
 
     private void answer(PublishPacket packet, int reason) {
         if (packet.qos() == 1) {
             ack(PacketType.PUBACK, packet.packetId(), reason);
         } else if (packet.qos() == 2) {
+            // Only a PUBREC that takes the message leaves its packet id awaiting PUBREL: after an error code the
+            // client may use the id again at once [MQTT-4.3.3], and a new message on it must be routed.
+            if (!ReasonCode.isError(reason)) {
+                conn.session.beginInboundQos2(packet.packetId());
+            }
             ack(PacketType.PUBREC, packet.packetId(), reason);
         }
     }

@@ -3,6 +3,7 @@ package io.starling.broker.retain;
 import io.starling.api.Message;
 import io.starling.api.MessageProperties;
 import io.starling.api.store.RetainedStore;
+import io.starling.broker.config.MqttConfig;
 import io.starling.broker.storage.NodeStorage;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -33,6 +34,26 @@ public final class RetainedMessages {
     public synchronized void put(Message message) {
         index.put(storage.durable() ? stub(message) : message);
         storage.putRetained(message);
+    }
+
+    /**
+     * Why {@code message} may not be retained under {@code limits} (too large, or a new topic beyond the count),
+     * or null when it may. Removing (an empty payload) and replacing are always allowed.
+     */
+    public String quotaProblem(Message message, MqttConfig limits) {
+        int size = message.payload().length;
+        if (size == 0) {
+            return null;
+        }
+        if (size > limits.maxRetainedPayloadSize()) {
+            return "a payload of " + size + " bytes is over mqtt.max_retained_payload_size ("
+                    + limits.maxRetainedPayloadSize() + " bytes)";
+        }
+        long max = limits.maxRetainedMessages();
+        if (max > 0 && index.size() >= max && index.get(message.topic()).isEmpty()) {
+            return "the node holds " + index.size() + " retained messages, mqtt.max_retained_messages is " + max;
+        }
+        return null;
     }
 
     public synchronized void remove(String topic) {

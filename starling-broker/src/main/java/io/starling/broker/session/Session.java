@@ -1,5 +1,6 @@
 package io.starling.broker.session;
 
+import io.starling.api.ClientInfo;
 import io.starling.api.Message;
 import io.starling.api.QoS;
 import io.starling.api.hook.HookListener.DropReason;
@@ -89,6 +90,8 @@ public final class Session implements Destination {
     private ScheduledFuture<?> expiryTask;
     private Message will;
     private long willDelaySeconds;
+    /** Who set the will, for its authorization when it fires; null for a will restored from the storage. */
+    private ClientInfo willOwner;
     private ScheduledFuture<?> willTask;
 
     public Session(String clientId, SessionSettings settings, DeliveryEvents events, NodeStorage storage) {
@@ -638,7 +641,12 @@ public final class Session implements Destination {
     // ---- will ----
 
     /** The will of the connection now attached, or null; replaces any earlier one. */
-    public synchronized void will(Message message, long delaySeconds) {
+    public synchronized void will(Message message, long delaySeconds, ClientInfo owner) {
+        will(message, delaySeconds);
+        willOwner = owner;
+    }
+
+    synchronized void will(Message message, long delaySeconds) {
         will = message;
         willDelaySeconds = delaySeconds;
     }
@@ -652,6 +660,11 @@ public final class Session implements Destination {
     /** The will to store with the session: the pending or the connection's, or null. */
     synchronized Message storedWill() {
         return will;
+    }
+
+    /** Who set the will: its client as it connected, or (restored from the storage) the client id alone. */
+    public synchronized ClientInfo willOwner() {
+        return willOwner != null ? willOwner : new ClientInfo(clientId, null, null, 0, "restored");
     }
 
     synchronized long willDelaySeconds() {

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * Every session of the node by client id: opens, resumes and takes over sessions, ends them when they expire,
@@ -37,12 +37,13 @@ public final class SessionRegistry {
     /** For sessions created from now on; reload may change it. */
     private volatile SessionSettings settings;
     private final DeliveryEvents events;
-    private final Consumer<Message> willSink;
+    /** Publishes a will of a session (through the publish gate, as the client that set it). */
+    private final BiConsumer<Session, Message> willSink;
     /** Set while the node stops: durable sessions keep their wills for the next start. */
     private volatile boolean stopping;
 
     public SessionRegistry(Router router, NodeStorage store, ScheduledExecutorService scheduler,
-            SessionSettings settings, DeliveryEvents events, Consumer<Message> willSink) {
+            SessionSettings settings, DeliveryEvents events, BiConsumer<Session, Message> willSink) {
         this.router = router;
         this.store = store;
         this.scheduler = scheduler;
@@ -84,8 +85,10 @@ public final class SessionRegistry {
         List<Message> willsToPublish = null;
         List<Delivery> toRedispatch = null;
         Opened opened;
+        Session existingSession;
         synchronized (lock(clientId)) {
             Session existing = sessions.get(clientId);
+            existingSession = existing;
             if (existing != null) {
                 ClientConnection old = existing.connection();
                 if (old != null) {
@@ -122,7 +125,8 @@ public final class SessionRegistry {
             redispatch(opened.session(), toRedispatch);
         }
         if (willsToPublish != null) {
-            willsToPublish.forEach(willSink);
+            Session owner = existingSession;
+            willsToPublish.forEach(w -> willSink.accept(owner, w));
         }
         return opened;
     }
@@ -184,7 +188,7 @@ public final class SessionRegistry {
         }
         redispatch(session, shared);
         if (willNow != null) {
-            willSink.accept(willNow);
+            willSink.accept(session, willNow);
         }
     }
 
@@ -200,7 +204,7 @@ public final class SessionRegistry {
             }
         }
         if (will != null) {
-            willSink.accept(will);
+            willSink.accept(session, will);
         }
     }
 
@@ -214,7 +218,7 @@ public final class SessionRegistry {
             end(session, "expired");
         }
         if (will != null) {
-            willSink.accept(will);
+            willSink.accept(session, will);
         }
     }
 

@@ -189,34 +189,10 @@ public final class Session implements Destination {
 
     @Override
     public void deliver(Message message, List<Subscription> matched, SharedGroup group) {
-        int qos = -1;
-        boolean retainAsPublished = false;
-        int idCount = 0;
-        for (Subscription s : matched) {
-            if (s.noLocal() && clientId.equals(message.publisherId())) {
-                continue;
-            }
-            qos = Math.max(qos, s.qos());
-            retainAsPublished |= s.retainAsPublished();
-            if (s.subscriptionId() != 0) {
-                idCount++;
-            }
+        Delivery d = Delivery.forMatches(message, matched, group, clientId);
+        if (d != null) {
+            enqueue(d);
         }
-        if (qos < 0) {
-            return;
-        }
-        int[] ids = Delivery.NO_IDS;
-        if (idCount > 0) {
-            ids = new int[idCount];
-            int i = 0;
-            for (Subscription s : matched) {
-                if (s.subscriptionId() != 0 && !(s.noLocal() && clientId.equals(message.publisherId()))) {
-                    ids[i++] = s.subscriptionId();
-                }
-            }
-        }
-        QoS effective = QoS.min(message.qos(), QoS.of(qos));
-        enqueue(new Delivery(message, effective, retainAsPublished && message.retain(), ids, group));
     }
 
     /** Sends a retained message matched by a new subscription: always with the retain flag set. */

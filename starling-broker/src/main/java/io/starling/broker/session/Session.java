@@ -85,6 +85,8 @@ public final class Session implements Destination {
     private volatile long lastProgressNanos = System.nanoTime();
     private volatile ClientConnection connection;
     private int window;
+    /** Set from attach until what was in flight is resent: nothing new goes out before it (nor twice, DUP 0). */
+    private boolean resendPending;
     private long expirySeconds;
     private ScheduledFuture<?> expiryTask;
     private Message will;
@@ -123,10 +125,12 @@ public final class Session implements Destination {
     public synchronized void attach(ClientConnection newConnection, int clientReceiveMaximum) {
         connection = newConnection;
         window = Math.min(settings.maxInflight(), clientReceiveMaximum);
+        resendPending = durable && !inflight.isEmpty();
         if (inflight.isEmpty()) {
             drain();
         } else if (durable) {
             // What is in flight may have been stored a moment ago: resend it once that is durable, then drain.
+            // Meanwhile new deliveries queue: sent now, they would go out first and then again in the resend.
             storage.barrier().whenComplete((r, e) -> newConnection.execute(() -> resendAndDrain(newConnection)));
         } else {
             resend(newConnection);
@@ -136,6 +140,7 @@ public final class Session implements Destination {
 
     private synchronized void resendAndDrain(ClientConnection c) {
         if (connection == c) {
+            resendPending = false;
             resend(c);
             drain();
         }
@@ -295,7 +300,7 @@ public final class Session implements Destination {
             offer(d);
             return;
         }
-        if (!queue.isEmpty() || hasOnDisk() || !c.isWritable()
+        if (!queue.isEmpty() || hasOnDisk() || !c.isWritable() || resendPending
                 || (d.qos() != QoS.AT_MOST_ONCE && inflight.size() >= window)) {
             offer(d);
             return;
@@ -369,7 +374,7 @@ public final class Session implements Destination {
 
     /** Sends queued messages while the connection is writable and the window has room. */
     public synchronized void drain() {
-        ClientConnection c = connection;
+        ClientConnection c = resendPending ? null : connection;
         while (c != null && !queue.isEmpty() && c.isWritable()) {
             Delivery d = queue.peek();
             if (d.qos() != QoS.AT_MOST_ONCE && inflight.size() >= window) {

@@ -412,10 +412,11 @@ public final class Session implements Destination {
         queuedSize = queuedCount();
     }
 
-    /** Keeps only the sequence number of a stored delivery; the full queue refuses the newest. */
+    /** Keeps only the sequence number of a stored delivery; a full queue gives one up ({@link QueueOverflow}). */
     private void leaveOnDisk(Delivery d) {
         OnDiskQueue disk = onDisk();
-        if (queue.size() + disk.size() >= settings.maxQueued()) {
+        if (queue.size() + disk.size() >= settings.maxQueued()
+                && !new QueueOverflow(this, storage, events).makeRoom(d, queue, disk, settings.dropPolicy())) {
             forget(d);
             events.dropped(clientId, d.message(), DropReason.QUEUE_FULL);
             return;
@@ -711,7 +712,7 @@ public final class Session implements Destination {
     }
 
     /** The delivery left the session (acknowledged, dropped, handed to another member): remove its row. */
-    private void forget(Delivery d) {
+    void forget(Delivery d) {
         if (d.stored()) {
             storage.removeQueued(clientId, d.seq());
         }

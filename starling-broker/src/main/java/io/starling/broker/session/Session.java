@@ -169,7 +169,7 @@ public final class Session implements Destination {
         }
         connection = null;
         if (retainedStream != null) {
-            retainedStream.clear();
+            retainedStream.detached(settings.queueQos0());
         }
         if (inflight.isEmpty() && queue.isEmpty()) {
             releaseDrainWaiters();
@@ -666,6 +666,9 @@ public final class Session implements Destination {
             inflight.remove(e.packetId());
         }
         left.addAll(queue.drainAll());
+        if (retainedStream != null) {
+            retainedStream.end();
+        }
         if (onDisk != null) {
             events.droppedUnread(clientId, onDisk.size(), DropReason.SESSION_ENDED);
             onDisk.clear();

@@ -72,9 +72,16 @@ public final class RawClient implements AutoCloseable {
     }
 
     public void send(MqttPacket packet) {
-        ByteBuf buf = Unpooled.buffer(PacketEncoder.encodedSize(packet, version));
+        sendTogether(packet);
+    }
+
+    /** Sends the packets in one write, so that the server reads them together (one TCP segment on loopback). */
+    public void sendTogether(MqttPacket... packets) {
+        ByteBuf buf = Unpooled.buffer();
         try {
-            PacketEncoder.encode(packet, version, buf);
+            for (MqttPacket packet : packets) {
+                PacketEncoder.encode(packet, version, buf);
+            }
             byte[] bytes = new byte[buf.readableBytes()];
             buf.readBytes(bytes);
             sendBytes(bytes);

@@ -36,8 +36,8 @@ public final class DeliveryQueue {
         if (isQos0) {
             return delivery;
         }
-        if (qos0Count > 0) {
-            Delivery victim = removeFirstQos0();
+        Delivery victim = pollQos0();
+        if (victim != null) {
             add(delivery, false);
             return victim;
         }
@@ -63,7 +63,11 @@ public final class DeliveryQueue {
         }
     }
 
-    private Delivery removeFirstQos0() {
+    /** Removes and returns the first QoS 0 delivery, or null when none waits: a full queue gives these up first. */
+    public Delivery pollQos0() {
+        if (qos0Count == 0) {
+            return null;
+        }
         Iterator<Delivery> it = queue.iterator();
         while (it.hasNext()) {
             Delivery d = it.next();

@@ -216,7 +216,8 @@ final class SubscribeFlow {
             Iterator<Message> all = Stream.concat(first.stream(),
                     StreamSupport.stream(Spliterators.spliteratorUnknownSize(matching, Spliterator.ORDERED), false))
                     .iterator();
-            retained.add(() -> session.streamRetained(all, subscription, this::removeRetained,
+            // Nothing of the connection is captured: the stream outlives it when the client leaves mid-way.
+            retained.add(() -> session.streamRetained(all, subscription, conn.services.retained()::removeExpired,
                     conn.services.retained()::load));
         }
         return granted;

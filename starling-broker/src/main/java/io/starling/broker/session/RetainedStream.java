@@ -43,6 +43,7 @@ final class RetainedStream {
     private Feed head;
     private Feed tail;
     private boolean scheduled;
+    private boolean ended;
 
     RetainedStream(Session session) {
         this.session = session;
@@ -64,8 +65,35 @@ final class RetainedStream {
         schedule();
     }
 
-    /** The client went away: retained messages are sent on subscribe, not kept for a reconnect. */
-    void clear() {
+    /**
+     * The client went away: what is still to send is session state (MQTT 5 §4.1, QoS 1/2 messages pending
+     * transmission) and follows when it resumes the session; like other QoS 0 messages, a QoS 0 subscription's
+     * are kept only with {@code queue_qos0}. The walk waits on the heap as an index position, not as messages:
+     * it goes on only as the resumed client takes messages, so the queue bound holds.
+     */
+    void detached(boolean keepQos0) {
+        Feed kept = null;
+        Feed last = null;
+        for (Feed f = head; f != null; f = f.next) {
+            if (keepQos0 || f.subscription.qos() > 0) {
+                if (last == null) {
+                    kept = f;
+                } else {
+                    last.next = f;
+                }
+                last = f;
+            }
+        }
+        if (last != null) {
+            last.next = null;
+        }
+        head = kept;
+        tail = last;
+    }
+
+    /** The session ended: nothing more is sent, not even a chunk being read. */
+    void end() {
+        ended = true;
         head = null;
         tail = null;
     }
@@ -112,7 +140,8 @@ final class RetainedStream {
             scheduled = false;
             if (failure != null) {
                 LOG.warn("session {}: reading retained messages failed: {}", session.clientId(), failure.toString());
-            } else if (session.connection() != null) {
+            } else if (!ended) {
+                // Queued if the client left meanwhile (for QoS 0 only with queue_qos0), within the queue bound.
                 for (Message m : loaded) {
                     session.deliverRetained(m, feed.subscription);
                 }

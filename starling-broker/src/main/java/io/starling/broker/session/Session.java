@@ -86,6 +86,8 @@ public final class Session implements Destination {
     private volatile long lastProgressNanos = System.nanoTime();
     private volatile ClientConnection connection;
     private int window;
+    /** Set from attach until what was in flight is resent: nothing new goes out before it (nor twice, DUP 0). */
+    private boolean resendPending;
     private long expirySeconds;
     private ScheduledFuture<?> expiryTask;
     private Message will;
@@ -126,10 +128,12 @@ public final class Session implements Destination {
     public synchronized void attach(ClientConnection newConnection, int clientReceiveMaximum) {
         connection = newConnection;
         window = Math.min(settings.maxInflight(), clientReceiveMaximum);
+        resendPending = durable && !inflight.isEmpty();
         if (inflight.isEmpty()) {
             drain();
         } else if (durable) {
             // What is in flight may have been stored a moment ago: resend it once that is durable, then drain.
+            // Meanwhile new deliveries queue: sent now, they would go out first and then again in the resend.
             storage.barrier().whenComplete((r, e) -> newConnection.execute(() -> resendAndDrain(newConnection)));
         } else {
             resend(newConnection);
@@ -139,6 +143,7 @@ public final class Session implements Destination {
 
     private synchronized void resendAndDrain(ClientConnection c) {
         if (connection == c) {
+            resendPending = false;
             resend(c);
             drain();
         }
@@ -167,7 +172,7 @@ public final class Session implements Destination {
         }
         connection = null;
         if (retainedStream != null) {
-            retainedStream.clear();
+            retainedStream.detached(settings.queueQos0());
         }
         if (inflight.isEmpty() && queue.isEmpty()) {
             releaseDrainWaiters();
@@ -192,34 +197,10 @@ public final class Session implements Destination {
 
     @Override
     public void deliver(Message message, List<Subscription> matched, SharedGroup group) {
-        int qos = -1;
-        boolean retainAsPublished = false;
-        int idCount = 0;
-        for (Subscription s : matched) {
-            if (s.noLocal() && clientId.equals(message.publisherId())) {
-                continue;
-            }
-            qos = Math.max(qos, s.qos());
-            retainAsPublished |= s.retainAsPublished();
-            if (s.subscriptionId() != 0) {
-                idCount++;
-            }
+        Delivery d = Delivery.forMatches(message, matched, group, clientId);
+        if (d != null) {
+            enqueue(d);
         }
-        if (qos < 0) {
-            return;
-        }
-        int[] ids = Delivery.NO_IDS;
-        if (idCount > 0) {
-            ids = new int[idCount];
-            int i = 0;
-            for (Subscription s : matched) {
-                if (s.subscriptionId() != 0 && !(s.noLocal() && clientId.equals(message.publisherId()))) {
-                    ids[i++] = s.subscriptionId();
-                }
-            }
-        }
-        QoS effective = QoS.min(message.qos(), QoS.of(qos));
-        enqueue(new Delivery(message, effective, retainAsPublished && message.retain(), ids, group));
     }
 
     /** Sends a retained message matched by a new subscription: always with the retain flag set. */
@@ -322,7 +303,7 @@ public final class Session implements Destination {
             offer(d);
             return;
         }
-        if (!queue.isEmpty() || hasOnDisk() || !c.isWritable()
+        if (!queue.isEmpty() || hasOnDisk() || !c.isWritable() || resendPending
                 || (d.qos() != QoS.AT_MOST_ONCE && inflight.size() >= window)) {
             offer(d);
             return;
@@ -396,7 +377,7 @@ public final class Session implements Destination {
 
     /** Sends queued messages while the connection is writable and the window has room. */
     public synchronized void drain() {
-        ClientConnection c = connection;
+        ClientConnection c = resendPending ? null : connection;
         while (c != null && !queue.isEmpty() && c.isWritable()) {
             Delivery d = queue.peek();
             if (d.qos() != QoS.AT_MOST_ONCE && inflight.size() >= window) {
@@ -434,10 +415,11 @@ public final class Session implements Destination {
         queuedSize = queuedCount();
     }
 
-    /** Keeps only the sequence number of a stored delivery; the full queue refuses the newest. */
+    /** Keeps only the sequence number of a stored delivery; a full queue gives one up ({@link QueueOverflow}). */
     private void leaveOnDisk(Delivery d) {
         OnDiskQueue disk = onDisk();
-        if (queue.size() + disk.size() >= settings.maxQueued()) {
+        if (queue.size() + disk.size() >= settings.maxQueued()
+                && !new QueueOverflow(this, storage, events).makeRoom(d, queue, disk, settings.dropPolicy())) {
             forget(d);
             events.dropped(clientId, d.message(), DropReason.QUEUE_FULL);
             return;
@@ -697,6 +679,9 @@ public final class Session implements Destination {
             inflight.remove(e.packetId());
         }
         left.addAll(queue.drainAll());
+        if (retainedStream != null) {
+            retainedStream.end();
+        }
         if (onDisk != null) {
             events.droppedUnread(clientId, onDisk.size(), DropReason.SESSION_ENDED);
             onDisk.clear();
@@ -743,7 +728,7 @@ public final class Session implements Destination {
     }
 
     /** The delivery left the session (acknowledged, dropped, handed to another member): remove its row. */
-    private void forget(Delivery d) {
+    void forget(Delivery d) {
         if (d.stored()) {
             storage.removeQueued(clientId, d.seq());
         }

@@ -58,6 +58,7 @@ class ManagementIT {
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> sent = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + node.port("management") + "/api/v5/publish")).header("Authorization", basic())
+                    .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"topic\": \"rest/hello\", \"payload\": \"from http\", \"qos\": 1}"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
@@ -75,7 +76,7 @@ class ManagementIT {
         String defaults = "Basic " + Base64.getEncoder().encodeToString("admin:public".getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> changed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                 "http://127.0.0.1:" + node.port("management") + "/api/v5/admins/admin/password"))
-                .header("Authorization", defaults)
+                .header("Authorization", defaults).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"new_password\": \"changed-secret\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(changed.statusCode()).as(changed.body()).isEqualTo(204);

@@ -2,6 +2,7 @@ package io.starling.management;
 
 import io.javalin.http.Context;
 import io.starling.broker.config.ManagementConfig;
+import io.starling.broker.security.LoginThrottle;
 import io.starling.broker.security.UserDatabase;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -13,13 +14,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Who may use the API: administrators (name and password) and API keys (key and secret), both as HTTP Basic
  * credentials, both stored as salted PBKDF2 hashes in their files. With no administrator yet, the default one is
- * created (admin/public) and the node warns until its password is changed. Failed logins are throttled per
- * address.
+ * created (admin/public) and the node warns until its password is changed; that published password is taken only
+ * from loopback. Failed logins are throttled per address. An API key has a role: {@code administrator} may do
+ * everything an administrator may, {@code operator} (the default) all but manage administrators and API keys; the
+ * key file keeps the administrator role as the {@code superuser} flag, so keys written before roles are operators.
  */
 final class AdminAuth {
     private static final Logger LOG = LoggerFactory.getLogger(AdminAuth.class);
     private static final int ITERATIONS = 10_000;
     private static final SecureRandom RANDOM = new SecureRandom();
+    static final String ADMINISTRATOR = "administrator";
+    static final String OPERATOR = "operator";
+    /** What only administrators and administrator keys may touch. */
+    private static final String[] ADMINISTRATION = {"/api/v5/admins", "/api/v5/api_key"};
 
     private final UserDatabase admins;
     private final UserDatabase apiKeys;
@@ -104,11 +111,22 @@ final class AdminAuth {
         int colon = decoded.indexOf(':');
         String name = colon < 0 ? decoded : decoded.substring(0, colon);
         byte[] secret = (colon < 0 ? "" : decoded.substring(colon + 1)).getBytes(StandardCharsets.UTF_8);
-        if (!name.isEmpty() && admins.check(name, secret)) {
+        // One check per request, whoever it names: an unknown name costs a decoy hash in the administrators'
+        // database, so that neither the time nor a second hash tells names that exist from those that do not.
+        boolean key = apiKeys.contains(name);
+        if (!key && !name.isEmpty() && admins.check(name, secret)) {
             throttle.succeeded(address);
+            if (defaultPassword && name.equals(config.defaultUsername()) && !fromLoopback(ctx)) {
+                LOG.warn("management API: the default password of '{}' refused from {} (taken from loopback only)",
+                        name, address);
+                throw new ApiException(403, "DEFAULT_PASSWORD_FROM_LOOPBACK_ONLY", "administrator '" + name
+                        + "' still has the default password, which is taken only from loopback (the node's own host, "
+                        + "as http://localhost:<port>): change it there first, or set management.default_password "
+                        + "before the first start");
+            }
             return "admin:" + name;
         }
-        if (!name.isEmpty() && apiKeys.check(name, secret)) {
+        if (key && apiKeys.check(name, secret)) {
             throttle.succeeded(address);
             return "key:" + name;
         }
@@ -117,15 +135,67 @@ final class AdminAuth {
         throw new ApiException(401, "UNAUTHORIZED", "bad username or password");
     }
 
+    /**
+     * Whether the request comes from this host: the peer is a loopback address and so is the host it was sent to,
+     * so that a web page whose name was pointed at 127.0.0.1 (DNS rebinding) cannot use the default password.
+     */
+    private static boolean fromLoopback(Context ctx) {
+        String host = ctx.header("Host");
+        if (host == null || !isLoopback(ctx.req().getRemoteAddr())) {
+            return false;
+        }
+        host = host.trim();
+        int colon = host.lastIndexOf(':');
+        if (colon > host.lastIndexOf(']')) {
+            host = host.substring(0, colon);
+        }
+        return host.equalsIgnoreCase("localhost") || isLoopback(host);
+    }
+
+    /** An IP address literal of loopback; a name is not looked up (no DNS on a request). */
+    private static boolean isLoopback(String address) {
+        String a = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1)
+                : address;
+        boolean literal = a.contains(":") || a.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+        if (!literal || a.isEmpty()) {
+            return false;
+        }
+        try {
+            return java.net.InetAddress.getByName(a).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** Throws 403 when an operator key asks for what only administrators may do. */
+    void requireRole(String who, Context ctx) {
+        if (!who.startsWith("key:")) {
+            return;
+        }
+        String key = who.substring(4);
+        String path = ctx.path();
+        for (String p : ADMINISTRATION) {
+            if ((path.equals(p) || path.startsWith(p + "/")) && !apiKeys.isSuperuser(key)) {
+                throw new ApiException(403, "FORBIDDEN", "API key '" + key + "' has the operator role: "
+                        + "administrators and API keys are managed by an administrator or a key with the "
+                        + "administrator role");
+            }
+        }
+    }
+
+    String keyRole(String key) {
+        return apiKeys.isSuperuser(key) ? ADMINISTRATOR : OPERATOR;
+    }
+
     /** A new key and secret; only the hash of the secret is kept, so the caller sees it this once. */
-    String[] newApiKey() {
+    String[] newApiKey(boolean administrator) {
         byte[] key = new byte[8];
         byte[] secret = new byte[24];
         RANDOM.nextBytes(key);
         RANDOM.nextBytes(secret);
         String k = "sk_" + HexFormat.of().formatHex(key);
         String s = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        apiKeys.add(k, s.toCharArray(), false);
+        apiKeys.add(k, s.toCharArray(), administrator);
         return new String[] {k, s};
     }
 }

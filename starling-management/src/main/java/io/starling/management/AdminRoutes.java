@@ -54,6 +54,7 @@ final class AdminRoutes {
             String name = who == null ? "" : who.substring(who.indexOf(':') + 1);
             boolean admin = who != null && who.startsWith("admin:");
             ctx.json(Map.of("username", name, "kind", admin ? "administrator" : "api_key",
+                    "role", admin ? AdminAuth.ADMINISTRATOR : auth.keyRole(name),
                     "password_change_required", admin && name.equals(defaultName) && auth.usesDefaultPassword()));
         });
         app.get("/api/v5/admins", ctx -> ctx.json(auth.admins().list().stream().map(u -> Map.of("username", u.name()))
@@ -73,13 +74,20 @@ final class AdminRoutes {
             auth.refreshDefaultPassword();
             ctx.status(204);
         });
-        app.get("/api/v5/api_key", ctx -> ctx.json(auth.apiKeys().list().stream().map(u -> Map.of("key", u.name()))
-                .toList()));
+        app.get("/api/v5/api_key", ctx -> ctx.json(auth.apiKeys().list().stream().map(u -> Map.of("key", u.name(),
+                "role", u.superuser() ? AdminAuth.ADMINISTRATOR : AdminAuth.OPERATOR)).toList()));
         app.post("/api/v5/api_key", ctx -> {
-            String[] created = auth.newApiKey();
+            String role = ctx.body().isBlank() ? AdminAuth.OPERATOR
+                    : Json.text(Json.object(ctx), "role", AdminAuth.OPERATOR);
+            if (!role.equals(AdminAuth.OPERATOR) && !role.equals(AdminAuth.ADMINISTRATOR)) {
+                throw ApiException.badRequest("'role' must be " + AdminAuth.OPERATOR + " (all but administrators and "
+                        + "API keys) or " + AdminAuth.ADMINISTRATOR + ", was '" + role + "'");
+            }
+            String[] created = auth.newApiKey(role.equals(AdminAuth.ADMINISTRATOR));
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("key", created[0]);
             out.put("secret", created[1]);
+            out.put("role", role);
             out.put("note", "the secret is shown this once; use key:secret as HTTP Basic credentials");
             ctx.status(201).json(out);
         });

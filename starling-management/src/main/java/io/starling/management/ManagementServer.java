@@ -35,8 +35,11 @@ public final class ManagementServer implements AutoCloseable {
             c.http.defaultContentType = "application/json";
         });
         app.before(ctx -> {
+            RequestGuard.sameOrigin(ctx);
+            RequestGuard.jsonBody(ctx);
             String who = auth.authenticate(ctx);
             auth.requirePasswordChanged(who, ctx);
+            auth.requireRole(who, ctx);
             ctx.attribute("who", who);
         });
         app.get("/api/v5/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));

@@ -56,9 +56,10 @@ public final class HttpAuthPlugin implements Plugin {
                 }
             }, PRIORITY);
         }
-        LOG.info("HTTP authentication: auth {}, ACL {}, timeout {} ms, on error {}",
+        LOG.info("HTTP authentication: auth {}, ACL {}, timeout {} ms, at most {} requests out, on error {}",
                 settings.authUrl() == null ? "off" : settings.authUrl(), settings.aclUrl() == null ? "off"
-                        : settings.aclUrl(), settings.timeout().toMillis(), settings.denyOnError() ? "deny" : "ignore");
+                        : settings.aclUrl(), settings.timeout().toMillis(), settings.maxRequests(),
+                settings.denyOnError() ? "deny" : "ignore");
     }
 
     @Override

@@ -10,14 +10,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asks the HTTP service and reads its answer: 200 allows (a JSON body may say {@code "result": "deny"} or
- * {@code "ignore"}, and {@code "is_superuser": true}), 401 and 403 deny, 404 is "not mine", anything else and a
- * service that is down or slower than the timeout get the configured policy. The JDK client keeps a pool of
- * connections and never blocks a node thread: its answers arrive on its own threads.
+ * Asks the HTTP service and reads its answer, as docs/security.md documents it: 200 with an empty body or
+ * {@code {"result": "allow"}} allows ({@code "is_superuser": true}: a superuser), 200 {@code {"result": "deny"}},
+ * 401 and 403 deny, 200 {@code {"result": "ignore"}} and 404 are "not mine"; anything else (an HTML error page of a
+ * proxy in front of the service, a JSON without a known result, another status) and a service that is down or
+ * slower than the timeout get the configured policy, never an allow. At most {@code max_requests} requests are
+ * out at once: one more gets the policy at once, counted and logged. The JDK client keeps a pool of connections
+ * and never blocks a node thread: its answers arrive on its own threads.
  */
 final class HttpAuthService {
     private static final Logger LOG = LoggerFactory.getLogger(HttpAuthService.class);
@@ -26,15 +31,23 @@ final class HttpAuthService {
     /** What the service said. */
     enum Verdict { ALLOW, SUPERUSER, DENY, IGNORE }
 
+    /** At most one "too many requests" line per this many milliseconds: an overload must not flood the log. */
+    private static final long REFUSAL_LOG_MILLIS = 10_000;
+
     private final HttpAuthSettings settings;
     private final HttpClient client;
+    private final Semaphore inFlight;
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong refusalLoggedAt = new AtomicLong();
 
     HttpAuthService(HttpAuthSettings settings) {
         this.settings = settings;
         // HTTP/1.1: no h2c upgrade attempted on each new connection of a plain http:// URL
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(settings.timeout())
                 .build();
+        this.inFlight = new Semaphore(settings.maxRequests());
     }
+
 
     CompletableFuture<Verdict> ask(URI url, FormTemplate params, ClientInfo who, Map<Character, String> extra) {
         String form = params.fill(who, extra);
@@ -45,7 +58,17 @@ final class HttpAuthService {
         } else {
             b.uri(URI.create(url + (url.getQuery() == null ? "?" : "&") + form)).GET();
         }
-        return client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString())
+        if (!inFlight.tryAcquire()) {
+            return CompletableFuture.completedFuture(tooMany(who));
+        }
+        CompletableFuture<HttpResponse<String>> sent;
+        try {
+            sent = client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (RuntimeException e) {
+            inFlight.release();
+            throw e;
+        }
+        return sent.whenComplete((r, e) -> inFlight.release())
                 .thenApply(this::verdict)
                 .exceptionally(e -> {
                     Throwable cause = e.getCause() != null ? e.getCause() : e;
@@ -55,28 +78,27 @@ final class HttpAuthService {
                 });
     }
 
+    private Verdict tooMany(ClientInfo who) {
+        long count = refused.incrementAndGet();
+        long now = System.currentTimeMillis();
+        long last = refusalLoggedAt.get();
+        if (now - last >= REFUSAL_LOG_MILLIS && refusalLoggedAt.compareAndSet(last, now)) {
+            LOG.warn("the HTTP authentication service has max_requests = {} requests out already: client '{}' {} "
+                    + "({} refused so far)", settings.maxRequests(), who.clientId(), policyName(), count);
+        }
+        return onError();
+    }
+
     private Verdict verdict(HttpResponse<String> r) {
         int code = r.statusCode();
         if (code == 200) {
-            String body = r.body() == null ? "" : r.body().trim();
-            if (body.isEmpty() || !body.startsWith("{")) {
-                return body.equalsIgnoreCase("ignore") ? Verdict.IGNORE
-                        : body.equalsIgnoreCase("deny") ? Verdict.DENY : Verdict.ALLOW;
+            Verdict v = documented(r.body() == null ? "" : r.body().trim());
+            if (v != null) {
+                return v;
             }
-            try {
-                JsonNode json = JSON.readTree(body);
-                String result = json.path("result").asText("allow");
-                if (result.equals("deny")) {
-                    return Verdict.DENY;
-                }
-                if (result.equals("ignore")) {
-                    return Verdict.IGNORE;
-                }
-                return json.path("is_superuser").asBoolean(false) ? Verdict.SUPERUSER : Verdict.ALLOW;
-            } catch (java.io.IOException e) {
-                LOG.warn("{} answered 200 with a body that is not JSON; {}", r.uri(), policyName());
-                return onError();
-            }
+            LOG.warn("{} answered 200 with a body that is no documented answer (an empty body or {\"result\": "
+                    + "\"allow\" | \"deny\" | \"ignore\"}); {}", r.uri().getPath(), policyName());
+            return onError();
         }
         if (code == 401 || code == 403) {
             return Verdict.DENY;
@@ -86,6 +108,33 @@ final class HttpAuthService {
         }
         LOG.warn("{} answered {}; {}", r.uri().getPath(), code, policyName());
         return onError();
+    }
+
+    /**
+     * What a 200's body says, or null when it is none of the documented answers. Fail closed: only an empty body
+     * and {@code "result": "allow"} allow. The plain words deny and ignore (emqttd's) are read too: they allow
+     * nothing.
+     */
+    private static Verdict documented(String body) {
+        if (body.isEmpty()) {
+            return Verdict.ALLOW;
+        }
+        if (!body.startsWith("{")) {
+            return body.equalsIgnoreCase("ignore") ? Verdict.IGNORE : body.equalsIgnoreCase("deny") ? Verdict.DENY
+                    : null;
+        }
+        JsonNode json;
+        try {
+            json = JSON.readTree(body);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+        return switch (json.path("result").asText("")) {
+            case "allow" -> json.path("is_superuser").asBoolean(false) ? Verdict.SUPERUSER : Verdict.ALLOW;
+            case "deny" -> Verdict.DENY;
+            case "ignore" -> Verdict.IGNORE;
+            default -> null;
+        };
     }
 
     private Verdict onError() {

@@ -16,9 +16,11 @@ import java.util.Map;
  * @param post       POST a form body (true) or GET with a query string
  * @param timeout    how long a request may take
  * @param denyOnError when the service is down, slow or answers 5xx: deny (true) or leave it to the next
+ * @param maxRequests requests out to the service at once (CONNECTs and ACL checks together); one more gets the
+ *                    on_error policy at once instead of piling up connections on a service that is behind
  */
 record HttpAuthSettings(URI authUrl, FormTemplate authParams, URI aclUrl, FormTemplate aclParams, boolean post,
-        Duration timeout, boolean denyOnError) {
+        Duration timeout, boolean denyOnError, int maxRequests) {
 
     static HttpAuthSettings from(Map<String, String> s) {
         String method = s.getOrDefault("method", "post").trim().toLowerCase(java.util.Locale.ROOT);
@@ -35,7 +37,8 @@ record HttpAuthSettings(URI authUrl, FormTemplate authParams, URI aclUrl, FormTe
                 uri(s.get("acl_url")),
                 FormTemplate.parse("acl_params",
                         s.getOrDefault("acl_params", "access=%A,username=%u,clientid=%c,ipaddr=%a,topic=%t")),
-                method.equals("post"), Settings.duration(s, "timeout", "5s"), onError.equals("deny"));
+                method.equals("post"), Settings.duration(s, "timeout", "5s"), onError.equals("deny"),
+                Settings.positive(s, "max_requests", 128));
     }
 
     private static URI uri(String value) {

@@ -26,7 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.net.SocketFactory;
-import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 
 /**
@@ -44,23 +44,29 @@ final class LdapAuthBackend implements AutoCloseable {
         int millis = (int) settings.backend().timeout().toMillis();
         options.setConnectTimeoutMillis(millis);
         options.setResponseTimeoutMillis(millis);
-        SSLContext ssl = settings.tls() ? sslContext(settings) : null;
-        SocketFactory sockets = ssl != null && !settings.startTls() ? ssl.getSocketFactory() : null;
+        SSLSocketFactory tls = settings.tls() ? tlsSockets(settings) : null;
+        SocketFactory sockets = tls != null && !settings.startTls() ? tls : null;
         BindRequest account = settings.bindDn() == null ? null
                 : new SimpleBindRequest(settings.bindDn(), settings.bindPassword());
         SingleServerSet server = new SingleServerSet(settings.url().getHost(), settings.port(), sockets, options);
         // No connection at start: the node starts while the directory is down; checks fail by the policy meanwhile.
         this.pool = new LDAPConnectionPool(server, account, 0, settings.backend().poolSize(),
-                settings.startTls() ? new StartTLSPostConnectProcessor(ssl) : null, false);
+                settings.startTls() ? new StartTLSPostConnectProcessor(tls) : null, false);
         pool.setMaxWaitTimeMillis(millis);
         pool.setRetryFailedOperationsDueToInvalidConnections(true);
     }
 
-    private static SSLContext sslContext(LdapSettings s) throws GeneralSecurityException {
+    /**
+     * A trusted CA is not enough: unless {@code ssl.verify_hostname = false}, the certificate must also name the
+     * url's host, else whoever holds any certificate of that CA could stand in for the directory and read every
+     * password.
+     */
+    private static SSLSocketFactory tlsSockets(LdapSettings s) throws GeneralSecurityException {
         TrustManager trust = s.caFile() == null
                 ? new TrustStoreTrustManager(System.getProperty("java.home") + "/lib/security/cacerts")
                 : new PEMFileTrustManager(s.caFile().toFile());
-        return new SSLUtil(trust).createSSLContext("TLSv1.2");
+        SSLSocketFactory sockets = new SSLUtil(trust).createSSLContext("TLSv1.2").getSocketFactory();
+        return s.verifyHostname() ? new HostCheckingSocketFactory(sockets) : sockets;
     }
 
     AuthResult authenticate(AuthRequest request) throws LDAPException {

@@ -30,6 +30,11 @@ public final class LdapAuthPlugin implements Plugin {
             context.addAuthorizer(new BackendAuthorizer(calls, settings.backend().policy(), backend::rules),
                     settings.backend().priority());
         }
+        if (settings.tls() && !settings.verifyHostname()) {
+            LOG.warn("LDAP: ssl.verify_hostname = false: any certificate the trusted CAs signed, for any host, is "
+                    + "taken for {}; whoever holds one can stand in for the directory and read the passwords",
+                    settings.url().getHost());
+        }
         LOG.info("LDAP authentication at {}{}: {} under {}, ACL {}, pool {}, timeout {} ms, on error {}",
                 settings.url(), settings.startTls() ? " (StartTLS)" : "", settings.bindAsUser() ? "bind as the user"
                         : "compare " + settings.passwordAttribute(), settings.baseDn(), settings.acl() ? "on" : "off",

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param url                 {@code ldap://host:389} or {@code ldaps://host:636}
  * @param startTls            upgrade an {@code ldap://} connection with StartTLS
  * @param caFile              PEM certificates the server's must chain to; null: the JDK's trust store
+ * @param verifyHostname      the server's certificate must name the url's host (true, the default); false is
+ *                            unsafe: any certificate the CA signed, for any host, is taken
  * @param bindDn              the account the plugin searches with; null: anonymous
  * @param baseDn              where users are searched
  * @param filter              finds the user's entry; values are escaped as LDAP filter values
@@ -22,7 +24,8 @@ import java.util.Map;
  * @param superuserAttribute  an attribute that, when TRUE, makes the user a superuser; null: none
  * @param publishAttribute    topics the user may publish to (ACL from attributes); likewise subscribe and both
  */
-record LdapSettings(URI url, boolean startTls, Path caFile, String bindDn, String bindPassword, String baseDn,
+record LdapSettings(URI url, boolean startTls, Path caFile, boolean verifyHostname, String bindDn,
+        String bindPassword, String baseDn,
         Template filter, boolean bindAsUser, String passwordAttribute, String superuserAttribute,
         String publishAttribute, String subscribeAttribute, String pubsubAttribute, boolean acl,
         BackendSettings backend) {
@@ -48,6 +51,7 @@ record LdapSettings(URI url, boolean startTls, Path caFile, String bindDn, Strin
             throw new IllegalArgumentException("filter " + e.getMessage());
         }
         return new LdapSettings(url, Settings.flag(s, "start_tls", false), ca == null ? null : Path.of(ca),
+                Settings.flag(s, "ssl.verify_hostname", true),
                 Settings.optional(s, "bind_dn"), s.getOrDefault("bind_password", ""), baseDn, filter,
                 method.equals("bind"), s.getOrDefault("password_attribute", "userPassword").trim(),
                 Settings.optional(s, "superuser_attribute"),

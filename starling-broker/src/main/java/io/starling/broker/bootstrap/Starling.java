@@ -30,6 +30,7 @@ import io.starling.broker.routing.MessageDispatcher;
 import io.starling.broker.routing.PublishGate;
 import io.starling.broker.routing.Router;
 import io.starling.broker.security.AuthenticationChain;
+import io.starling.broker.security.FailedLogins;
 import io.starling.broker.security.AuthorizationChain;
 import io.starling.broker.security.RuleAuthorizer;
 import io.starling.broker.session.DeliveryEvents;
@@ -143,13 +144,14 @@ public final class Starling implements AutoCloseable {
         SessionRegistry sessions = new SessionRegistry(router, nodeStorage, scheduler,
                 SessionSettings.from(config.mqtt()), new DeliveryEvents(hooks, metrics),
                 (session, will) -> gateRef.get().publishWill(session.willOwner(), will));
-        AuthenticationChain authentication = new AuthenticationChain(config.allowAnonymous());
         AtomicInteger authThreadCount = new AtomicInteger();
         this.authThreads = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), r -> {
             Thread t = new Thread(r, "starling-auth-" + authThreadCount.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+        AuthenticationChain authentication = new AuthenticationChain(config.allowAnonymous(),
+                new FailedLogins(config.security().loginThrottle(), authThreads, metrics));
         this.users = openUsers(config);
         if (users != null) {
             authentication.add(new PasswordAuthenticator(users, authThreads), 100);

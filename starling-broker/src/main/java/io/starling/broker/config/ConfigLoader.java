@@ -124,7 +124,7 @@ public final class ConfigLoader {
                             c.getString("authorization.acl_file").isBlank() ? null
                                     : Path.of(c.getString("authorization.acl_file")),
                             c.getBoolean("authorization.cache.enabled") ? positive(c, "authorization.cache.max_size") : 0,
-                            positiveDuration(c, "authorization.cache.ttl")),
+                            positiveDuration(c, "authorization.cache.ttl"), loginThrottle(c)),
                     permission(c, "authorization.no_match"),
                     rules(c),
                     storage(c),
@@ -138,6 +138,12 @@ public final class ConfigLoader {
         } catch (ConfigException e) {
             throw new ConfigurationException(describe(e), e);
         }
+    }
+
+    private static LoginThrottleConfig loginThrottle(Config c) {
+        return new LoginThrottleConfig(nonNegative(c, "authentication.login_throttle.max_failures_per_address"),
+                nonNegative(c, "authentication.login_throttle.max_failures_per_username"),
+                positiveDuration(c, "authentication.login_throttle.lockout"));
     }
 
     private static ManagementConfig management(Config c) {

@@ -12,12 +12,13 @@ import java.util.function.UnaryOperator;
  * @param aclFile            the ACL rules; null: none
  * @param cacheSize          authorization decisions each connection keeps; 0: no cache
  * @param cacheTtl           how long a kept decision holds
+ * @param loginThrottle      how failed MQTT logins are throttled
  */
 public record SecurityConfig(Path passwordFile, int passwordIterations, int scramIterations, Path aclFile, int cacheSize,
-        java.time.Duration cacheTtl) {
+        java.time.Duration cacheTtl, LoginThrottleConfig loginThrottle) {
 
     public SecurityConfig under(UnaryOperator<Path> resolve) {
         return new SecurityConfig(passwordFile == null ? null : resolve.apply(passwordFile), passwordIterations,
-                scramIterations, aclFile == null ? null : resolve.apply(aclFile), cacheSize, cacheTtl);
+                scramIterations, aclFile == null ? null : resolve.apply(aclFile), cacheSize, cacheTtl, loginThrottle);
     }
 }

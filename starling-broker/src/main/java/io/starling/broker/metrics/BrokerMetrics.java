@@ -30,6 +30,7 @@ public final class BrokerMetrics {
     private final LongAdder malformedPackets = new LongAdder();
     private final LongAdder publisherPauses = new LongAdder();
     private final LongAdder throttles = new LongAdder();
+    private final LongAdder loginsLockedOut = new LongAdder();
     private final AtomicLong connectionsOpen = new AtomicLong();
     private final AtomicLong connectionsMax = new AtomicLong();
     private final Map<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
@@ -87,6 +88,15 @@ public final class BrokerMetrics {
 
     public long connectionThrottles() {
         return throttles.sum();
+    }
+
+    /** A login refused without a check: its address or username failed too often (authentication.login_throttle). */
+    public void loginLockedOut() {
+        loginsLockedOut.increment();
+    }
+
+    public long loginsLockedOut() {
+        return loginsLockedOut.sum();
     }
 
     public void malformedPacket() {
@@ -202,6 +212,7 @@ public final class BrokerMetrics {
         }
         m.put("connections/accepted", connectionsAccepted());
         m.put("connections/throttled", connectionThrottles());
+        m.put("connections/locked_out", loginsLockedOut());
         m.put("publishers/paused", publisherPauses());
         return m;
     }

@@ -135,6 +135,10 @@ final class ConnectFlow {
         if (enhancedVerdict != null) {
             return accept(connect, client, clientId, assigned, enhancedVerdict);
         }
+        String lockedOut = conn.services.authentication().lockedOut(client);
+        if (lockedOut != null) {
+            return refuse(ReasonCode.CONNECTION_RATE_EXCEEDED, lockedOut);
+        }
         CompletableFuture<AuthResult> auth = conn.services.authentication()
                 .authenticate(new AuthRequest(client, connect.password())).toCompletableFuture();
         if (auth.isDone()) {

@@ -1,5 +1,6 @@
 package io.starling.broker.security;
 
+import io.starling.api.ClientInfo;
 import io.starling.api.auth.AuthRequest;
 import io.starling.api.auth.AuthResult;
 import io.starling.api.auth.Authenticator;
@@ -11,7 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Asks each authenticator in priority order; the first that does not ignore the client decides. When all
- * ignore it, {@code allow_anonymous} decides. A failed or exceptional authenticator denies (fail closed).
+ * ignore it, {@code allow_anonymous} decides. A failed or exceptional authenticator denies (fail closed). Every
+ * answer is written down in the failed-login throttle, which the caller asks first ({@link #lockedOut}).
  */
 public final class AuthenticationChain {
     private static final CompletableFuture<AuthResult> ALLOW = CompletableFuture.completedFuture(AuthResult.allow());
@@ -26,8 +28,11 @@ public final class AuthenticationChain {
     /** reload may change it. */
     private volatile boolean allowAnonymous;
 
-    public AuthenticationChain(boolean allowAnonymous) {
+    private final FailedLogins failures;
+
+    public AuthenticationChain(boolean allowAnonymous, FailedLogins failures) {
         this.allowAnonymous = allowAnonymous;
+        this.failures = failures;
     }
 
     /** For the CONNECTs from now on. */
@@ -44,8 +49,19 @@ public final class AuthenticationChain {
         chain.removeIf(e -> e.authenticator == authenticator);
     }
 
+    /** Why this client may not try to log in now (too many failures), or null when it may. */
+    public String lockedOut(ClientInfo client) {
+        return failures.lockedOut(client);
+    }
+
     public CompletionStage<AuthResult> authenticate(AuthRequest request) {
-        return next(chain, 0, request);
+        CompletableFuture<AuthResult> answer = next(chain, 0, request).toCompletableFuture();
+        if (answer.isDone()) {
+            // Answered on the caller's thread, a network thread: a failure is written down elsewhere.
+            return answer.thenApply(r -> failures.counted(request, r, false));
+        }
+        // Answered on an authentication (or plugin) thread: written down there, before the CONNACK goes out.
+        return answer.thenApply(r -> failures.counted(request, r, true));
     }
 
     private CompletionStage<AuthResult> next(List<Entry> entries, int index, AuthRequest request) {

@@ -43,6 +43,8 @@ public final class UserDatabase {
      */
     private final Map<String, byte[]> verified = new java.util.concurrent.ConcurrentHashMap<>();
     private final javax.crypto.spec.SecretKeySpec verifiedKey;
+    /** What an unknown name's password is checked against: the cost of a new hash, a hash nothing matches. */
+    private final PasswordHash decoy;
     private String stamp = "";
 
     /** Reads the file (a missing one is an empty database); throws IllegalArgumentException for a bad line. */
@@ -53,6 +55,9 @@ public final class UserDatabase {
         byte[] key = new byte[32];
         new java.security.SecureRandom().nextBytes(key);
         this.verifiedKey = new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256");
+        byte[] salt = new byte[16];
+        new java.security.SecureRandom().nextBytes(salt);
+        this.decoy = new PasswordHash(iterations, salt, new byte[64]);
         this.users = read();
         this.stamp = stamp();
     }
@@ -65,13 +70,18 @@ public final class UserDatabase {
         return users.isEmpty();
     }
 
-    /** Empty when there is no such user; else whether the password is right (the slow check). */
+    /**
+     * Empty when there is no such user; else whether the password is right (the slow check). The same work either
+     * way, a missing password too: an unknown name is checked against a hash of the same cost, so that the time of
+     * the answer does not tell which names exist.
+     */
     Optional<Boolean> verify(String name, byte[] password) {
         Entry e = users.get(name);
+        boolean matches = (e == null ? decoy : e.hash()).matches(password == null ? new byte[0] : password);
         if (e == null) {
             return Optional.empty();
         }
-        boolean ok = password != null && e.hash().matches(password);
+        boolean ok = password != null && matches;
         if (ok) {
             verified.put(name, mac(name, password));
         }

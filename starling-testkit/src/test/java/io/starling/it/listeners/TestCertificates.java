@@ -110,6 +110,13 @@ public final class TestCertificates {
                     new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
     }
 
+    /** A server certificate for {@code dnsName} alone: another host's, to a client that asked for 127.0.0.1. */
+    public Issued server(String name, Issued ca, String dnsName) {
+        return leaf(name, "CN=" + dnsName, ca, Instant.now().minus(Duration.ofDays(1)),
+                Instant.now().plus(Duration.ofDays(30)),
+                new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
+    }
+
     /** {@code subject} in DER order, the most general part first ({@code O=Fleet,CN=device-7}). */
     Issued client(String name, String subject, Issued ca) {
         return leaf(name, subject, ca, Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(30)),

@@ -33,6 +33,8 @@ final class ManagementApi {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final StarlingExtension broker;
     private String credentials = "admin:public";
+    /** Where the API is asked: loopback unless {@link #via} says otherwise. */
+    private String host = "127.0.0.1";
 
     ManagementApi(StarlingExtension broker) {
         this.broker = broker;
@@ -63,7 +65,26 @@ final class ManagementApi {
     ManagementApi as(String user, String password) {
         ManagementApi other = new ManagementApi(broker);
         other.credentials = user == null ? null : user + ":" + password;
+        other.host = host;
         return other;
+    }
+
+    /** The same credentials, asking at {@code address} (an address of this host that is not loopback). */
+    ManagementApi via(String address) {
+        ManagementApi other = as(null, null);
+        other.credentials = credentials;
+        other.host = address;
+        return other;
+    }
+
+    /** Any request, with the headers given as name, value, name, value... (a null body: none). */
+    Answer request(String method, String path, String body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).method(method, body == null
+                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b);
     }
 
     int port() {
@@ -89,7 +110,7 @@ final class ManagementApi {
     }
 
     private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port() + path);
+        return URI.create("http://" + host + ":" + port() + path);
     }
 
     private Answer send(HttpRequest.Builder b) {

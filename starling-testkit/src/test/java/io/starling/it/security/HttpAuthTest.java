@@ -1,6 +1,7 @@
 package io.starling.it.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -24,7 +25,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,6 +49,16 @@ class HttpAuthTest {
     Path home;
 
     private HttpServer service;
+    /** Requests of user {@code held} wait for this; how many are waiting. */
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final AtomicInteger held = new AtomicInteger();
+    /** 200s whose body is none of the documented answers (docs/security.md), by user. */
+    private static final Map<String, String> UNDOCUMENTED = Map.of(
+            "html", "<html><body><h1>502 Bad Gateway</h1></body></html>",
+            "no-result", "{\"is_superuser\": true}",
+            "other-result", "{\"result\": \"allowed\"}",
+            "text", "OK",
+            "array", "[\"allow\"]");
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
     private final Logger starlingLog = (Logger) LoggerFactory.getLogger("io.starling");
 
@@ -56,7 +71,7 @@ class HttpAuthTest {
         service = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         service.createContext("/auth", this::auth);
         service.createContext("/acl", this::acl);
-        service.setExecutor(Executors.newFixedThreadPool(4));
+        service.setExecutor(Executors.newFixedThreadPool(8));
         service.start();
         int port = service.getAddress().getPort();
         BackendClients.loadPlugin(broker, home, PLUGIN, "auth_url = \"http://127.0.0.1:" + port
@@ -67,6 +82,7 @@ class HttpAuthTest {
 
     @AfterEach
     void stopService() {
+        release.countDown();
         starlingLog.detachAppender(log);
         service.stop(0);
     }
@@ -77,7 +93,14 @@ class HttpAuthTest {
         if (user.equals("slow")) {
             sleep(3000);
         }
-        if (user.isEmpty()) {
+        if (user.equals("held")) {
+            held.incrementAndGet();
+            waitFor(release);
+        }
+        String undocumented = UNDOCUMENTED.get(user);
+        if (undocumented != null && f.get("password").equals("good-pass")) {
+            answer(x, 200, undocumented);
+        } else if (user.isEmpty()) {
             answer(x, 403, "");
         } else if (f.get("password").equals("good-pass") && user.equals("root")) {
             answer(x, 200, "{\"result\": \"allow\", \"is_superuser\": true}");
@@ -113,6 +136,14 @@ class HttpAuthTest {
             }
         }
         x.close();
+    }
+
+    private static void waitFor(CountDownLatch latch) {
+        try {
+            latch.await(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void sleep(long millis) {
@@ -181,5 +212,43 @@ class HttpAuthTest {
                 .isEqualTo(ReasonCode.BAD_USER_NAME_OR_PASSWORD);
         assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
                 .anyMatch(l -> l.contains("did not answer") && l.contains("denied (on_error = deny)"));
+    }
+
+    @Test
+    void aTwoHundredWithABodyThatIsNoDocumentedAnswerDenies() {
+        // An HTML error page from a proxy in front of the service, or a JSON the plugin does not know, is no
+        // "allow": only an empty body and {"result": "allow"} are (docs/security.md).
+        for (String user : UNDOCUMENTED.keySet()) {
+            assertThat(connack(MqttVersion.MQTT_5, "u-" + user, user, "good-pass")).as(user)
+                    .isEqualTo(ReasonCode.BAD_USER_NAME_OR_PASSWORD);
+        }
+        assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
+                .anyMatch(l -> l.contains("answered 200 with a body that is no documented answer")
+                        && l.contains("denied (on_error = deny)"));
+    }
+
+    @Test
+    void requestsBeyondMaxRequestsAreDeniedAtOnceAndCounted() throws Exception {
+        int port = service.getAddress().getPort();
+        BackendClients.loadPlugin(broker, home, PLUGIN, "auth_url = \"http://127.0.0.1:" + port
+                + "/auth\"\ntimeout = 10s\nmax_requests = 2\n");
+        CompletableFuture<Integer> first = CompletableFuture.supplyAsync(
+                () -> connack(MqttVersion.MQTT_5, "held-1", "held", "good-pass"));
+        CompletableFuture<Integer> second = CompletableFuture.supplyAsync(
+                () -> connack(MqttVersion.MQTT_5, "held-2", "held", "good-pass"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> held.get() == 2);
+        long started = System.nanoTime();
+        assertThat(connack(MqttVersion.MQTT_5, "third", "alice", "good-pass"))
+                .isEqualTo(ReasonCode.BAD_USER_NAME_OR_PASSWORD);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("refused at once, not queued")
+                .isLessThan(Duration.ofSeconds(5));
+        assertThat(held.get()).as("the service was not asked").isEqualTo(2);
+        assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
+                .anyMatch(l -> l.contains("max_requests = 2") && l.contains("1 refused")
+                        && l.contains("denied (on_error = deny)"));
+        release.countDown();
+        assertThat(first.get(10, TimeUnit.SECONDS)).isZero();
+        assertThat(second.get(10, TimeUnit.SECONDS)).isZero();
+        assertThat(connack(MqttVersion.MQTT_5, "fourth", "alice", "good-pass")).as("room again").isZero();
     }
 }

@@ -30,6 +30,8 @@ class LdapAuthTest {
     private static final String PLUGIN = "starling-auth-ldap";
     private static final Path SCHEMA = Path.of("../starling-dist/src/main/dist/etc/plugins/starling-auth-ldap.schema");
     private static LdapServer ldap;
+    /** The same directory behind a certificate the right CA signed for another host name. */
+    private static LdapServer elsewhere;
 
     @TempDir
     static Path serverDir;
@@ -54,6 +56,9 @@ class LdapAuthTest {
                 + user("alice", "FALSE", "sensors/%u/#") + "\n" + user("root", "TRUE", "nothing") + "\n"
                 + user("bob", "FALSE", "bob/out");
         ldap = LdapServer.start(serverDir.resolve("ldap"), SCHEMA, users, server.certFile(), server.keyFileWithPublicKey());
+        TestCertificates.Issued otherHost = certificates.server("ldap-elsewhere", ca, "ldap.elsewhere.example");
+        elsewhere = LdapServer.start(serverDir.resolve("elsewhere"), SCHEMA, users, otherHost.certFile(),
+                otherHost.keyFileWithPublicKey());
     }
 
     private static String user(String uid, String superuser, String publish) {
@@ -66,6 +71,9 @@ class LdapAuthTest {
     static void stopSlapd() throws Exception {
         if (ldap != null) {
             ldap.stop();
+        }
+        if (elsewhere != null) {
+            elsewhere.stop();
         }
     }
 
@@ -134,6 +142,23 @@ class LdapAuthTest {
 
     @Test
     @Order(4)
+    void aCertificateOurCaSignedForAnotherHostIsRefusedUnlessHostNamesAreNotVerified() throws Exception {
+        // The CA is trusted, but the certificate names ldap.elsewhere.example, not 127.0.0.1: whoever holds any
+        // certificate of that CA could otherwise stand in for the directory and learn every password.
+        String trust = "ssl.cacertfile = \"" + ca.certFile() + "\"\n";
+        load("bind", "url = \"" + elsewhere.tlsUrl() + "\"\n" + trust);
+        assertThat(connack(MqttVersion.MQTT_5, "n1", "alice", "good-pass")).as("ldaps://")
+                .isEqualTo(ReasonCode.BAD_USER_NAME_OR_PASSWORD);
+        load("bind", "url = \"" + elsewhere.url() + "\"\nstart_tls = true\n" + trust);
+        assertThat(connack(MqttVersion.MQTT_5, "n2", "alice", "good-pass")).as("StartTLS")
+                .isEqualTo(ReasonCode.BAD_USER_NAME_OR_PASSWORD);
+        load("bind", "url = \"" + elsewhere.tlsUrl() + "\"\n" + trust + "ssl.verify_hostname = false\n");
+        assertThat(connack(MqttVersion.MQTT_5, "n3", "alice", "good-pass")).as("verification off (unsafe)")
+                .isZero();
+    }
+
+    @Test
+    @Order(5)
     void aServerThatNeverAnswersIsDeniedAtTheTimeoutWhileOthersAreServed() throws Exception {
         BackendClients.silentServerDeniesAtTheTimeout(broker,
                 port -> load("bind", "url = \"ldap://127.0.0.1:" + port + "\"\n"));
@@ -141,7 +166,7 @@ class LdapAuthTest {
 
     /** Last: it stops the class's server. */
     @Test
-    @Order(5)
+    @Order(6)
     void aServerStoppedWhileTheNodeRunsDeniesByDefault() throws Exception {
         load("bind");
         assertThat(connack(MqttVersion.MQTT_5, "before", "alice", "good-pass")).isZero();

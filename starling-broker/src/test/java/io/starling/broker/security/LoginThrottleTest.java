@@ -1,4 +1,4 @@
-package io.starling.management;
+package io.starling.broker.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,5 +36,8 @@ class LoginThrottleTest {
         }
         t.failed("10.0.4.1", 6_500); // full again, every entry still locked: kept
         assertThat(t.lockedFor("10.0.3.7", 6_600)).isPositive();
+        t.failed("10.0.4.2", 6_500); // full of lockouts that hold: the newcomer is not kept, the table stays bounded
+        assertThat(t.tracked()).isEqualTo(100);
+        assertThat(t.lockedFor("10.0.4.2", 6_600)).isZero();
     }
 }

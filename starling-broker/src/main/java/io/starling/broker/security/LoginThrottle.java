@@ -1,14 +1,15 @@
-package io.starling.management;
+package io.starling.broker.security;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Slows down password guessing: an address that fails {@code maxFailures} logins in a row is refused (HTTP 429)
- * for {@code lockoutMillis}; a good login clears its count. Bounded: the table forgets addresses whose lockout
- * has passed when it grows.
+ * Slows down password guessing: a key (an address, a username) that fails {@code maxFailures} logins in a row is
+ * refused for {@code lockoutMillis} (the management API answers HTTP 429, MQTT CONNACK 0x9F); a good login
+ * clears its count. Bounded: the table forgets keys whose lockout has passed when it grows. Lock-free to read:
+ * {@link #lockedFor} and a {@link #succeeded} with nothing to clear take no lock, so a network thread may ask.
  */
-final class LoginThrottle {
+public final class LoginThrottle {
 
     private record Failures(int count, long lockedUntilMillis) {
     }
@@ -18,7 +19,7 @@ final class LoginThrottle {
     private final int maxTracked;
     private final Map<String, Failures> byAddress = new ConcurrentHashMap<>();
 
-    LoginThrottle(int maxFailures, long lockoutMillis) {
+    public LoginThrottle(int maxFailures, long lockoutMillis) {
         this(maxFailures, lockoutMillis, 10_000);
     }
 
@@ -28,20 +29,24 @@ final class LoginThrottle {
         this.maxTracked = maxTracked;
     }
 
-    int tracked() {
+    public int tracked() {
         return byAddress.size();
     }
 
     /** Milliseconds the address must still wait, 0 when it may try. */
-    long lockedFor(String address, long nowMillis) {
+    public long lockedFor(String address, long nowMillis) {
         Failures f = byAddress.get(address);
         return f == null ? 0 : Math.max(0, f.lockedUntilMillis() - nowMillis);
     }
 
-    void failed(String address, long nowMillis) {
+    public void failed(String address, long nowMillis) {
         if (byAddress.size() >= maxTracked) {
             // Forget every address not locked out now: a few failures each, or a lockout that has passed.
             byAddress.values().removeIf(f -> f.lockedUntilMillis() <= nowMillis);
+            if (byAddress.size() >= maxTracked && !byAddress.containsKey(address)) {
+                // Full of lockouts (many addresses guessing at once): the table stays bounded, a new one is not kept.
+                return;
+            }
         }
         byAddress.compute(address, (a, f) -> {
             int count = (f == null || (f.lockedUntilMillis() > 0 && f.lockedUntilMillis() <= nowMillis)) ? 1
@@ -50,7 +55,9 @@ final class LoginThrottle {
         });
     }
 
-    void succeeded(String address) {
-        byAddress.remove(address);
+    public void succeeded(String address) {
+        if (byAddress.containsKey(address)) {
+            byAddress.remove(address);
+        }
     }
 }

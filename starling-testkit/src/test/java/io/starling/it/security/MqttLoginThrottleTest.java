@@ -127,10 +127,12 @@ class MqttLoginThrottleTest {
             wrong[i] = timed(10 + i, "alice", "guess-" + i);
             unknown[i] = timed(20 + i, "nobody-" + i, "guess-" + i);
         }
+        // The fastest of each: load on the machine only adds time, so a fast unknown-user path (no hash: a tenth
+        // of the time or less) shows however busy the host is, and a slow one cannot pass for it.
         Arrays.sort(wrong);
         Arrays.sort(unknown);
-        assertThat(unknown[1]).as("median refusal of an unknown user, ns, against a wrong password's " + wrong[1])
-                .isGreaterThan(wrong[1] / 2);
+        assertThat(unknown[0]).as("fastest refusal of an unknown user, ns, against a wrong password's " + wrong[0])
+                .isGreaterThan(wrong[0] / 3);
     }
 
     private long timed(int peer, String user, String password) {

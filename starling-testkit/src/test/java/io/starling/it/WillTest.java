@@ -12,7 +12,9 @@ import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.starling.codec.MqttProperties;
 import io.starling.codec.MqttVersion;
+import io.starling.codec.ReasonCode;
 import io.starling.codec.packet.ConnectPacket;
+import io.starling.codec.packet.DisconnectPacket;
 import io.starling.codec.packet.Will;
 import io.starling.testkit.RawClient;
 import io.starling.testkit.StarlingExtension;
@@ -197,6 +199,22 @@ class WillTest {
             assertThat(text(receive(wills))).isEqualTo("marker");
         } finally {
             back.disconnectWith().sessionExpiryInterval(0).send();
+        }
+    }
+
+    @Test
+    void mqtt5WillGoesOutAtTheKeepAliveTimeoutNotWhenTheSocketFinallyCloses() {
+        String id = Clients.id("silent5");
+        RawClient client = Clients.raw(BROKER, connectWithWill(MqttVersion.MQTT_5, id, true, 0, 0, 1));
+        try {
+            DisconnectPacket disconnect = client.receive(DisconnectPacket.class);
+            assertThat(disconnect.reasonCode()).isEqualTo(ReasonCode.KEEP_ALIVE_TIMEOUT);
+            // The client keeps its side open: the node waits up to 2 s for it to close, and the will must not.
+            Mqtt5Publish will = Clients.poll(wills, Duration.ofSeconds(1))
+                    .orElseThrow(() -> new AssertionError("no will within 1 s of the keep-alive timeout"));
+            assertThat(text(will)).isEqualTo("gone:" + id);
+        } finally {
+            client.close();
         }
     }
 }

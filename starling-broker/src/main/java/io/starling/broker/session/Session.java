@@ -84,6 +84,11 @@ public final class Session implements Destination {
     private volatile int queuedSize;
     private volatile long lastProgressNanos = System.nanoTime();
     private volatile ClientConnection connection;
+    /**
+     * The connection that opened the session last and has neither closed nor been taken over: attached, or about
+     * to attach once it has sent CONNACK. Read and written only under the registry's lock for the client id.
+     */
+    private ClientConnection owner;
     private int window;
     private long expirySeconds;
     private ScheduledFuture<?> expiryTask;
@@ -115,6 +120,14 @@ public final class Session implements Destination {
 
     public ClientConnection connection() {
         return connection;
+    }
+
+    ClientConnection owner() {
+        return owner;
+    }
+
+    void owner(ClientConnection c) {
+        owner = c;
     }
 
     // ---- connection lifecycle ----

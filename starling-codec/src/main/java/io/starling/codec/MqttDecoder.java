@@ -144,7 +144,7 @@ public final class MqttDecoder extends ByteToMessageDecoder {
         if (type == null) {
             return new InvalidPacket(null, ReasonCode.MALFORMED_PACKET, "reserved packet type 0");
         }
-        if (type != PacketType.PUBLISH && flags != type.requiredFlags()) {
+        if (type != PacketType.PUBLISH && flags != type.requiredFlags() && !dupIn31(type, flags)) {
             return new InvalidPacket(type, ReasonCode.MALFORMED_PACKET, "reserved flags of " + type + " are wrong");
         }
         if (role == Role.SERVER) {
@@ -158,6 +158,14 @@ public final class MqttDecoder extends ByteToMessageDecoder {
             return new InvalidPacket(type, ReasonCode.PROTOCOL_ERROR, "a server may not send " + type);
         }
         return null;
+    }
+
+    /**
+     * MQTT 3.1 sets DUP on a PUBREL, SUBSCRIBE or UNSUBSCRIBE it sends again (QoS 1 in their fixed header);
+     * 3.1.1 fixed these flags ([MQTT-3.6.1-1], [MQTT-3.8.1-1], [MQTT-3.10.1-1]), 3.1 did not.
+     */
+    private boolean dupIn31(PacketType type, int flags) {
+        return version == MqttVersion.MQTT_3_1 && type.requiredFlags() == 0x02 && flags == 0x0A;
     }
 
     private void fail(ByteBuf in, List<Object> out, MqttPacket problem) {

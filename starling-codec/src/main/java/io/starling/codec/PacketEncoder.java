@@ -139,7 +139,8 @@ public final class PacketEncoder {
                 }
             }
         } else if (packet instanceof ConnAckPacket c) {
-            out.writeByte(c.sessionPresent() ? 1 : 0);
+            // MQTT 3.1 has no Session Present flag: the byte is reserved there and must be 0.
+            out.writeByte(c.sessionPresent() && v != MqttVersion.MQTT_3_1 ? 1 : 0);
             out.writeByte(v5 ? c.reasonCode() : ReasonCode.toV3ConnAck(c.reasonCode()));
             if (v5) {
                 PropertiesEncoder.write(c.properties(), out);

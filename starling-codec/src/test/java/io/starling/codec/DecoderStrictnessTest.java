@@ -16,6 +16,7 @@ class DecoderStrictnessTest {
 
     private static final String CONNECT_V5 = "10 0d 00 04 4d 51 54 54 05 02 00 3c 00 00 00";
     private static final String CONNECT_V4 = "10 0c 00 04 4d 51 54 54 04 02 00 3c 00 00";
+    private static final String CONNECT_V3 = "10 0e 00 06 4d 51 49 73 64 70 03 02 00 3c 00 00";
 
     private static byte[] hex(String s) {
         String digits = s.replace(" ", "");
@@ -77,6 +78,25 @@ class DecoderStrictnessTest {
         MqttPacket out = afterConnect(CONNECT_V5, bytes, 1 << 20);
         assertThat(out).as(what).isInstanceOfSatisfying(InvalidPacket.class,
                 p -> assertThat(p.reasonCode()).as(what + ": " + p.message()).isEqualTo(reason));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "PUBREL      | 6a 02 00 01",
+        "SUBSCRIBE   | 8a 06 00 01 00 01 61 00",
+        "UNSUBSCRIBE | aa 05 00 01 00 01 61"})
+    void mqtt31AcceptsDupOnARepeatedPacketThat311Refuses(String type, String bytes) {
+        EmbeddedChannel ch = new EmbeddedChannel(MqttDecoder.forServer(1024));
+        try {
+            ch.writeInbound(Unpooled.wrappedBuffer(hex(CONNECT_V3)));
+            assertThat((Object) ch.readInbound()).isInstanceOf(ConnectPacket.class);
+            ch.writeInbound(Unpooled.wrappedBuffer(hex(bytes)));
+            assertThat((Object) ch.readInbound()).as(type).isNotNull().isNotInstanceOf(InvalidPacket.class);
+        } finally {
+            ch.finishAndReleaseAll();
+        }
+        assertThat(afterConnect(CONNECT_V4, bytes, 1 << 20)).as(type).isInstanceOfSatisfying(InvalidPacket.class,
+                p -> assertThat(p.reasonCode()).isEqualTo(ReasonCode.MALFORMED_PACKET));
     }
 
     @Test

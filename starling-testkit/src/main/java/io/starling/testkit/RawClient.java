@@ -71,6 +71,11 @@ public final class RawClient implements AutoCloseable {
         return version;
     }
 
+    /** The client's port: the node sees the connection as coming from it. */
+    public int localPort() {
+        return socket.getLocalPort();
+    }
+
     public void send(MqttPacket packet) {
         sendTogether(packet);
     }

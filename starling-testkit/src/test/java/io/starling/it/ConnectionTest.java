@@ -10,15 +10,23 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3Client;
 import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
+import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAck;
 import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAckReturnCode;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
+import io.starling.codec.MqttProperties;
+import io.starling.codec.MqttVersion;
+import io.starling.codec.packet.ConnectPacket;
+import io.starling.testkit.RawClient;
 import io.starling.testkit.StarlingExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** CONNECT-time features: assigned client identifiers and the server keep-alive ({@code mqtt.max_keepalive}). */
+/**
+ * CONNECT-time features: assigned client identifiers, the server keep-alive ({@code mqtt.max_keepalive}), the
+ * client's maximum packet size applied to CONNACK, and what a takeover finds of a session that ended.
+ */
 class ConnectionTest {
 
     static final BrokerEvents EVENTS = new BrokerEvents();
@@ -121,5 +129,74 @@ class ConnectionTest {
         client.connectWith().keepAlive(120).send();
         assertThat(client.getState().isConnected()).isTrue();
         client.disconnect();
+    }
+
+    @Test
+    void mqtt311CleanSessionTakenOverByAPersistentOneLeavesNoSession() {
+        String id = Clients.id("clean-then-kept");
+        String topic = Clients.topic("clean-then-kept");
+        Mqtt3BlockingClient first = Clients.v3(BROKER, id);
+        first.connectWith().cleanSession(true).send();
+        first.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
+
+        // [MQTT-3.1.2-6]: the first session lasts as long as its connection; the takeover ends that connection.
+        Mqtt3BlockingClient second = Clients.v3(BROKER, id);
+        Mqtt3ConnAck ack = second.connectWith().cleanSession(false).send();
+        try {
+            assertThat(ack.isSessionPresent()).as("[MQTT-3.2.2-3]: no session to resume").isFalse();
+            assertThat(BROKER.node().services().sessions().get(id).subscriptionCount()).isZero();
+            assertThat(routesTo(topic)).as("the ended session's route is gone").isZero();
+        } finally {
+            second.disconnect();
+            Mqtt3BlockingClient cleanup = Clients.v3(BROKER, id);
+            cleanup.connectWith().cleanSession(true).send();
+            cleanup.disconnect();
+        }
+    }
+
+    @Test
+    void mqtt5SessionWithExpiry0TakenOverWithoutCleanStartIsNotPresent() {
+        String id = Clients.id("expiry0-then-kept");
+        String topic = Clients.topic("expiry0-then-kept");
+        Mqtt5BlockingClient first = Clients.v5(BROKER, id);
+        first.connectWith().cleanStart(true).sessionExpiryInterval(0).send();
+        first.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
+
+        Mqtt5BlockingClient second = Clients.v5(BROKER, id);
+        Mqtt5ConnAck ack = second.connectWith().cleanStart(false).sessionExpiryInterval(0).send();
+        try {
+            assertThat(ack.isSessionPresent()).isFalse();
+            assertThat(routesTo(topic)).isZero();
+        } finally {
+            second.disconnect();
+        }
+    }
+
+    @Test
+    void connAckLargerThanTheClientsMaximumPacketSizeIsNotSent() {
+        String id = Clients.id("tiny-max");
+        // The node's CONNACK is over 15 bytes: receive maximum, topic alias maximum, maximum packet size, ...
+        MqttProperties props = MqttProperties.builder().maximumPacketSize(15L).build();
+        try (RawClient client = RawClient.open(BROKER.port(), MqttVersion.MQTT_5)) {
+            client.send(new ConnectPacket(MqttVersion.MQTT_5, id, true, 60, null, null, null, props));
+            assertThat(client.awaitClosed()).as("[MQTT-3.1.2-24]: closed without CONNACK").isEmpty();
+        }
+        assertThat(BROKER.node().services().sessions().get(id)).as("no session opened").isNull();
+    }
+
+    @Test
+    void refusalLeavesItsReasonStringOutWhenItWouldNotFit() {
+        // Client id over mqtt.max_clientid_len: refused 0x85 with a reason string, which does not fit in 5 bytes.
+        MqttProperties props = MqttProperties.builder().maximumPacketSize(5L).build();
+        try (RawClient client = RawClient.open(BROKER.port(), MqttVersion.MQTT_5)) {
+            client.send(new ConnectPacket(MqttVersion.MQTT_5, "x".repeat(1025), true, 60, null, null, null, props));
+            client.expectHex("20 03 00 85 00");
+            client.awaitClosed();
+        }
+    }
+
+    private static long routesTo(String topic) {
+        return BROKER.node().services().router().subscriptions().stream()
+                .filter(s -> s.topicFilter().equals(topic)).count();
     }
 }

@@ -12,7 +12,9 @@ import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.starling.codec.MqttProperties;
 import io.starling.codec.MqttVersion;
+import io.starling.codec.ReasonCode;
 import io.starling.codec.packet.ConnectPacket;
+import io.starling.codec.packet.DisconnectPacket;
 import io.starling.codec.packet.Will;
 import io.starling.testkit.RawClient;
 import io.starling.testkit.StarlingExtension;
@@ -21,12 +23,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Wills: published when the network connection is lost (the socket closed without DISCONNECT), when an MQTT 5
  * client disconnects with 0x04, or when keep-alive runs out; not published after a normal DISCONNECT; held back
- * for the will delay interval and cancelled by a reconnect within it. "Not published" is checked by waiting
- * until the node has handled the close (hook event), then sending a marker on the will topic.
+ * for the will delay interval and cancelled by a reconnect within it, with or without a clean start. "Not
+ * published" is checked by waiting until the node has handled the close (hook event), then sending a marker on
+ * the will topic.
  */
 class WillTest {
 
@@ -177,17 +182,20 @@ class WillTest {
         assertThat(waited).as("published after the 2 s will delay").isGreaterThanOrEqualTo(Duration.ofMillis(1900));
     }
 
-    @Test
-    void delayedWillIsCancelledByAReconnectWithinTheDelay() {
+    @ParameterizedTest(name = "clean start {0}")
+    @ValueSource(booleans = {false, true})
+    void delayedWillIsCancelledByAReconnectWithinTheDelay(boolean cleanStart) {
         String id = Clients.id("comeback");
         RawClient client = Clients.raw(BROKER, connectWithWill(MqttVersion.MQTT_5, id, true, 60, 2, 60));
         client.close();
         long lost = System.nanoTime();
         EVENTS.awaitDisconnected(id);
 
+        // [MQTT-3.1.2-8]: a new network connection for the client id before the delay runs out means no will, with
+        // a clean start too, although that ends the session the will belonged to.
         Mqtt5BlockingClient back = Clients.v5(BROKER, id);
-        var ack = back.connectWith().cleanStart(false).sessionExpiryInterval(60).send();
-        assertThat(ack.isSessionPresent()).isTrue();
+        var ack = back.connectWith().cleanStart(cleanStart).sessionExpiryInterval(60).send();
+        assertThat(ack.isSessionPresent()).isEqualTo(!cleanStart);
         assertThat(Duration.ofNanos(System.nanoTime() - lost)).as("reconnected within the delay")
                 .isLessThan(Duration.ofSeconds(2));
         try {
@@ -197,6 +205,22 @@ class WillTest {
             assertThat(text(receive(wills))).isEqualTo("marker");
         } finally {
             back.disconnectWith().sessionExpiryInterval(0).send();
+        }
+    }
+
+    @Test
+    void mqtt5WillGoesOutAtTheKeepAliveTimeoutNotWhenTheSocketFinallyCloses() {
+        String id = Clients.id("silent5");
+        RawClient client = Clients.raw(BROKER, connectWithWill(MqttVersion.MQTT_5, id, true, 0, 0, 1));
+        try {
+            DisconnectPacket disconnect = client.receive(DisconnectPacket.class);
+            assertThat(disconnect.reasonCode()).isEqualTo(ReasonCode.KEEP_ALIVE_TIMEOUT);
+            // The client keeps its side open: the node waits up to 2 s for it to close, and the will must not.
+            Mqtt5Publish will = Clients.poll(wills, Duration.ofSeconds(1))
+                    .orElseThrow(() -> new AssertionError("no will within 1 s of the keep-alive timeout"));
+            assertThat(text(will)).isEqualTo("gone:" + id);
+        } finally {
+            client.close();
         }
     }
 }

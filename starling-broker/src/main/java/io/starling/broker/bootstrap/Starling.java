@@ -143,7 +143,7 @@ public final class Starling implements AutoCloseable {
         AtomicReference<PublishGate> gateRef = new AtomicReference<>();
         SessionRegistry sessions = new SessionRegistry(router, nodeStorage, scheduler,
                 SessionSettings.from(config.mqtt()), new DeliveryEvents(hooks, metrics),
-                (session, will) -> gateRef.get().publishWill(session.willOwner(), will));
+                (owner, will) -> gateRef.get().publishWill(owner, will));
         AtomicInteger authThreadCount = new AtomicInteger();
         this.authThreads = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), r -> {
             Thread t = new Thread(r, "starling-auth-" + authThreadCount.incrementAndGet());

@@ -1,6 +1,7 @@
 package io.starling.broker.protocol;
 
 import io.starling.api.ClientInfo;
+import io.starling.api.Message;
 import io.starling.api.auth.AuthRequest;
 import io.starling.api.auth.AuthResult;
 import io.starling.api.auth.Authorizer.Action;
@@ -51,6 +52,7 @@ final class ConnectFlow {
         }
         MqttProperties props = connect.properties();
         boolean v5 = connect.version().isV5();
+        conn.clientMaxPacketSize = props.maximumPacketSize() == null ? 0 : props.maximumPacketSize();
         TlsConfig tls = conn.listener.config().tls();
         String clientId = connect.clientId();
         String username = connect.username();
@@ -204,7 +206,6 @@ final class ConnectFlow {
         conn.connectedAtMillis = System.currentTimeMillis();
         conn.requestProblemInformation = props.requestProblemInformation() == null
                 || props.requestProblemInformation() == 1;
-        conn.clientMaxPacketSize = props.maximumPacketSize() == null ? 0 : props.maximumPacketSize();
         int clientReceiveMaximum = props.receiveMaximum() == null ? 65535 : props.receiveMaximum();
         if (v5) {
             int clientAliases = props.topicAliasMaximum() == null ? 0 : props.topicAliasMaximum();
@@ -214,19 +215,6 @@ final class ConnectFlow {
                     : new OutboundTopicAliases(clientAliases);
             conn.inboundAliasMaximum = mqtt.maxTopicAlias();
         }
-
-        SessionRegistry.Opened opened = conn.services.sessions().open(clientId, connect.cleanStart(), conn);
-        conn.session = opened.session();
-        conn.session.expirySeconds(expiry);
-        Will will = connect.will();
-        if (will != null) {
-            long delay = v5 ? orZero(will.properties().willDelayInterval()) : 0;
-            conn.session.will(MessageMapping.willMessage(will, clientId, System.currentTimeMillis()), delay, client);
-        } else {
-            conn.session.will(null, 0, null);
-        }
-        conn.services.sessions().opened(conn.session);
-        conn.services.hooks().sessionOpened(client, opened.sessionPresent());
 
         int keepAlive = connect.keepAliveSeconds();
         Integer serverKeepAlive = null;
@@ -252,12 +240,35 @@ final class ConnectFlow {
             }
             connackProps = b.build();
         }
-        conn.writeAndFlush(new ConnAckPacket(opened.sessionPresent(), ReasonCode.SUCCESS, connackProps),
-                conn.ctx.voidPromise());
+        ConnAckPacket connAck = new ConnAckPacket(false, ReasonCode.SUCCESS, connackProps);
+        if (!conn.fitsClient(connAck)) {
+            // [MQTT-3.1.2-24]; a successful CONNACK has no reason string or user property to leave out.
+            MqttConnection.LOG.info("{} {}: closing connection without CONNACK: {}", conn.listener.name(), conn.who(),
+                    tooLarge());
+            conn.state = MqttConnection.State.CLOSED;
+            conn.ctx.close();
+            return;
+        }
+
+        Will will = connect.will();
+        Message willMessage = null;
+        long willDelay = 0;
+        if (will != null) {
+            willDelay = v5 ? orZero(will.properties().willDelayInterval()) : 0;
+            willMessage = MessageMapping.willMessage(will, clientId, System.currentTimeMillis());
+        }
+        SessionRegistry.Opened opened = conn.services.sessions().open(clientId, connect.cleanStart(), conn, expiry,
+                willMessage, willDelay);
+        conn.session = opened.session();
+        conn.services.hooks().sessionOpened(client, opened.sessionPresent());
+        if (opened.sessionPresent()) {
+            connAck = new ConnAckPacket(true, ReasonCode.SUCCESS, connackProps);
+        }
+        conn.writeAndFlush(connAck, conn.ctx.voidPromise());
         conn.state = MqttConnection.State.CONNECTED;
         conn.services.hooks().connack(client, ReasonCode.SUCCESS);
         startKeepAlive(keepAlive);
-        conn.session.attach(conn, clientReceiveMaximum);
+        conn.services.sessions().attach(conn.session, conn, clientReceiveMaximum);
         AutoSubscribe auto = conn.services.autoSubscribe();
         if (auto != null) {
             List<TopicSubscription> subscriptions = auto.forClient(client);
@@ -286,32 +297,52 @@ final class ConnectFlow {
     private CompletionStage<?> redirect() {
         int reason = mqtt.serverMoved() ? ReasonCode.SERVER_MOVED : ReasonCode.USE_ANOTHER_SERVER;
         MqttProperties props = MqttProperties.builder().serverReference(mqtt.serverReference()).build();
-        send(reason, props);
+        if (!send(reason, props)) {
+            MqttConnection.LOG.info("{} {}: redirect not sent: {}", conn.listener.name(), conn.who(), tooLarge());
+        }
         return null;
     }
 
     /** Answers CONNACK with a failure reason and closes; logs one line. */
     CompletionStage<?> refuse(int reasonCode, String why) {
-        MqttConnection.LOG.info("{} {}: connection refused (reason 0x{}){}", conn.listener.name(), conn.who(),
-                Integer.toHexString(reasonCode), why == null ? "" : ": " + why);
         MqttProperties props = MqttProperties.NONE;
         if (why != null && conn.isV5()) {
             props = MqttProperties.builder().reasonString(why).build();
         }
-        send(reasonCode, props);
+        boolean sent = send(reasonCode, props);
+        MqttConnection.LOG.info("{} {}: connection refused (reason 0x{}){}{}", conn.listener.name(), conn.who(),
+                Integer.toHexString(reasonCode), why == null ? "" : ": " + why,
+                sent ? "" : "; no CONNACK: " + tooLarge());
         return null;
     }
 
-    private void send(int reasonCode, MqttProperties props) {
+    /**
+     * Sends a refusing CONNACK and closes: without its reason string if that makes it fit the client's maximum
+     * packet size ([MQTT-3.2.2-19]), else not at all ([MQTT-3.1.2-24]). False when it was not sent.
+     */
+    private boolean send(int reasonCode, MqttProperties props) {
         conn.state = MqttConnection.State.CLOSED;
         if (conn.version == null) {
             // Unsupported protocol level: answer in the 3.1.1 format every client can read.
             conn.version = MqttVersion.MQTT_3_1_1;
         }
-        conn.closeAfter(conn.writeAndFlush(new ConnAckPacket(false, reasonCode, props), conn.ctx.newPromise()));
+        ConnAckPacket connAck = new ConnAckPacket(false, reasonCode, props);
+        if (!conn.fitsClient(connAck)) {
+            connAck = new ConnAckPacket(false, reasonCode, props.withoutDiagnostics());
+            if (!conn.fitsClient(connAck)) {
+                conn.ctx.close();
+                return false;
+            }
+        }
+        conn.closeAfter(conn.writeAndFlush(connAck, conn.ctx.newPromise()));
         if (client != null) {
             conn.services.hooks().connack(client, reasonCode);
         }
+        return true;
+    }
+
+    private String tooLarge() {
+        return "it exceeds the client's maximum packet size " + conn.clientMaxPacketSize;
     }
 
     private static long orZero(Long value) {

@@ -91,6 +91,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     long connectedAtMillis;
     Session session;
     boolean publishWillOnClose = true;
+    /** Whether the session has been let go of: the node closed the connection or the channel went inactive. */
+    private boolean released;
     boolean requestProblemInformation = true;
     long connectSessionExpiry;
     long clientMaxPacketSize;
@@ -371,7 +373,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
 
     private void onDisconnect(DisconnectPacket disconnect) {
         Long newExpiry = disconnect.properties().sessionExpiryInterval();
-        if (newExpiry != null) {
+        // Not once taken over (its close is on the way): the session's expiry is the new connection's to set.
+        if (newExpiry != null && session.connection() == this) {
             if (connectSessionExpiry == 0 && newExpiry != 0) {
                 violation(ReasonCode.PROTOCOL_ERROR, "session expiry set in DISCONNECT after 0 in CONNECT");
                 return;
@@ -447,10 +450,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
         }
     }
 
-    /** Sends DISCONNECT (MQTT 5 only) and closes once it is written. */
+    /**
+     * Sends DISCONNECT (MQTT 5 only) and closes once it is written. The session is let go of now, not when the
+     * socket closes after its linger: a will is due when the node decides to close.
+     */
     void closeWith(int reasonCode, String reasonString) {
         State before = state;
         state = State.CLOSED;
+        release();
         if (before == State.CONNECTED && isV5() && ctx.channel().isActive()) {
             MqttProperties props = reasonString == null ? MqttProperties.NONE
                     : MqttProperties.builder().reasonString(reasonString).build();
@@ -555,25 +562,31 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
 
     @Override
     public void channelInactive(ChannelHandlerContext context) {
-        boolean wasConnected = client != null && session != null;
         state = State.CLOSED;
         readLimitNanos = 0;
         listener.registry().remove(this, context.executor());
         listener.open().decrementAndGet();
         listener.registry().release();
         services.metrics().connectionClosed();
-        if (wasConnected) {
-            services.sessions().closed(session, this, publishWillOnClose);
-            services.hooks().disconnected(client, publishWillOnClose ? "abnormal" : "normal");
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("{} {} disconnected", listener.name(), who());
-            }
-        }
+        release();
         if (backlog != null) {
             backlog.clear();
         }
         if (pendingAcks != null) {
             pendingAcks.clear();
+        }
+    }
+
+    /** Detaches from the session, once, and publishes the will if it is due; does nothing before CONNACK. */
+    private void release() {
+        if (released || client == null || session == null) {
+            return;
+        }
+        released = true;
+        services.sessions().closed(session, this, publishWillOnClose);
+        services.hooks().disconnected(client, publishWillOnClose ? "abnormal" : "normal");
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} {} disconnected", listener.name(), who());
         }
     }
 

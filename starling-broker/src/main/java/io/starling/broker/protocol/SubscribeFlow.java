@@ -7,6 +7,7 @@ import io.starling.broker.config.MqttConfig;
 import io.starling.broker.hook.Hooks;
 import io.starling.broker.routing.Subscription;
 import io.starling.broker.session.Session;
+import io.starling.broker.session.SessionRegistry;
 import io.starling.broker.session.SharedFilter;
 import io.starling.codec.MqttProperties;
 import io.starling.codec.ReasonCode;
@@ -191,8 +192,12 @@ final class SubscribeFlow {
         int granted = Math.min(t.qos(), mqtt.maxQos());
         Subscription subscription = new Subscription(filter, session, granted, t.noLocal(), t.retainAsPublished(),
                 t.retainHandling(), subscriptionId);
-        session.putSubscription(clientFilter, subscription);
-        boolean isNew = conn.services.sessions().route(clientFilter, subscription);
+        SessionRegistry.Subscribed added = conn.services.sessions().subscribe(conn, session, clientFilter,
+                subscription);
+        if (added == SessionRegistry.Subscribed.NOT_OWNER) {
+            return ReasonCode.UNSPECIFIED_ERROR; // taken over: this connection is closing
+        }
+        boolean isNew = added == SessionRegistry.Subscribed.NEW;
         conn.services.hooks().subscribed(conn.client, clientFilter, granted);
         // Shared subscriptions never receive retained messages on subscribe [MQTT-3.8.4-... shared rules].
         boolean sendRetained = shared == null && mqtt.retainAvailable()

@@ -85,6 +85,11 @@ public final class Session implements Destination {
     private volatile int queuedSize;
     private volatile long lastProgressNanos = System.nanoTime();
     private volatile ClientConnection connection;
+    /**
+     * The connection that opened the session last and has neither closed nor been taken over: attached, or about
+     * to attach once it has sent CONNACK. Read and written only under the registry's lock for the client id.
+     */
+    private ClientConnection owner;
     private int window;
     /** Set from attach until what was in flight is resent: nothing new goes out before it (nor twice, DUP 0). */
     private boolean resendPending;
@@ -120,6 +125,14 @@ public final class Session implements Destination {
 
     public ClientConnection connection() {
         return connection;
+    }
+
+    ClientConnection owner() {
+        return owner;
+    }
+
+    void owner(ClientConnection c) {
+        owner = c;
     }
 
     // ---- connection lifecycle ----

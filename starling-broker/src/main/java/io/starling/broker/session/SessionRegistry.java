@@ -1,5 +1,6 @@
 package io.starling.broker.session;
 
+import io.starling.api.ClientInfo;
 import io.starling.api.Message;
 import io.starling.api.hook.HookListener.DropReason;
 import io.starling.api.store.StoredSession;
@@ -37,13 +38,13 @@ public final class SessionRegistry {
     /** For sessions created from now on; reload may change it. */
     private volatile SessionSettings settings;
     private final DeliveryEvents events;
-    /** Publishes a will of a session (through the publish gate, as the client that set it). */
-    private final BiConsumer<Session, Message> willSink;
+    /** Publishes a will (through the publish gate) as the client that set it, captured with the will. */
+    private final BiConsumer<ClientInfo, Message> willSink;
     /** Set while the node stops: durable sessions keep their wills for the next start. */
     private volatile boolean stopping;
 
     public SessionRegistry(Router router, NodeStorage store, ScheduledExecutorService scheduler,
-            SessionSettings settings, DeliveryEvents events, BiConsumer<Session, Message> willSink) {
+            SessionSettings settings, DeliveryEvents events, BiConsumer<ClientInfo, Message> willSink) {
         this.router = router;
         this.store = store;
         this.scheduler = scheduler;
@@ -77,58 +78,78 @@ public final class SessionRegistry {
     }
 
     /**
-     * Gives a new connection its session: takes over a connected one (its connection is closed), resumes a
-     * stored one unless {@code cleanStart}, or creates one.
+     * Gives a new connection its session, with the expiry and will of its CONNECT: takes over the session from the
+     * connection that holds it (that connection is told and closed), resumes a stored one unless {@code cleanStart}
+     * or it ended with the connection taken over, or creates one. From here the connection owns the session, so
+     * that a CONNECT of the same id on another thread takes it over even before it is attached; the session
+     * sends nothing to it before {@link #attach}.
      */
-    public Opened open(String clientId, boolean cleanStart, ClientConnection connection) {
-        // Created only on a take-over or a pending will: most connects have neither.
-        List<Message> willsToPublish = null;
+    public Opened open(String clientId, boolean cleanStart, ClientConnection connection, long expirySeconds,
+            Message will, long willDelaySeconds) {
+        Message willToPublish = null;
         List<Delivery> toRedispatch = null;
         Opened opened;
-        Session existingSession;
+        ClientInfo willOwner = null;
         synchronized (lock(clientId)) {
             Session existing = sessions.get(clientId);
-            existingSession = existing;
+            boolean resume = false;
             if (existing != null) {
-                ClientConnection old = existing.connection();
+                ClientConnection old = existing.owner();
                 if (old != null) {
-                    List<Delivery> shared = existing.detach(old);
-                    toRedispatch = shared;
+                    existing.owner(null);
+                    // Null when the old connection has not attached yet: it never will.
+                    toRedispatch = existing.detach(old);
                     old.takenOver();
                     Message oldWill = existing.takeWill();
-                    if (oldWill != null && (cleanStart || existing.willDelaySeconds() == 0)) {
-                        willsToPublish = new ArrayList<>(2);
-                        willsToPublish.add(oldWill);
+                    // [MQTT-3.1.2-8]: this connection came before the old will's delay ran out; without one it is due.
+                    if (oldWill != null && existing.willDelaySeconds() == 0) {
+                        willToPublish = oldWill;
+                        willOwner = existing.willOwner();
                     }
                 }
-                Message pending = existing.cancelPendingWill();
-                if (pending != null && cleanStart) {
-                    if (willsToPublish == null) {
-                        willsToPublish = new ArrayList<>(1);
-                    }
-                    willsToPublish.add(pending);
-                }
+                // A will waiting out its delay is not sent: the client is back in time ([MQTT-3.1.2-8]), even when it
+                // starts clean and so ends the session the will belonged to.
+                existing.cancelPendingWill();
                 existing.expiryTask(null);
+                // Expiry 0: the session ended with the connection taken over ([MQTT-3.1.2-6], [MQTT-3.2.2-3]).
+                resume = !cleanStart && existing.expirySeconds() > 0;
             }
-            if (existing != null && !cleanStart) {
-                opened = new Opened(existing, true);
-            } else {
+            Session session = existing;
+            if (!resume) {
                 if (existing != null) {
-                    end(existing, "clean_start");
+                    end(existing, cleanStart ? "clean_start" : "closed");
                 }
-                Session created = new Session(clientId, settings, events, store);
-                sessions.put(clientId, created);
-                opened = new Opened(created, false);
+                session = new Session(clientId, settings, events, store);
+                sessions.put(clientId, session);
             }
+            session.owner(connection);
+            session.expirySeconds(expirySeconds);
+            session.will(will, willDelaySeconds, will == null ? null : connection.client());
+            // A durable session resumed with expiry 0 stays durable until it ends at disconnect: part of its queue
+            // may be in the storage only.
+            session.durable(session.durable() || (store.durable() && expirySeconds > 0));
+            saveToStore(session);
+            opened = new Opened(session, resume);
         }
         if (toRedispatch != null) {
             redispatch(opened.session(), toRedispatch);
         }
-        if (willsToPublish != null) {
-            Session owner = existingSession;
-            willsToPublish.forEach(w -> willSink.accept(owner, w));
+        if (willToPublish != null) {
+            willSink.accept(willOwner, willToPublish);
         }
         return opened;
+    }
+
+    /**
+     * The connection has sent CONNACK: the session starts sending to it (what was in flight, then the queue).
+     * Nothing happens when another connection took the session over since {@link #open}: this one is closing.
+     */
+    public void attach(Session session, ClientConnection connection, int clientReceiveMaximum) {
+        synchronized (lock(session.clientId())) {
+            if (session.owner() == connection) {
+                session.attach(connection, clientReceiveMaximum);
+            }
+        }
     }
 
     /**
@@ -147,12 +168,18 @@ public final class SessionRegistry {
      */
     public void closed(Session session, ClientConnection connection, boolean publishWill) {
         Message willNow = null;
+        ClientInfo willOwner = null;
         List<Delivery> shared;
         synchronized (lock(session.clientId())) {
+            if (session.owner() != connection) {
+                return; // taken over: the session is another connection's now, or ended
+            }
+            session.owner(null);
             shared = session.detach(connection);
             if (shared == null) {
-                return;
+                shared = List.of(); // closed before it attached
             }
+            willOwner = session.willOwner();
             Message will = session.takeWill();
             long expiry = session.expirySeconds();
             if (stopping) {
@@ -188,37 +215,41 @@ public final class SessionRegistry {
         }
         redispatch(session, shared);
         if (willNow != null) {
-            willSink.accept(session, willNow);
+            willSink.accept(willOwner, willNow);
         }
     }
 
     private void fireWill(Session session) {
         Message will;
+        ClientInfo owner;
         synchronized (lock(session.clientId())) {
-            if (session.isOnline()) {
+            if (session.owner() != null) {
                 return;
             }
+            owner = session.willOwner();
             will = session.cancelPendingWill();
             if (will != null) {
                 saveToStore(session);
             }
         }
         if (will != null) {
-            willSink.accept(session, will);
+            willSink.accept(owner, will);
         }
     }
 
     private void expire(Session session) {
         Message will;
+        ClientInfo owner;
         synchronized (lock(session.clientId())) {
-            if (session.isOnline() || !sessions.remove(session.clientId(), session)) {
+            if (session.owner() != null || !sessions.remove(session.clientId(), session)) {
                 return;
             }
+            owner = session.willOwner();
             will = session.cancelPendingWill();
             end(session, "expired");
         }
         if (will != null) {
-            willSink.accept(session, will);
+            willSink.accept(owner, will);
         }
     }
 
@@ -232,7 +263,7 @@ public final class SessionRegistry {
             if (session == null) {
                 return false;
             }
-            ClientConnection c = session.connection();
+            ClientConnection c = session.owner();
             if (c != null) {
                 session.expirySeconds(0);
                 c.kick();
@@ -263,6 +294,32 @@ public final class SessionRegistry {
         events.sessionTerminated(session.clientId(), reason);
     }
 
+    /** The outcome of {@link #subscribe}. */
+    public enum Subscribed {
+        /** The session had no subscription to the filter. */
+        NEW,
+        /** It replaced the session's subscription to the same filter. */
+        REPLACED,
+        /** Nothing changed: the connection no longer owns the session (taken over, or the session ended). */
+        NOT_OWNER
+    }
+
+    /**
+     * Adds a subscription to the session of {@code connection} and to the route table, together and only while
+     * the connection owns the session: a SUBSCRIBE handled after a takeover must not route to a session that
+     * ended meanwhile, where nothing would ever remove the route.
+     */
+    public Subscribed subscribe(ClientConnection connection, Session session, String clientFilter,
+            Subscription subscription) {
+        synchronized (lock(session.clientId())) {
+            if (session.owner() != connection) {
+                return Subscribed.NOT_OWNER;
+            }
+            session.putSubscription(clientFilter, subscription);
+            return route(clientFilter, subscription) ? Subscribed.NEW : Subscribed.REPLACED;
+        }
+    }
+
     /**
      * Adds one subscription of a session to the route table (a shared one to its group); returns true when the
      * session had no subscription to that filter.
@@ -291,31 +348,30 @@ public final class SessionRegistry {
     }
 
     /**
-     * A connection has its session, with the expiry and will of its CONNECT: makes the session durable (and
-     * stores it) when its expiry is above 0 and the storage is durable. A durable session resumed with expiry 0
-     * stays durable until it ends at disconnect: part of its queue may be in the storage only.
+     * Stores a durable session as it is now: expiry, subscriptions, will. Does nothing for the others, nor for one
+     * that ended (a connection taken over may still ask): that would bring it back at the next start.
      */
-    public void opened(Session session) {
-        synchronized (lock(session.clientId())) {
-            session.durable(session.durable() || (store.durable() && session.expirySeconds() > 0));
-            saveToStore(session);
-        }
-    }
-
-    /** Stores a durable session as it is now: expiry, subscriptions, will. Does nothing for the others. */
     public void saveToStore(Session session) {
         if (!session.durable()) {
             return;
         }
+        synchronized (lock(session.clientId())) {
+            if (sessions.get(session.clientId()) == session) {
+                store.saveSession(stored(session));
+            }
+        }
+    }
+
+    private StoredSession stored(Session session) {
         List<StoredSubscription> subs = new ArrayList<>();
         for (Map.Entry<String, Subscription> e : session.subscriptions().entrySet()) {
             Subscription s = e.getValue();
             subs.add(new StoredSubscription(e.getKey(), s.qos(), s.noLocal(), s.retainAsPublished(),
                     s.retainHandling(), s.subscriptionId()));
         }
-        store.saveSession(new StoredSession(session.clientId(), session.expirySeconds(),
+        return new StoredSession(session.clientId(), session.expirySeconds(),
                 session.isOnline() ? 0 : System.currentTimeMillis(), subs, session.storedWill(),
-                session.willDelaySeconds()));
+                session.willDelaySeconds());
     }
 
     /**

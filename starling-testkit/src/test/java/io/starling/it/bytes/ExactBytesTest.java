@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Whole conversations in exact bytes, as the specification's examples spell them, for 3.1.1 and 5.0: what the
+ * Whole conversations in exact bytes, as the specification's examples spell them, for 3.1, 3.1.1 and 5.0: what the
  * node sends must match to the byte, not only decode to the right packet.
  */
 class ExactBytesTest {
@@ -36,6 +36,38 @@ class ExactBytesTest {
             c.sendHex("a2 05 00 04 00 01 78");                                  // UNSUBSCRIBE 4 "x"
             c.expectHex("b0 02 00 04");                                         // UNSUBACK 4
             c.sendHex("e0 00");                                                 // DISCONNECT
+            c.awaitClosed();
+        }
+    }
+
+    @Test
+    void mqtt31Conversation() {
+        // CONNECT "MQIsdp" level 3, client "t310", clean session 0, keep-alive 60
+        String connect = "10 12 00 06 4d 51 49 73 64 70 03 00 00 3c 00 04 74 33 31 30";
+        try (RawClient c = RawClient.open(BROKER.port(), MqttVersion.MQTT_3_1)) {
+            c.sendHex(connect);
+            c.expectHex("20 02 00 00");                                         // CONNACK accepted
+            c.sendHex("8a 08 00 01 00 03 61 2f 62 01");                         // SUBSCRIBE re-sent: DUP set
+            c.expectHex("90 03 00 01 01");                                      // SUBACK granted 1
+            c.sendHex("34 09 00 03 6e 2f 61 00 03 68 69");                      // PUBLISH QoS 2 id 3 to "n/a"
+            c.expectHex("50 02 00 03");                                         // PUBREC 3
+            c.sendHex("6a 02 00 03");                                           // PUBREL 3 re-sent: DUP set
+            c.expectHex("70 02 00 03");                                         // PUBCOMP 3
+            c.sendHex("aa 05 00 04 00 01 78");                                  // UNSUBSCRIBE re-sent: DUP set
+            c.expectHex("b0 02 00 04");                                         // UNSUBACK 4
+            c.sendHex("e0 00");                                                 // DISCONNECT
+            c.awaitClosed();
+        }
+        try (RawClient c = RawClient.open(BROKER.port(), MqttVersion.MQTT_3_1)) {
+            c.sendHex(connect);
+            c.expectHex("20 02 00 00");             // the session is back, but 3.1 has no Session Present bit
+            c.sendHex("e0 00");
+            c.awaitClosed();
+        }
+        try (RawClient c = RawClient.open(BROKER.port(), MqttVersion.MQTT_3_1)) {
+            c.sendHex("10 12 00 06 4d 51 49 73 64 70 03 02 00 3c 00 04 74 33 31 30");  // clean: ends the session
+            c.expectHex("20 02 00 00");
+            c.sendHex("e0 00");
             c.awaitClosed();
         }
     }

@@ -107,10 +107,17 @@ final class ListenerConfigParser {
             throw invalid(t, prefix + "." + given, "needs " + missing + " too: a certificate and its key go together");
         }
         ClientVerify verify = enumValue(t, prefix + ".verify", ClientVerify.class);
-        return new TlsConfig(cert, key, t.getString(prefix + ".key_password"), optionalPath(t, prefix + ".cacertfile"),
+        Path ca = optionalPath(t, prefix + ".cacertfile");
+        PeerCertField clientId = enumValue(t, prefix + ".peer_cert_as_clientid", PeerCertField.class);
+        if (verify != ClientVerify.NONE && ca == null) {
+            throw invalid(t, prefix + ".verify", "= " + verify.name().toLowerCase(java.util.Locale.ROOT)
+                    + " needs cacertfile, the CA that issues the clients' certificates: without it, any certificate a"
+                    + " public CA issued would pass as a client's" + (clientId != PeerCertField.NONE
+                            ? ", and through peer_cert_as_clientid name any client" : ""));
+        }
+        return new TlsConfig(cert, key, t.getString(prefix + ".key_password"), ca,
                 verify, versions, t.getStringList(prefix + ".ciphers"), enumValue(t, prefix + ".engine", TlsEngine.class),
-                enumValue(t, prefix + ".peer_cert_as_username", PeerCertField.class),
-                enumValue(t, prefix + ".peer_cert_as_clientid", PeerCertField.class),
+                enumValue(t, prefix + ".peer_cert_as_username", PeerCertField.class), clientId,
                 positiveDuration(t, prefix + ".reload_interval"), positiveDuration(t, prefix + ".handshake_timeout"));
     }
 

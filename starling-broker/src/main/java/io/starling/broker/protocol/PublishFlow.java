@@ -147,9 +147,11 @@ final class PublishFlow {
             return;
         }
         int qos = packet.qos();
-        if (qos > 0 && !conn.services.storage().writable()) {
-            // The storage cannot take the message (a full disk): refuse rather than acknowledge what may be lost.
-            if (conn.isV5()) {
+        if ((qos > 0 || packet.retain()) && !conn.services.storage().writable()) {
+            // The storage cannot take the message (a full disk): refuse rather than acknowledge what may be lost. A
+            // retained QoS 0 message would replace the stored one on the heap only, and wait there for the disk;
+            // it has no answer to carry the refusal, so it is dropped with this line.
+            if (conn.isV5() || qos == 0) {
                 MqttConnection.LOG.warn("{} {}: PUBLISH to '{}' refused: storage is not writable", conn.listener.name(),
                         conn.who(), topic);
                 answer(packet, ReasonCode.QUOTA_EXCEEDED);

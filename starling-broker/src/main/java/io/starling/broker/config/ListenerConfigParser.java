@@ -78,13 +78,19 @@ final class ListenerConfigParser {
         } catch (IllegalArgumentException e) {
             throw invalid(l, prefix + ".access_rules", e.getMessage());
         }
+        TrustedProxies trusted;
+        try {
+            trusted = TrustedProxies.parse(l.getStringList(prefix + ".trusted_proxies"));
+        } catch (IllegalArgumentException e) {
+            throw invalid(l, prefix + ".trusted_proxies", e.getMessage());
+        }
         RateLimits limits = new RateLimits(nonNegativeRate(l, prefix + ".max_conn_rate"),
                 nonNegativeBytes(l, prefix + ".bytes_rate"), nonNegativeBytes(l, prefix + ".bytes_burst"),
                 nonNegativeRate(l, prefix + ".publish_rate"), (long) nonNegativeRate(l, prefix + ".publish_burst"));
         return new ListenerConfig(type, name, host, port, positive(l, prefix + ".acceptors"),
                 positive(l, prefix + ".max_connections"),
                 l.getBoolean(prefix + ".reuse_port"), limits, access, l.getBoolean(prefix + ".proxy_protocol"),
-                positiveDuration(l, prefix + ".proxy_protocol_timeout"),
+                positiveDuration(l, prefix + ".proxy_protocol_timeout"), trusted,
                 type.tls() ? tls(l, prefix + ".ssl") : null,
                 type.webSocket() ? webSocket(l, prefix + ".websocket") : null);
     }

@@ -271,7 +271,7 @@ final class StoreWriter implements AutoCloseable {
             while (true) {
                 Object first = pending.poll();
                 if (first == null) {
-                    if (writable && refusing.compareAndSet(true, false)) {
+                    if (writable && refusing.get() && refusing.compareAndSet(true, false)) {
                         LOG.warn("storage in {} has written what waited: taking changes again ({} were refused and"
                                 + " are not stored)", where, refusedChanges.sum());
                     }

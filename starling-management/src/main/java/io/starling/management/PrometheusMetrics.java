@@ -73,7 +73,7 @@ final class PrometheusMetrics {
         io.starling.api.store.Storage storage = node.services().storage().storage();
         for (String key : storage.metrics().keySet()) {
             String help = "the node's storage: " + key.replace('_', ' ');
-            if (key.equals("sst_bytes") || key.equals("removals_since_compaction")) {
+            if (key.equals("sst_bytes") || key.equals("removals_since_compaction") || key.equals("pending_bytes")) {
                 gauge("starling.store." + key.replace('_', '.'), help, storage,
                         s -> s.metrics().getOrDefault(key, 0L));
             } else {

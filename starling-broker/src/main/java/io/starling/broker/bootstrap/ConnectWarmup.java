@@ -9,6 +9,7 @@ import io.starling.broker.config.BrokerConfig;
 import io.starling.broker.config.ListenerConfig;
 import io.starling.broker.config.ListenerType;
 import io.starling.broker.config.RateLimits;
+import io.starling.broker.config.TrustedProxies;
 import io.starling.broker.config.WarmupConfig;
 import io.starling.broker.transport.EventLoops;
 import io.starling.codec.MqttProperties;
@@ -145,7 +146,7 @@ final class ConnectWarmup {
                 .orElse(ListenerConfig.tcp("default", "127.0.0.1", 0));
         ListenerConfig loopback = new ListenerConfig(ListenerType.TCP, "warmup", "127.0.0.1", 0, first.acceptors(),
                 1_000_000, first.reusePort(), RateLimits.NONE, AccessRules.ALLOW_ALL, false, Duration.ofSeconds(3),
-                null, null);
+                TrustedProxies.LOOPBACK, null, null);
         BrokerConfig config = node.withControlSocket("").withWarmup(WarmupConfig.OFF)
                 .withAccessDefaults(true, node.authorizationNoMatchAllows()).withListeners(List.of(loopback));
         return Starling.builder().config(config).dataDir(dir).borrowing(loops).start();

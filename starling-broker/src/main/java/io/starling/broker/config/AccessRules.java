@@ -12,22 +12,26 @@ import java.util.Locale;
 /**
  * A listener's address rules, as emqttd's {@code {access, [{allow, "10.0.0.0/8"}, {deny, all}]}}: each is
  * {@code allow} or {@code deny} followed by {@code all}, an address, or a CIDR block. The first rule that matches
- * decides; an address no rule matches is allowed.
+ * decides; an address no rule matches is allowed. An address that is not an IP (a proxy's AF_UNIX socket path, a
+ * forwarded value that does not parse) matches {@code deny all} and no other rule: never an {@code allow}.
  */
 public final class AccessRules {
-    public static final AccessRules ALLOW_ALL = new AccessRules(List.of(), List.of());
+    public static final AccessRules ALLOW_ALL = new AccessRules(List.of(), List.of(), false);
 
     private final List<IpSubnetFilterRule> rules;
     private final List<String> text;
+    private final boolean deniesAll;
 
-    private AccessRules(List<IpSubnetFilterRule> rules, List<String> text) {
+    private AccessRules(List<IpSubnetFilterRule> rules, List<String> text, boolean deniesAll) {
         this.rules = List.copyOf(rules);
         this.text = List.copyOf(text);
+        this.deniesAll = deniesAll;
     }
 
     /** Parses rules such as {@code "allow 10.0.0.0/8"}; throws IllegalArgumentException naming the bad one. */
     public static AccessRules parse(List<String> lines) {
         List<IpSubnetFilterRule> rules = new ArrayList<>();
+        boolean deniesAll = false;
         for (String line : lines) {
             String[] parts = line.trim().split("\\s+");
             if (parts.length != 2) {
@@ -41,14 +45,16 @@ public final class AccessRules {
             if (parts[1].equalsIgnoreCase("all")) {
                 rules.add(new IpSubnetFilterRule("0.0.0.0", 0, type));
                 rules.add(new IpSubnetFilterRule("::", 0, type));
+                deniesAll |= type == IpFilterRuleType.REJECT;
             } else {
                 rules.add(subnet(line, parts[1], type));
             }
         }
-        return rules.isEmpty() ? ALLOW_ALL : new AccessRules(rules, lines);
+        return rules.isEmpty() ? ALLOW_ALL : new AccessRules(rules, lines, deniesAll);
     }
 
-    private static IpSubnetFilterRule subnet(String line, String spec, IpFilterRuleType type) {
+    /** An address or CIDR block of a rule or a list ({@code line} is quoted in the error). */
+    static IpSubnetFilterRule subnet(String line, String spec, IpFilterRuleType type) {
         int slash = spec.indexOf('/');
         String address = slash < 0 ? spec : spec.substring(0, slash);
         // A literal only: NetUtil never looks a name up, where InetAddress.getByName("cafe") would.
@@ -71,6 +77,10 @@ public final class AccessRules {
 
     /** Whether a connection from this address may proceed. */
     public boolean allows(InetSocketAddress remote) {
+        if (remote == null || remote.getAddress() == null) {
+            // Not an IP: no rule but "deny all" can be about it. Never looked up (a name lookup blocks).
+            return !deniesAll;
+        }
         for (IpSubnetFilterRule rule : rules) {
             if (rule.matches(remote)) {
                 return rule.ruleType() == IpFilterRuleType.ACCEPT;

@@ -78,13 +78,19 @@ final class ListenerConfigParser {
         } catch (IllegalArgumentException e) {
             throw invalid(l, prefix + ".access_rules", e.getMessage());
         }
+        TrustedProxies trusted;
+        try {
+            trusted = TrustedProxies.parse(l.getStringList(prefix + ".trusted_proxies"));
+        } catch (IllegalArgumentException e) {
+            throw invalid(l, prefix + ".trusted_proxies", e.getMessage());
+        }
         RateLimits limits = new RateLimits(nonNegativeRate(l, prefix + ".max_conn_rate"),
                 nonNegativeBytes(l, prefix + ".bytes_rate"), nonNegativeBytes(l, prefix + ".bytes_burst"),
                 nonNegativeRate(l, prefix + ".publish_rate"), (long) nonNegativeRate(l, prefix + ".publish_burst"));
         return new ListenerConfig(type, name, host, port, positive(l, prefix + ".acceptors"),
                 positive(l, prefix + ".max_connections"),
                 l.getBoolean(prefix + ".reuse_port"), limits, access, l.getBoolean(prefix + ".proxy_protocol"),
-                positiveDuration(l, prefix + ".proxy_protocol_timeout"),
+                positiveDuration(l, prefix + ".proxy_protocol_timeout"), trusted,
                 type.tls() ? tls(l, prefix + ".ssl") : null,
                 type.webSocket() ? webSocket(l, prefix + ".websocket") : null);
     }
@@ -107,10 +113,17 @@ final class ListenerConfigParser {
             throw invalid(t, prefix + "." + given, "needs " + missing + " too: a certificate and its key go together");
         }
         ClientVerify verify = enumValue(t, prefix + ".verify", ClientVerify.class);
-        return new TlsConfig(cert, key, t.getString(prefix + ".key_password"), optionalPath(t, prefix + ".cacertfile"),
+        Path ca = optionalPath(t, prefix + ".cacertfile");
+        PeerCertField clientId = enumValue(t, prefix + ".peer_cert_as_clientid", PeerCertField.class);
+        if (verify != ClientVerify.NONE && ca == null) {
+            throw invalid(t, prefix + ".verify", "= " + verify.name().toLowerCase(java.util.Locale.ROOT)
+                    + " needs cacertfile, the CA that issues the clients' certificates: without it, any certificate a"
+                    + " public CA issued would pass as a client's" + (clientId != PeerCertField.NONE
+                            ? ", and through peer_cert_as_clientid name any client" : ""));
+        }
+        return new TlsConfig(cert, key, t.getString(prefix + ".key_password"), ca,
                 verify, versions, t.getStringList(prefix + ".ciphers"), enumValue(t, prefix + ".engine", TlsEngine.class),
-                enumValue(t, prefix + ".peer_cert_as_username", PeerCertField.class),
-                enumValue(t, prefix + ".peer_cert_as_clientid", PeerCertField.class),
+                enumValue(t, prefix + ".peer_cert_as_username", PeerCertField.class), clientId,
                 positiveDuration(t, prefix + ".reload_interval"), positiveDuration(t, prefix + ".handshake_timeout"));
     }
 

@@ -9,7 +9,8 @@ import java.util.function.UnaryOperator;
  * TLS for an {@code ssl} or {@code wss} listener. The files are PEM; the key is PKCS#8 (or PKCS#1 with the
  * OpenSSL engine). {@code certFile} null means none is configured: the listener then does not start.
  *
- * @param caFile             CA certificates that client certificates must chain to; null: the JDK's default CAs
+ * @param caFile             CA certificates that client certificates must chain to; null only with
+ *                           {@code verify = none} (the public CAs would otherwise vouch for clients)
  * @param protocols          e.g. TLSv1.3, TLSv1.2
  * @param ciphers            cipher suites in the engine's names; empty: the engine's defaults
  * @param usernameFrom       which part of a verified client certificate becomes the username

@@ -38,7 +38,7 @@ public final class PublishGate {
         /** A publish interceptor stopped it: the publisher is answered as for an accepted message. */
         STOPPED_BY_HOOK,
         NOT_AUTHORIZED,
-        /** A QoS 1/2 message while the storage cannot take it. */
+        /** A QoS 1/2 or retained message while the storage cannot take it. */
         STORAGE_UNAVAILABLE,
         /** A retained message over the retained quota (count or payload size). */
         RETAINED_QUOTA,
@@ -163,8 +163,9 @@ public final class PublishGate {
 
     private Verdict admit(Source source, Message message, boolean allowed, long delaySeconds) {
         String topic = message.topic();
-        if (message.qos().value() > 0 && !storage.writable()) {
-            // The storage cannot take the message (a full disk): refuse rather than acknowledge what may be lost.
+        if ((message.qos().value() > 0 || message.retain()) && !storage.writable()) {
+            // The storage cannot take the message (a full disk): refuse rather than acknowledge what may be lost. A
+            // retained QoS 0 message would replace the stored one on the heap only, and wait there for the disk.
             LOG.warn("{}: PUBLISH to '{}' refused: storage is not writable", source.describe(), topic);
             return Verdict.STORAGE_UNAVAILABLE;
         }

@@ -182,10 +182,18 @@ public final class MqttListener {
     }
 
     private void initConnection(SocketChannel ch) {
-        if (!config.proxyProtocol() && !config.access().allows(ch.remoteAddress())) {
-            // Behind a proxy the rules apply to the address its header gives: checked when that arrives.
+        // The socket's peer always; behind a proxy, the address its header gives too, checked when that arrives.
+        if (!config.access().allows(ch.remoteAddress())) {
             LOG.info("listener {} {}: connection refused by the access rules {}", config.id(),
                     describe(ch.remoteAddress()), config.access());
+            ch.close();
+            return;
+        }
+        if (config.proxyProtocol() && !config.trustedProxies().trusts(ch.remoteAddress())) {
+            // Its header would choose the address that logs, access rules and authorization see.
+            LOG.info("listener {} {}: not a trusted proxy (trusted_proxies {}), and this listener takes only PROXY"
+                    + " protocol; closing connection", config.id(), describe(ch.remoteAddress()),
+                    config.trustedProxies());
             ch.close();
             return;
         }
@@ -214,7 +222,7 @@ public final class MqttListener {
         if (ws != null) {
             p.addLast("http", new HttpServerCodec());
             p.addLast("http-aggregator", new HttpObjectAggregator(8192));
-            p.addLast("ws-check", new WebSocketUpgradeCheck(config.id(), ws));
+            p.addLast("ws-check", new WebSocketUpgradeCheck(config));
             p.addLast("ws", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                     .websocketPath(ws.path())
                     .subprotocols(String.join(",", WebSocketUpgradeCheck.SUBPROTOCOLS))

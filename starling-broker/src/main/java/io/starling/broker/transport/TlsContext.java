@@ -101,6 +101,11 @@ final class TlsContext {
                 });
         if (config.caFile() != null) {
             b.trustManager(readable(config.caFile(), "cacertfile").toFile());
+        } else if (config.verify() != TlsConfig.ClientVerify.NONE) {
+            // The configuration file cannot get here (ListenerConfigParser refuses it); a TlsConfig built in code
+            // could, and would trust every public CA for client certificates.
+            throw new TlsSetupException(listenerId + ": client certificates (verify = "
+                    + config.verify().name().toLowerCase(java.util.Locale.ROOT) + ") need cacertfile");
         }
         if (!config.ciphers().isEmpty()) {
             b.ciphers(config.ciphers());

@@ -14,11 +14,15 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.NetUtil;
+import io.starling.broker.config.AccessRules;
+import io.starling.broker.config.ListenerConfig;
+import io.starling.broker.config.TrustedProxies;
 import io.starling.broker.config.WebSocketConfig;
 import io.starling.broker.protocol.ClientAddress;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -26,8 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks the HTTP upgrade before the WebSocket handshake: the path, the MQTT subprotocol, the Origin allow-list,
- * and takes the client's address from the proxy's header when configured. A request that fails gets an HTTP error
- * that says why, a log line, and the connection closes; one that passes goes on to the handshake.
+ * and, when configured and the peer is a trusted proxy, takes the client's address from the proxy's header and
+ * checks it against the listener's access rules. A request that fails gets an HTTP error that says why, a log
+ * line, and the connection closes; one that passes goes on to the handshake.
  */
 final class WebSocketUpgradeCheck extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketUpgradeCheck.class);
@@ -36,22 +41,34 @@ final class WebSocketUpgradeCheck extends SimpleChannelInboundHandler<FullHttpRe
 
     private final String listenerId;
     private final WebSocketConfig config;
+    private final TrustedProxies trusted;
+    private final AccessRules access;
 
-    WebSocketUpgradeCheck(String listenerId, WebSocketConfig config) {
+    WebSocketUpgradeCheck(ListenerConfig listener) {
         super(false);
-        this.listenerId = listenerId;
-        this.config = config;
+        this.listenerId = listener.id();
+        this.config = listener.webSocket();
+        this.trusted = listener.trustedProxies();
+        this.access = listener.access();
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        String problem = null;
         if (!config.forwardedForHeader().isEmpty()) {
-            forwardedAddress(ctx, request.headers().get(config.forwardedForHeader()));
+            InetSocketAddress client = forwardedAddress(ctx, request);
+            if (client != null && !access.allows(client)) {
+                problem = "client address " + ClientAddress.describe(client) + ": connection refused by the access"
+                        + " rules " + access;
+            }
         }
-        String problem = problem(request);
+        if (problem == null) {
+            problem = problem(request);
+        }
         if (problem != null) {
             HttpResponseStatus status = problem.startsWith("path") ? HttpResponseStatus.NOT_FOUND
-                    : problem.startsWith("origin") ? HttpResponseStatus.FORBIDDEN : HttpResponseStatus.BAD_REQUEST;
+                    : problem.startsWith("origin") || problem.startsWith("client address")
+                            ? HttpResponseStatus.FORBIDDEN : HttpResponseStatus.BAD_REQUEST;
             LOG.info("listener {} {}: WebSocket upgrade refused ({}): {}", listenerId,
                     ClientAddress.describe(ClientAddress.of(ctx.channel())), status.code(), problem);
             request.release();
@@ -101,21 +118,55 @@ final class WebSocketUpgradeCheck extends SimpleChannelInboundHandler<FullHttpRe
         return false;
     }
 
-    /** The first address in the header is the client's; one that does not parse leaves the peer's. */
-    private void forwardedAddress(ChannelHandlerContext ctx, String header) {
-        if (header == null || header.isBlank()) {
-            return;
+    /**
+     * The client's address from the forwarded-for header, recorded for the connection; null when the peer is not a
+     * trusted proxy or sent none. Each proxy appends the peer it saw, and the client may write what it likes in
+     * front: the right-most address that no trusted proxy wrote is the client's (the left-most when every hop is
+     * trusted). One that is not an IP comes back unresolved and leaves the peer's address in place.
+     */
+    private InetSocketAddress forwardedAddress(ChannelHandlerContext ctx, FullHttpRequest request) {
+        List<String> headers = request.headers().getAll(config.forwardedForHeader());
+        if (headers.isEmpty()) {
+            return null;
         }
-        String first = header.split(",")[0].trim();
-        if (first.startsWith("[") && first.contains("]")) {
-            first = first.substring(1, first.indexOf(']'));
+        InetSocketAddress peer = ClientAddress.of(ctx.channel());
+        if (!trusted.trusts(peer)) {
+            LOG.debug("listener {} {}: {} ignored: the peer is not in trusted_proxies {}", listenerId,
+                    ClientAddress.describe(peer), config.forwardedForHeader(), trusted);
+            return null;
+        }
+        List<String> hops = new ArrayList<>();
+        for (String header : headers) {
+            for (String hop : header.split(",")) {
+                if (!hop.isBlank()) {
+                    hops.add(hop.trim());
+                }
+            }
+        }
+        for (int i = hops.size() - 1; i >= 0; i--) {
+            InetAddress ip = ip(hops.get(i));
+            if (ip == null) {
+                LOG.debug("listener {}: unusable {} '{}'", listenerId, config.forwardedForHeader(), hops.get(i));
+                return InetSocketAddress.createUnresolved(hops.get(i), 0);
+            }
+            if (i == 0 || !trusted.trusts(ip)) {
+                InetSocketAddress client = new InetSocketAddress(ip, 0);
+                ClientAddress.set(ctx.channel(), client);
+                return client;
+            }
+        }
+        return null;
+    }
+
+    /** An address, bare or with a port ({@code [::1]:80}, {@code 10.0.0.1:80}); null when it is not an IP. */
+    private static InetAddress ip(String hop) {
+        String literal = hop;
+        if (literal.startsWith("[") && literal.contains("]")) {
+            literal = literal.substring(1, literal.indexOf(']'));
+        } else if (literal.indexOf(':') > 0 && literal.indexOf(':') == literal.lastIndexOf(':')) {
+            literal = literal.substring(0, literal.indexOf(':'));
         }
         // On the event loop, from what a client sent: a literal only, never a name lookup.
-        InetAddress ip = NetUtil.createInetAddressFromIpAddressString(first);
-        if (ip != null) {
-            ClientAddress.set(ctx.channel(), new InetSocketAddress(ip, 0));
-        } else {
-            LOG.debug("listener {}: unusable {} '{}'", listenerId, config.forwardedForHeader(), header);
-        }
+        return NetUtil.createInetAddressFromIpAddressString(literal);
     }
 }

@@ -126,7 +126,8 @@ class ConfigLoaderTest {
     @Test
     void aNewListenerNeedsOnlyItsBindAndTakesTheDefaultsOfItsType() throws IOException {
         Path file = write("listeners.wss.browsers {\n  bind = \"127.0.0.1:9443\"\n"
-                + "  ssl { certfile = \"etc/certs/cert.pem\", keyfile = \"etc/certs/key.pem\", verify = required }\n"
+                + "  ssl { certfile = \"etc/certs/cert.pem\", keyfile = \"etc/certs/key.pem\", verify = required,"
+                + " cacertfile = \"etc/certs/ca.pem\" }\n"
                 + "  access_rules = [\"allow 10.0.0.0/8\", \"deny all\"]\n  publish_rate = 10\n}\n"
                 + "listeners.ws.default.enabled = false\n");
         ListenerConfig l = ConfigLoader.load(file, Map.of()).listeners().stream()
@@ -185,5 +186,23 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageStartingWith(bad + ":2:")
                 .hasMessageContaining("reuse_port");
+    }
+
+    @Test
+    void clientCertificatesWithoutTheirCaFileAreRefused() throws IOException {
+        Path required = write("listeners.ssl.default.ssl {\n  certfile = \"cert.pem\", keyfile = \"key.pem\"\n"
+                + "  verify = required\n  peer_cert_as_clientid = cn\n}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(required, Map.of()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith(required + ":3: listeners.ssl.default.ssl.verify = required needs cacertfile")
+                .hasMessageContaining("any certificate a public CA issued")
+                .hasMessageContaining("peer_cert_as_clientid");
+        Path optional = write("listeners.wss.default.ssl.verify = optional\n");
+        assertThatThrownBy(() -> ConfigLoader.load(optional, Map.of()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith(optional + ":1: listeners.wss.default.ssl.verify = optional needs cacertfile");
+        Path withCa = write("listeners.ssl.default.ssl { verify = required, cacertfile = \"ca.pem\" }\n");
+        assertThat(ConfigLoader.load(withCa, Map.of()).listeners()).extracting(ListenerConfig::id)
+                .contains("ssl:default");
     }
 }

@@ -16,6 +16,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
@@ -29,25 +32,58 @@ import org.slf4j.LoggerFactory;
  * The one thread that writes to RocksDB. Callers hand it changes and barriers without waiting; it applies
  * everything that is waiting as one atomic batch with one sync (group commit), then completes the barriers of that
  * batch. A batch that fails (a full disk) is retried until it succeeds, and nothing behind it is applied before,
- * so the stored state never skips a change.
+ * so the stored state never skips a change. While it fails, what waits is bounded ({@link #MAX_PENDING_BYTES}):
+ * beyond the bound, changes are refused (counted, and every barrier fails) until everything that waited is written.
  */
 final class StoreWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreWriter.class);
     /** Changes per batch at most: bounds the batch's memory and the latency of the first barrier in it. */
     private static final int MAX_BATCH_OPS = 8192;
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * The changes a storage that cannot write holds on the heap at most, by {@link Change#size()}: enough for the
+     * acknowledgements and session ends the node cannot refuse during a long outage, far below its heap.
+     */
+    static final long MAX_PENDING_BYTES = 64L << 20;
+    /** What a change costs beyond its keys and values: the change itself and its place in the queue. */
+    private static final int CHANGE_OVERHEAD = 64;
 
     /** A change, applied to a batch on the writer thread. */
     interface Change {
         void apply(WriteBatch batch) throws RocksDBException;
+
+        /** About the heap the change holds while it waits. */
+        default long size() {
+            return CHANGE_OVERHEAD;
+        }
     }
 
     static Change put(ColumnFamilyHandle cf, byte[] key, byte[] value) {
-        return batch -> batch.put(cf, key, value);
+        return new Change() {
+            @Override
+            public void apply(WriteBatch batch) throws RocksDBException {
+                batch.put(cf, key, value);
+            }
+
+            @Override
+            public long size() {
+                return CHANGE_OVERHEAD + key.length + value.length;
+            }
+        };
     }
 
     static Change delete(ColumnFamilyHandle cf, byte[] key) {
-        return batch -> batch.delete(cf, key);
+        return new Change() {
+            @Override
+            public void apply(WriteBatch batch) throws RocksDBException {
+                batch.delete(cf, key);
+            }
+
+            @Override
+            public long size() {
+                return CHANGE_OVERHEAD + key.length;
+            }
+        };
     }
 
     /**
@@ -78,6 +114,11 @@ final class StoreWriter implements AutoCloseable {
                 batch.put(index, key, EMPTY);
             }
         }
+
+        @Override
+        public long size() {
+            return CHANGE_OVERHEAD + 2L * key.length + value.length;
+        }
     }
 
     /** A change to a queued message's rows after it was queued: its in-flight mark, or its removal. */
@@ -99,6 +140,11 @@ final class StoreWriter implements AutoCloseable {
                 change.apply(batch);
             }
         }
+
+        @Override
+        public long size() {
+            return change.size() + key.length;
+        }
     }
 
     private final RocksDB db;
@@ -111,6 +157,11 @@ final class StoreWriter implements AutoCloseable {
     private volatile long writeFailures;
     private final long syncIntervalNanos;
     private final ConcurrentLinkedQueue<Object> pending = new ConcurrentLinkedQueue<>();
+    /** The sizes of the changes submitted and not yet written: those waiting and those of the batch in hand. */
+    private final AtomicLong pendingBytes = new AtomicLong();
+    /** Set once the bound is reached while the storage cannot write; cleared when all that waited is written. */
+    private final AtomicBoolean refusing = new AtomicBoolean();
+    private final LongAdder refusedChanges = new LongAdder();
     private final Thread thread;
     private final String where;
     private final FileStore disk;
@@ -140,8 +191,33 @@ final class StoreWriter implements AutoCloseable {
     }
 
     void submit(Change change) {
+        if ((!writable || refusing.get()) && refuses()) {
+            refusedChanges.increment();
+            return;
+        }
+        pendingBytes.addAndGet(change.size());
         pending.add(change);
         wake();
+    }
+
+    /**
+     * Whether a change is refused now: the storage cannot write and what waits for it reached the bound. The node
+     * refuses what needs storing while {@link #writable()} is false; what still comes (acknowledgements, sessions
+     * that end) is refused here, and the barriers behind it fail, rather than filling the heap.
+     */
+    private boolean refuses() {
+        if (refusing.get()) {
+            return true;
+        }
+        long waiting = pendingBytes.get();
+        if (writable || waiting < MAX_PENDING_BYTES) {
+            return false;
+        }
+        if (refusing.compareAndSet(false, true)) {
+            LOG.error("storage in {} cannot write and {} MB of changes wait for it: refusing new changes until it has"
+                    + " written them", where, waiting >> 20);
+        }
+        return true;
     }
 
     CompletableFuture<Void> barrier() {
@@ -149,14 +225,21 @@ final class StoreWriter implements AutoCloseable {
             // Stopped (closed, or after an error it logged): nothing would ever complete the barrier.
             return CompletableFuture.failedFuture(new StorageException("storage in " + where + " is closed"));
         }
+        if (refusing.get()) {
+            // A change before this barrier may have been refused: it cannot say that they are stored.
+            return CompletableFuture.failedFuture(new StorageException("storage in " + where + " cannot write and is"
+                    + " refusing new changes until it has written the " + (pendingBytes.get() >> 20)
+                    + " MB that wait"));
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
         pending.add(done);
         wake();
         return done;
     }
 
+    /** False while writes fail, and until what waited is written once changes had to be refused. */
     boolean writable() {
-        return writable;
+        return writable && !refusing.get();
     }
 
     private void wake() {
@@ -188,6 +271,10 @@ final class StoreWriter implements AutoCloseable {
             while (true) {
                 Object first = pending.poll();
                 if (first == null) {
+                    if (writable && refusing.get() && refusing.compareAndSet(true, false)) {
+                        LOG.warn("storage in {} has written what waited: taking changes again ({} were refused and"
+                                + " are not stored)", where, refusedChanges.sum());
+                    }
                     if (!running) {
                         break;
                     }
@@ -199,10 +286,12 @@ final class StoreWriter implements AutoCloseable {
                     parked = false;
                     continue;
                 }
+                long batchBytes = 0;
                 try (WriteBatch batch = new WriteBatch()) {
                     for (Object o = first; o != null; o = changes.size() < MAX_BATCH_OPS ? pending.poll() : null) {
                         if (o instanceof Change c) {
                             changes.add(c);
+                            batchBytes += c.size();
                             cancel(c);
                         } else {
                             @SuppressWarnings("unchecked")
@@ -219,6 +308,7 @@ final class StoreWriter implements AutoCloseable {
                     changes.clear();
                     rowsInBatch.clear();
                 }
+                pendingBytes.addAndGet(-batchBytes);
                 barriers.forEach(b -> b.complete(null));
                 barriers.clear();
                 syncIfDue();
@@ -323,6 +413,8 @@ final class StoreWriter implements AutoCloseable {
         m.put("bytes_written", bytesWritten);
         m.put("syncs", syncs);
         m.put("write_failures", writeFailures);
+        m.put("refused_changes", refusedChanges.sum());
+        m.put("pending_bytes", pendingBytes.get());
         return m;
     }
 

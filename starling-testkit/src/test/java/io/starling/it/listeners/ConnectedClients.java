@@ -22,6 +22,11 @@ final class ConnectedClients implements HookListener {
         return byId.get(clientId);
     }
 
+    /** Whether a client of this id has connected (so far). */
+    boolean connected(String clientId) {
+        return byId.containsKey(clientId);
+    }
+
     /** The one client that connected with a client id starting with {@code prefix}. */
     ClientInfo awaitPrefix(String prefix) {
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> byId.keySet().stream().anyMatch(k -> k.startsWith(prefix)));

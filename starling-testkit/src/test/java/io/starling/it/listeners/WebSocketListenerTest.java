@@ -60,7 +60,10 @@ class WebSocketListenerTest {
                     + "listeners.ws.origins { bind = \"127.0.0.1:0\", websocket.allowed_origins = "
                     + "[\"https://app.example\"] }\n"
                     + "listeners.ws.proxied { bind = \"127.0.0.1:0\", websocket.proxy_address_header = "
-                    + "\"X-Forwarded-For\" }\n")
+                    + "\"X-Forwarded-For\", trusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\"],"
+                    + " access_rules = [\"deny 198.51.100.0/24\"] }\n"
+                    + "listeners.ws.untrusted { bind = \"127.0.0.1:0\", websocket.proxy_address_header = "
+                    + "\"X-Forwarded-For\", trusted_proxies = [\"10.0.0.0/8\"] }\n")
             .allListeners().storageType("memory").hookListener(CLIENTS));
 
     @RegisterExtension
@@ -129,23 +132,39 @@ class WebSocketListenerTest {
     }
 
     @Test
-    void theClientAddressComesFromXForwardedForWhereConfigured() throws Exception {
+    void theClientAddressIsTheRightMostHopNoTrustedProxyWrote() throws Exception {
+        // The client wrote 198.51.100.66 itself; the proxy at 10.0.0.1 appended the peer it saw, 203.0.113.9,
+        // and the loopback proxy in front of the node appended 10.0.0.1.
         Frames frames = new Frames();
-        WebSocket ws = open("ws:proxied", frames, "203.0.113.9, 10.0.0.1");
-        ws.sendBinary(ByteBuffer.wrap(CONNECT), true).join();
+        WebSocket ws = open("ws:proxied", frames, "198.51.100.66, 203.0.113.9, 10.0.0.1");
+        ws.sendBinary(ByteBuffer.wrap(connect('r')), true).join();
         assertThat(frames.read(CONNACK.length)).isEqualTo(CONNACK);
-        assertThat(CLIENTS.await("ws").remoteAddress().getAddress().getHostAddress()).isEqualTo("203.0.113.9");
+        assertThat(CLIENTS.await("wr").remoteAddress().getAddress().getHostAddress()).isEqualTo("203.0.113.9");
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
+    }
+
+    @Test
+    void aForwardedForFromAPeerThatIsNotATrustedProxyIsIgnored() throws Exception {
+        Frames frames = new Frames();
+        WebSocket ws = open("ws:untrusted", frames, "203.0.113.9");
+        ws.sendBinary(ByteBuffer.wrap(connect('u')), true).join();
+        assertThat(frames.read(CONNACK.length)).isEqualTo(CONNACK);
+        assertThat(CLIENTS.await("wu").remoteAddress().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
+    }
+
+    @Test
+    void theAccessRulesApplyToTheForwardedAddress() {
+        assertThat(upgrade("ws:proxied", "/mqtt", "mqtt", null, "198.51.100.7")).startsWith("HTTP/1.1 403 ");
+        log.await("ws:proxied", "198.51.100.7", "refused by the access rules");
+        assertThat(upgrade("ws:proxied", "/mqtt", "mqtt", null, "203.0.113.7")).startsWith("HTTP/1.1 101 ");
     }
 
     @Test
     void aForwardedForThatIsNotAnAddressLeavesThePeersAndIsNeverLookedUp() throws Exception {
         Frames frames = new Frames();
         WebSocket ws = open("ws:proxied", frames, "cafe");
-        // The CONNECT of the other tests with client id "wz": its own entry in CLIENTS.
-        byte[] connect = Arrays.copyOf(CONNECT, CONNECT.length);
-        connect[connect.length - 1] = 'z';
-        ws.sendBinary(ByteBuffer.wrap(connect), true).join();
+        ws.sendBinary(ByteBuffer.wrap(connect('z')), true).join();
         assertThat(frames.read(CONNACK.length)).isEqualTo(CONNACK);
         assertThat(CLIENTS.await("wz").remoteAddress().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
@@ -175,15 +194,28 @@ class WebSocketListenerTest {
         log.await("ws:origins", "origin 'https://evil.example' is not allowed");
     }
 
-    /** Sends an upgrade request by hand and returns the response head (and body, for a refusal). */
+    /** The CONNECT of the other tests with client id "w" + {@code last}: its own entry in CLIENTS. */
+    private static byte[] connect(char last) {
+        byte[] connect = Arrays.copyOf(CONNECT, CONNECT.length);
+        connect[connect.length - 1] = (byte) last;
+        return connect;
+    }
+
     private static String upgrade(String listener, String path, String subprotocols, String origin) {
+        return upgrade(listener, path, subprotocols, origin, null);
+    }
+
+    /** Sends an upgrade request by hand and returns the response head (and body, for a refusal). */
+    private static String upgrade(String listener, String path, String subprotocols, String origin,
+            String forwardedFor) {
         try (Socket s = new Socket("127.0.0.1", port(listener))) {
             s.setSoTimeout(5000);
             String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
                     + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                     + "Sec-WebSocket-Version: 13\r\n"
                     + (subprotocols != null ? "Sec-WebSocket-Protocol: " + subprotocols + "\r\n" : "")
-                    + (origin != null ? "Origin: " + origin + "\r\n" : "") + "\r\n";
+                    + (origin != null ? "Origin: " + origin + "\r\n" : "")
+                    + (forwardedFor != null ? "X-Forwarded-For: " + forwardedFor + "\r\n" : "") + "\r\n";
             OutputStream out = s.getOutputStream();
             out.write(request.getBytes(StandardCharsets.US_ASCII));
             out.flush();

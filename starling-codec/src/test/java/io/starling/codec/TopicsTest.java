@@ -46,4 +46,13 @@ class TopicsTest {
     void coverage(String rule, String requested, boolean expected) {
         assertThat(Topics.covers(rule, requested)).isEqualTo(expected);
     }
+
+    @ParameterizedTest(name = "{0} matches with {1}")
+    @CsvSource(nullValues = "null", value = {
+        "a/b, a/b", "$share/g/a/b, a/b", "$queue/a/b, a/b", "$share/g/$SYS/#, $SYS/#", "$share/g/#, #",
+        "$queue/$share/g/a, $share/g/a", "$share/g/$queue/a, $queue/a", "$share, $share", "$sharex/a, $sharex/a",
+        "$share/g, null", "$share//a, null", "$share/g/, null", "$share/+/a, null", "$queue/, null"})
+    void theFilterASharedSubscriptionMatchesWith(String filter, String expected) {
+        assertThat(Topics.unshared(filter)).isEqualTo(expected);
+    }
 }

@@ -48,23 +48,32 @@ public record TopicRule(boolean allow, Action action, String topic) {
 
     /**
      * The filter with {@code %c} and {@code %u} filled in, or null when the rule cannot apply: no username for
-     * {@code %u}, or a value holding {@code +}, {@code #} or {@code /}, which would widen the filter.
+     * {@code %u}, or a value holding {@code +}, {@code #} or {@code /}, which would widen the filter. One pass over
+     * the template: a value is never read again, so a client id {@code a%ub} stays {@code a%ub} and does not take
+     * in the username. A template without placeholders is returned as it is.
      */
     public static String fill(String filter, ClientInfo client) {
-        String out = filter;
-        if (out.contains("%c")) {
-            if (!literal(client.clientId())) {
+        int percent = filter.indexOf('%');
+        if (percent < 0) {
+            return filter;
+        }
+        StringBuilder out = new StringBuilder(filter.length() + 32);
+        int copied = 0;
+        while (percent >= 0 && percent + 1 < filter.length()) {
+            char p = filter.charAt(percent + 1);
+            if (p != 'c' && p != 'u') {
+                percent = filter.indexOf('%', percent + 1);
+                continue;
+            }
+            String value = p == 'c' ? client.clientId() : client.username();
+            if (!literal(value)) {
                 return null;
             }
-            out = out.replace("%c", client.clientId());
+            out.append(filter, copied, percent).append(value);
+            copied = percent + 2;
+            percent = filter.indexOf('%', copied);
         }
-        if (out.contains("%u")) {
-            if (client.username() == null || !literal(client.username())) {
-                return null;
-            }
-            out = out.replace("%u", client.username());
-        }
-        return out;
+        return out.append(filter, copied, filter.length()).toString();
     }
 
     private static boolean literal(String value) {

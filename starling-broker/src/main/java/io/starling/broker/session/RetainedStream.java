@@ -2,6 +2,7 @@ package io.starling.broker.session;
 
 import io.starling.api.Message;
 import io.starling.broker.routing.Subscription;
+import io.starling.codec.LogSafe;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -111,7 +112,8 @@ final class RetainedStream {
         synchronized (session) {
             scheduled = false;
             if (failure != null) {
-                LOG.warn("session {}: reading retained messages failed: {}", session.clientId(), failure.toString());
+                LOG.warn("session {}: reading retained messages failed: {}", LogSafe.escape(session.clientId()),
+                        failure.toString());
             } else if (session.connection() != null) {
                 for (Message m : loaded) {
                     session.deliverRetained(m, feed.subscription);

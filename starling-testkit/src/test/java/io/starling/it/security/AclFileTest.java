@@ -113,6 +113,20 @@ class AclFileTest {
     }
 
     @Test
+    void aPlaceholderInAClientIdIsNotFilledInAgain() {
+        // devices/%c/# for the client id "a%ub" is devices/a%ub/#: the %u it brings is not the username's.
+        try (RawClient c = connect("a%ub", "x", null)) {
+            assertThat(publish(c, "devices/axb/temp")).isEqualTo(ReasonCode.NOT_AUTHORIZED);
+            assertThat(subscribe(c, "devices/axb/#")).isEqualTo(0x80);
+            assertThat(publish(c, "devices/a%ub/temp")).isIn(0, ReasonCode.NO_MATCHING_SUBSCRIBERS);
+        }
+        try (RawClient c = connect("%u", "dev-7", null)) {
+            assertThat(publish(c, "devices/dev-7/temp")).as("another device's tree")
+                    .isEqualTo(ReasonCode.NOT_AUTHORIZED);
+        }
+    }
+
+    @Test
     void aClientIdRuleAnExactMatchRuleAndTheDefault() {
         try (RawClient blocked = connect("blocked")) {
             assertThat(publish(blocked, "public/news")).isEqualTo(ReasonCode.NOT_AUTHORIZED);

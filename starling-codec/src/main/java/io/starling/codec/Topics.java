@@ -133,7 +133,8 @@ public final class Topics {
     /**
      * Whether every topic that {@code requested} (a topic name, or a subscription's filter) can match is matched
      * by {@code rule}: what authorization asks. Unlike {@link #matches} on the filter taken literally, a rule
-     * {@code a/+} does not cover a request for {@code a/#}, nor {@code a/b} one for {@code a/+}.
+     * {@code a/+} does not cover a request for {@code a/#}, nor {@code a/b} one for {@code a/+}; {@code +/#} covers
+     * {@code #}. A deny rule, the same way, applies only to what it covers: {@code a/b} does not deny {@code a/+}.
      */
     public static boolean covers(String rule, String requested) {
         if (requested.startsWith("$") && (rule.startsWith("+") || rule.startsWith("#"))) {
@@ -145,8 +146,13 @@ public final class Topics {
             if (r[i].equals("#")) {
                 return true;
             }
-            if (i >= q.length || q[i].equals("#")) {
+            if (i >= q.length) {
                 return false;
+            }
+            if (q[i].equals("#")) {
+                // Below the top the request matches its parent level, which only a rule's # matches. At the top
+                // there is no parent (no topic is empty): "+/#" matches what "#" does.
+                return i == 0 && r.length == 2 && r[0].equals("+") && r[1].equals("#");
             }
             if (q[i].equals("+") ? !r[i].equals("+") : !r[i].equals("+") && !r[i].equals(q[i])) {
                 return false;

@@ -42,7 +42,7 @@ class TopicsTest {
         "a/#, a/+, true", "a/#, a/#, true", "a/#, a, true", "#, a/#, true", "a/+, a/b, true", "a/+, a/+, true",
         "a/+, a/#, false", "a/b, a/+, false", "+/b, +/b, true", "a/+/c, a/+/c, true", "a/+/c, a/#, false",
         "#, $SYS/#, false", "$SYS/#, $SYS/brokers/+, true", "a/b, a/b, true", "a/b, a/b/c, false",
-        "+, #, false"})
+        "+, #, false", "+/#, #, true", "+/#, +/#, true", "+/+/#, #, false", "a/+/#, a/#, false", "+/#, $SYS/#, false"})
     void coverage(String rule, String requested, boolean expected) {
         assertThat(Topics.covers(rule, requested)).isEqualTo(expected);
     }

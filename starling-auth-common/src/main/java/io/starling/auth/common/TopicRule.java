@@ -48,7 +48,8 @@ public record TopicRule(boolean allow, Action action, String topic) {
 
     /**
      * The filter with {@code %c} and {@code %u} filled in, or null when the rule cannot apply: no username for
-     * {@code %u}, or a value holding {@code +}, {@code #} or {@code /}, which would widen the filter. One pass over
+     * {@code %u}, a value holding {@code +}, {@code #} or {@code /}, which would widen the filter, or one beginning
+     * with {@code $} at the start of the filter, which would move it to the {@code $SYS} topics. One pass over
      * the template: a value is never read again, so a client id {@code a%ub} stays {@code a%ub} and does not take
      * in the username. A template without placeholders is returned as it is.
      */
@@ -66,8 +67,8 @@ public record TopicRule(boolean allow, Action action, String topic) {
                 continue;
             }
             String value = p == 'c' ? client.clientId() : client.username();
-            if (!literal(value)) {
-                return null;
+            if (!literal(value) || (percent == 0 && value.charAt(0) == '$')) {
+                return null; // "$SYS" for "%c/#" would be $SYS/#: a value never moves a filter under '$'
             }
             out.append(filter, copied, percent).append(value);
             copied = percent + 2;

@@ -20,7 +20,8 @@ class TopicRuleTest {
         "%c/%u/%c, c, u, c/u/c", "devices/%c/#, a%ub, x, devices/a%ub/#", "users/%u/#, c, %c, users/%c/#",
         "%c%u, %u, %c, %u%c", "100%/%c, x, y, 100%/x", "%%c, x, y, %x", "a%, x, y, a%", "%x/%c, c, u, %x/c",
         "users/%u/#, c, null, null", "devices/%c/#, +, u, null", "devices/%c/#, a/b, u, null",
-        "users/%u/#, c, #, null", "users/%u/#, c, '', null", "plain, #, null, plain"})
+        "users/%u/#, c, #, null", "users/%u/#, c, '', null", "plain, #, null, plain", "%c/#, $SYS, u, null",
+        "%u/#, c, $SYS, null", "devices/%c/#, $SYS, u, devices/$SYS/#"})
     void fill(String template, String id, String username, String expected) {
         assertThat(TopicRule.fill(template, client(id, username))).isEqualTo(expected);
     }

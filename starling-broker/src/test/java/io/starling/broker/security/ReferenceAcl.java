@@ -90,13 +90,14 @@ final class ReferenceAcl {
         return group.contains("+") || group.contains("#") || f.isEmpty() ? null : f;
     }
 
-    /** %c and %u replaced; null when a value is missing, empty, or holds +, # or /. */
+    /** %c and %u replaced; null when a value is missing, empty, holds +, # or /, or would put the filter under '$'. */
     static String fill(String template, ClientInfo client) {
         Matcher m = PLACEHOLDER.matcher(template);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String value = m.group(1).equals("c") ? client.clientId() : client.username();
-            if (value == null || value.isEmpty() || value.contains("+") || value.contains("#") || value.contains("/")) {
+            if (value == null || value.isEmpty() || value.contains("+") || value.contains("#") || value.contains("/")
+                    || (m.start() == 0 && value.startsWith("$"))) {
                 return null;
             }
             m.appendReplacement(out, Matcher.quoteReplacement(value));

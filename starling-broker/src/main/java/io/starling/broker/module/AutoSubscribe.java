@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * emqttd's auto-subscribe module: the subscriptions made for a client when it connects, with {@code %c} and
  * {@code %u} filled in as the ACL's rules are ({@link TopicRule#fill}). A client id or username holding {@code +},
- * {@code #} or {@code /} would widen the filter (client id {@code #} reading every inbox): that subscription is not
- * made, and a line is logged.
+ * {@code #} or {@code /} would widen the filter (client id {@code #} reading every inbox), one beginning with
+ * {@code $} would start it under {@code $SYS}: that subscription is not made, and a line is logged.
  */
 public final class AutoSubscribe {
     private static final Logger LOG = LoggerFactory.getLogger(AutoSubscribe.class);
@@ -31,7 +31,8 @@ public final class AutoSubscribe {
             String filter = TopicRule.fill(t.topic(), client);
             if (filter == null) {
                 LOG.info("auto-subscribe: '{}' not subscribed for client '{}': no username, or the client id or"
-                        + " username holds +, # or /", t.topic(), LogSafe.escape(client.clientId()));
+                        + " username holds +, # or /, or would start the filter with $", t.topic(),
+                        LogSafe.escape(client.clientId()));
                 continue;
             }
             out.add(new TopicSubscription(filter, t.qos(), t.noLocal(), t.retainAsPublished(), t.retainHandling()));

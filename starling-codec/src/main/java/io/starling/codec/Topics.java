@@ -30,21 +30,42 @@ public final class Topics {
         if (filter.isEmpty()) {
             return false;
         }
+        int start = sharedFilterStart(filter);
+        return start >= 0 && isValidPlainFilter(start == 0 ? filter : filter.substring(start));
+    }
+
+    /**
+     * Where the filter a subscription matches with begins: 0 for a plain filter, past {@code $share/<group>/} or
+     * {@code $queue/} for a shared one, -1 for a shared one without a group, with wildcards in its group, or
+     * with nothing after the prefix. The one place that takes a shared subscription apart.
+     */
+    public static int sharedFilterStart(String filter) {
         if (filter.startsWith(SHARE_PREFIX)) {
             int slash = filter.indexOf('/', SHARE_PREFIX.length());
             if (slash <= SHARE_PREFIX.length() || slash == filter.length() - 1) {
-                return false;
+                return -1;
             }
-            String group = filter.substring(SHARE_PREFIX.length(), slash);
-            if (group.indexOf('+') >= 0 || group.indexOf('#') >= 0) {
-                return false;
+            for (int i = SHARE_PREFIX.length(); i < slash; i++) {
+                char c = filter.charAt(i);
+                if (c == '+' || c == '#') {
+                    return -1;
+                }
             }
-            return isValidPlainFilter(filter.substring(slash + 1));
+            return slash + 1;
         }
         if (filter.startsWith(QUEUE_PREFIX)) {
-            return filter.length() > QUEUE_PREFIX.length() && isValidPlainFilter(filter.substring(QUEUE_PREFIX.length()));
+            return filter.length() > QUEUE_PREFIX.length() ? QUEUE_PREFIX.length() : -1;
         }
-        return isValidPlainFilter(filter);
+        return 0;
+    }
+
+    /**
+     * The filter a subscription matches with: {@code a/b} for {@code $share/g/a/b} and {@code $queue/a/b}, the
+     * filter itself when it is not shared (nothing allocated), null when the shared prefix is malformed.
+     */
+    public static String unshared(String filter) {
+        int start = sharedFilterStart(filter);
+        return start == 0 ? filter : start < 0 ? null : filter.substring(start);
     }
 
     private static boolean isValidPlainFilter(String filter) {
@@ -112,7 +133,8 @@ public final class Topics {
     /**
      * Whether every topic that {@code requested} (a topic name, or a subscription's filter) can match is matched
      * by {@code rule}: what authorization asks. Unlike {@link #matches} on the filter taken literally, a rule
-     * {@code a/+} does not cover a request for {@code a/#}, nor {@code a/b} one for {@code a/+}.
+     * {@code a/+} does not cover a request for {@code a/#}, nor {@code a/b} one for {@code a/+}; {@code +/#} covers
+     * {@code #}. A deny rule, the same way, applies only to what it covers: {@code a/b} does not deny {@code a/+}.
      */
     public static boolean covers(String rule, String requested) {
         if (requested.startsWith("$") && (rule.startsWith("+") || rule.startsWith("#"))) {
@@ -124,8 +146,13 @@ public final class Topics {
             if (r[i].equals("#")) {
                 return true;
             }
-            if (i >= q.length || q[i].equals("#")) {
+            if (i >= q.length) {
                 return false;
+            }
+            if (q[i].equals("#")) {
+                // Below the top the request matches its parent level, which only a rule's # matches. At the top
+                // there is no parent (no topic is empty): "+/#" matches what "#" does.
+                return i == 0 && r.length == 2 && r[0].equals("+") && r[1].equals("#");
             }
             if (q[i].equals("+") ? !r[i].equals("+") : !r[i].equals("+") && !r[i].equals(q[i])) {
                 return false;

@@ -42,8 +42,17 @@ class TopicsTest {
         "a/#, a/+, true", "a/#, a/#, true", "a/#, a, true", "#, a/#, true", "a/+, a/b, true", "a/+, a/+, true",
         "a/+, a/#, false", "a/b, a/+, false", "+/b, +/b, true", "a/+/c, a/+/c, true", "a/+/c, a/#, false",
         "#, $SYS/#, false", "$SYS/#, $SYS/brokers/+, true", "a/b, a/b, true", "a/b, a/b/c, false",
-        "+, #, false"})
+        "+, #, false", "+/#, #, true", "+/#, +/#, true", "+/+/#, #, false", "a/+/#, a/#, false", "+/#, $SYS/#, false"})
     void coverage(String rule, String requested, boolean expected) {
         assertThat(Topics.covers(rule, requested)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0} matches with {1}")
+    @CsvSource(nullValues = "null", value = {
+        "a/b, a/b", "$share/g/a/b, a/b", "$queue/a/b, a/b", "$share/g/$SYS/#, $SYS/#", "$share/g/#, #",
+        "$queue/$share/g/a, $share/g/a", "$share/g/$queue/a, $queue/a", "$share, $share", "$sharex/a, $sharex/a",
+        "$share/g, null", "$share//a, null", "$share/g/, null", "$share/+/a, null", "$queue/, null"})
+    void theFilterASharedSubscriptionMatchesWith(String filter, String expected) {
+        assertThat(Topics.unshared(filter)).isEqualTo(expected);
     }
 }

@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.starling.broker.config.ManagementConfig;
 import io.starling.broker.security.LoginThrottle;
 import io.starling.broker.security.UserDatabase;
+import io.starling.codec.LogSafe;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -131,7 +132,7 @@ final class AdminAuth {
             return "key:" + name;
         }
         throttle.failed(address, now);
-        LOG.info("management API: failed login as '{}' from {}", name, address);
+        LOG.info("management API: failed login as '{}' from {}", LogSafe.escape(name), address);
         throw new ApiException(401, "UNAUTHORIZED", "bad username or password");
     }
 

@@ -102,7 +102,7 @@ final class MessageRoutes {
     private PublishGate.Publisher source(Context ctx) {
         String who = ctx.attribute("who");
         ClientInfo admin = new ClientInfo("$api", who, null, 5, "management").asSuperuser();
-        return node.services().gate().source(admin, "management API (" + who + ")");
+        return node.services().gate().source(admin, "management API (" + io.starling.codec.LogSafe.escape(who) + ")");
     }
 
     /** How many destinations the message reached; refusals throw. */

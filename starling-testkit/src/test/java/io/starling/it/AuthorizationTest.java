@@ -90,4 +90,21 @@ class AuthorizationTest {
             client.disconnect();
         }
     }
+
+    @Test
+    void aSharedSubscriptionIsJudgedOnTheFilterItMatchesWith() {
+        Mqtt5BlockingClient client = Clients.connectedV5(BROKER, Clients.id("shared5"));
+        try {
+            Mqtt5SubAck ack = catchThrowableOfType(Mqtt5SubAckException.class, () -> client.subscribeWith()
+                    .topicFilter("$share/g/test/nosubscribe").qos(MqttQos.AT_LEAST_ONCE)
+                    .addSubscription().topicFilter("$queue/test/nosubscribe").qos(MqttQos.AT_LEAST_ONCE)
+                    .applySubscription()
+                    .addSubscription().topicFilter("$share/g/test/other").qos(MqttQos.AT_LEAST_ONCE).applySubscription()
+                    .send()).getMqttMessage();
+            assertThat(ack.getReasonCodes()).containsExactly(Mqtt5SubAckReasonCode.UNSPECIFIED_ERROR,
+                    Mqtt5SubAckReasonCode.UNSPECIFIED_ERROR, Mqtt5SubAckReasonCode.GRANTED_QOS_1);
+        } finally {
+            client.disconnect();
+        }
+    }
 }

@@ -13,5 +13,10 @@ public interface Authorizer {
 
     enum Decision { ALLOW, DENY, IGNORE }
 
+    /**
+     * @param topic for PUBLISH the topic name; for SUBSCRIBE the filter the subscription matches with, so without a
+     *              shared subscription's {@code $share/<group>/} or {@code $queue/} prefix ({@code a/b} for
+     *              {@code $share/g/a/b})
+     */
     CompletionStage<Decision> authorize(ClientInfo client, Action action, String topic);
 }

@@ -1,5 +1,6 @@
 package io.starling.auth.common;
 
+import io.starling.codec.LogSafe;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
@@ -68,7 +69,7 @@ public final class BackendCalls implements AutoCloseable {
             String why = cause instanceof TimeoutException ? "no answer within " + timeout.toMillis() + " ms"
                     : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + firstLine(cause));
             T fallback = onFailure.apply(cause);
-            LOG.warn("{} failed for client '{}' ({})", backend, clientId, why);
+            LOG.warn("{} failed for client '{}' ({})", backend, LogSafe.escape(clientId), why);
             return fallback;
         });
     }

@@ -48,23 +48,33 @@ public record TopicRule(boolean allow, Action action, String topic) {
 
     /**
      * The filter with {@code %c} and {@code %u} filled in, or null when the rule cannot apply: no username for
-     * {@code %u}, or a value holding {@code +}, {@code #} or {@code /}, which would widen the filter.
+     * {@code %u}, a value holding {@code +}, {@code #} or {@code /}, which would widen the filter, or one beginning
+     * with {@code $} at the start of the filter, which would move it to the {@code $SYS} topics. One pass over
+     * the template: a value is never read again, so a client id {@code a%ub} stays {@code a%ub} and does not take
+     * in the username. A template without placeholders is returned as it is.
      */
     public static String fill(String filter, ClientInfo client) {
-        String out = filter;
-        if (out.contains("%c")) {
-            if (!literal(client.clientId())) {
-                return null;
-            }
-            out = out.replace("%c", client.clientId());
+        int percent = filter.indexOf('%');
+        if (percent < 0) {
+            return filter;
         }
-        if (out.contains("%u")) {
-            if (client.username() == null || !literal(client.username())) {
-                return null;
+        StringBuilder out = new StringBuilder(filter.length() + 32);
+        int copied = 0;
+        while (percent >= 0 && percent + 1 < filter.length()) {
+            char p = filter.charAt(percent + 1);
+            if (p != 'c' && p != 'u') {
+                percent = filter.indexOf('%', percent + 1);
+                continue;
             }
-            out = out.replace("%u", client.username());
+            String value = p == 'c' ? client.clientId() : client.username();
+            if (!literal(value) || (percent == 0 && value.charAt(0) == '$')) {
+                return null; // "$SYS" for "%c/#" would be $SYS/#: a value never moves a filter under '$'
+            }
+            out.append(filter, copied, percent).append(value);
+            copied = percent + 2;
+            percent = filter.indexOf('%', copied);
         }
-        return out;
+        return out.append(filter, copied, filter.length()).toString();
     }
 
     private static boolean literal(String value) {

@@ -3,6 +3,7 @@ package io.starling.auth.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.starling.api.ClientInfo;
+import io.starling.codec.LogSafe;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -73,7 +74,7 @@ final class HttpAuthService {
                 .exceptionally(e -> {
                     Throwable cause = e.getCause() != null ? e.getCause() : e;
                     LOG.warn("{} did not answer for client '{}' ({}): {}", url.getHost() + ":" + url.getPort()
-                            + url.getPath(), who.clientId(), cause.getClass().getSimpleName(), policyName());
+                            + url.getPath(), LogSafe.escape(who.clientId()), cause.getClass().getSimpleName(), policyName());
                     return onError();
                 });
     }

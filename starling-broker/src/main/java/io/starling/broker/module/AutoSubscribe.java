@@ -1,7 +1,9 @@
 package io.starling.broker.module;
 
 import io.starling.api.ClientInfo;
+import io.starling.auth.common.TopicRule;
 import io.starling.broker.config.ModulesConfig.AutoSubscription;
+import io.starling.codec.LogSafe;
 import io.starling.codec.packet.TopicSubscription;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,8 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * emqttd's auto-subscribe module: the subscriptions made for a client when it connects, with {@code %c} and
- * {@code %u} filled in. A client id or username holding {@code +}, {@code #} or {@code /} would widen the filter
- * (client id {@code #} reading every inbox): that subscription is not made, and a line is logged.
+ * {@code %u} filled in as the ACL's rules are ({@link TopicRule#fill}). A client id or username holding {@code +},
+ * {@code #} or {@code /} would widen the filter (client id {@code #} reading every inbox), one beginning with
+ * {@code $} would start it under {@code $SYS}: that subscription is not made, and a line is logged.
  */
 public final class AutoSubscribe {
     private static final Logger LOG = LoggerFactory.getLogger(AutoSubscribe.class);
@@ -25,29 +28,15 @@ public final class AutoSubscribe {
     public List<TopicSubscription> forClient(ClientInfo client) {
         List<TopicSubscription> out = new ArrayList<>(topics.size());
         for (AutoSubscription t : topics) {
-            String filter = t.topic();
-            if (filter.contains("%c")) {
-                if (!safe(client.clientId())) {
-                    LOG.info("auto-subscribe: '{}' not subscribed for client id '{}': it holds +, # or /", filter,
-                            client.clientId());
-                    continue;
-                }
-                filter = filter.replace("%c", client.clientId());
-            }
-            if (filter.contains("%u")) {
-                if (client.username() == null || !safe(client.username())) {
-                    LOG.info("auto-subscribe: '{}' not subscribed for client '{}': no username, or it holds +, # or /",
-                            t.topic(), client.clientId());
-                    continue;
-                }
-                filter = filter.replace("%u", client.username());
+            String filter = TopicRule.fill(t.topic(), client);
+            if (filter == null) {
+                LOG.info("auto-subscribe: '{}' not subscribed for client '{}': no username, or the client id or"
+                        + " username holds +, # or /, or would start the filter with $", t.topic(),
+                        LogSafe.escape(client.clientId()));
+                continue;
             }
             out.add(new TopicSubscription(filter, t.qos(), t.noLocal(), t.retainAsPublished(), t.retainHandling()));
         }
         return out;
-    }
-
-    private static boolean safe(String value) {
-        return !value.isEmpty() && value.indexOf('+') < 0 && value.indexOf('#') < 0 && value.indexOf('/') < 0;
     }
 }

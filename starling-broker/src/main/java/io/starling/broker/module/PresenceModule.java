@@ -8,6 +8,7 @@ import io.starling.api.MessageProperties;
 import io.starling.api.QoS;
 import io.starling.api.hook.HookListener;
 import io.starling.broker.routing.MessageDispatcher;
+import io.starling.codec.LogSafe;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -65,14 +66,14 @@ public final class PresenceModule implements HookListener {
         String id = client.clientId();
         if (id.isEmpty() || id.indexOf('+') >= 0 || id.indexOf('#') >= 0 || id.indexOf('/') >= 0) {
             // Such an id would change the topic's levels or make it no topic name at all.
-            LOG.debug("no presence message for client id '{}': not usable as a topic level", id);
+            LOG.debug("no presence message for client id '{}': not usable as a topic level", LogSafe.escape(id));
             return;
         }
         byte[] payload;
         try {
             payload = JSON.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
-            LOG.warn("presence message for '{}' not written: {}", id, e.toString());
+            LOG.warn("presence message for '{}' not written: {}", LogSafe.escape(id), e.toString());
             return;
         }
         String topic = "$SYS/brokers/" + node + "/clients/" + id + "/" + event;

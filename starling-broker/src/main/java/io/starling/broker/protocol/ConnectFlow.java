@@ -16,6 +16,7 @@ import io.starling.codec.packet.SubscribePacket;
 import io.starling.codec.packet.TopicSubscription;
 import java.util.List;
 import io.starling.broker.session.SessionRegistry;
+import io.starling.codec.LogSafe;
 import io.starling.codec.MqttProperties;
 import io.starling.codec.MqttVersion;
 import io.starling.codec.ReasonCode;
@@ -189,7 +190,8 @@ final class ConnectFlow {
             return;
         }
         if (!allowed) {
-            refuse(ReasonCode.NOT_AUTHORIZED, "not authorized to publish the will to '" + connect.will().topic() + "'");
+            refuse(ReasonCode.NOT_AUTHORIZED, "not authorized to publish the will to '"
+                    + LogSafe.escape(connect.will().topic()) + "'");
             return;
         }
         open(connect, client, clientId, assigned);

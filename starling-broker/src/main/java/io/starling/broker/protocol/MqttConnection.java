@@ -16,6 +16,7 @@ import io.starling.api.Message;
 import io.starling.broker.delivery.Delivery;
 import io.starling.broker.session.ClientConnection;
 import io.starling.broker.session.Session;
+import io.starling.codec.LogSafe;
 import io.starling.codec.MqttProperties;
 import io.starling.codec.MqttVersion;
 import io.starling.codec.PacketEncoder;
@@ -500,7 +501,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
 
     String who() {
         if (client != null) {
-            return "client '" + client.clientId() + "' (" + address() + ")";
+            return "client '" + LogSafe.escape(client.clientId()) + "' (" + address() + ")";
         }
         return address();
     }

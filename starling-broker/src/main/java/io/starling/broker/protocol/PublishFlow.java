@@ -4,6 +4,7 @@ import io.starling.api.Message;
 import io.starling.broker.config.MqttConfig;
 import io.starling.broker.module.DelayedPublisher;
 import io.starling.broker.routing.PublishGate.Verdict;
+import io.starling.codec.LogSafe;
 import io.starling.codec.MqttProperties;
 import io.starling.codec.PacketType;
 import io.starling.codec.ReasonCode;
@@ -127,8 +128,8 @@ final class PublishFlow {
                 if (conn.isV5() && packet.qos() > 0) {
                     answer(packet, ReasonCode.QUOTA_EXCEEDED);
                 } else {
-                    conn.violation(ReasonCode.QUOTA_EXCEEDED, "PUBLISH to '" + message.topic() + "' refused: "
-                            + (verdict == Verdict.DELAYED_QUOTA ? "too many delayed messages wait already"
+                    conn.violation(ReasonCode.QUOTA_EXCEEDED, "PUBLISH to '" + LogSafe.escape(message.topic())
+                            + "' refused: " + (verdict == Verdict.DELAYED_QUOTA ? "too many delayed messages wait already"
                             : "storage is not writable"));
                 }
             }

@@ -9,6 +9,7 @@ import io.starling.broker.routing.Subscription;
 import io.starling.broker.session.Session;
 import io.starling.broker.session.SessionRegistry;
 import io.starling.broker.session.SharedFilter;
+import io.starling.codec.LogSafe;
 import io.starling.codec.MqttProperties;
 import io.starling.codec.ReasonCode;
 import io.starling.codec.Topics;
@@ -74,7 +75,7 @@ final class SubscribeFlow {
                 refused[i] = r.reasonCode();
             } else if (!Topics.isValidTopicFilter(r.topicFilter()) || r.qos() < 0 || r.qos() > 2) {
                 MqttConnection.LOG.warn("{} {}: a subscribe hook made '{}' QoS {}, which is not a valid subscription",
-                        conn.listener.name(), conn.who(), r.topicFilter(), r.qos());
+                        conn.listener.name(), conn.who(), LogSafe.escape(r.topicFilter()), r.qos());
                 refused[i] = ReasonCode.TOPIC_FILTER_INVALID;
             }
             effective.add(refused[i] != 0 ? t : new TopicSubscription(r.topicFilter(), r.qos(), t.noLocal(),
@@ -171,7 +172,7 @@ final class SubscribeFlow {
         Session session = conn.session;
         if (!allowed) {
             MqttConnection.LOG.info("{} {}: not authorized to subscribe to '{}'", conn.listener.name(), conn.who(),
-                    clientFilter);
+                    LogSafe.escape(clientFilter));
             // 0x80 rather than 0x87 so that a client cannot probe which filters the rules protect; the reason
             // string (when the client asked for problem information) and the log say why.
             return ReasonCode.UNSPECIFIED_ERROR;

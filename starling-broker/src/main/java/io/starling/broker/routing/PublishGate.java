@@ -11,6 +11,7 @@ import io.starling.broker.module.DelayedPublisher;
 import io.starling.broker.retain.RetainedMessages;
 import io.starling.broker.security.AuthorizationChain;
 import io.starling.broker.storage.NodeStorage;
+import io.starling.codec.LogSafe;
 import io.starling.codec.Topics;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -131,12 +132,12 @@ public final class PublishGate {
     /** A will, when it fires: through the gate as its client, counted from now for its expiry (MQTT 5 3.1.3.2.4). */
     public void publishWill(ClientInfo owner, Message will) {
         Message now = will.withCreatedAt(System.currentTimeMillis());
-        Source source = source(owner, "will of client '" + owner.clientId() + "'");
+        Source source = source(owner, "will of client '" + LogSafe.escape(owner.clientId()) + "'");
         publish(source, now).whenComplete((verdict, e) -> {
             if (e != null) {
-                LOG.warn("{} to '{}' not published: {}", source.describe(), will.topic(), e.toString());
+                LOG.warn("{} to '{}' not published: {}", source.describe(), LogSafe.escape(will.topic()), e.toString());
             } else if (!verdict.accepted() && verdict != Verdict.NOT_AUTHORIZED) {
-                LOG.info("{} to '{}' not published: {}", source.describe(), will.topic(), verdict);
+                LOG.info("{} to '{}' not published: {}", source.describe(), LogSafe.escape(will.topic()), verdict);
             }
         });
     }
@@ -148,7 +149,7 @@ public final class PublishGate {
         }
         if (!Topics.isValidTopicName(message.topic())) {
             LOG.warn("{}: a publish hook made the topic '{}', which is not a valid topic name; message dropped",
-                    source.describe(), message.topic());
+                    source.describe(), LogSafe.escape(message.topic()));
             metrics.messageDropped(DropReason.STOPPED_BY_HOOK);
             return Verdict.STOPPED_BY_HOOK.done;
         }
@@ -166,24 +167,24 @@ public final class PublishGate {
         if ((message.qos().value() > 0 || message.retain()) && !storage.writable()) {
             // The storage cannot take the message (a full disk): refuse rather than acknowledge what may be lost. A
             // retained QoS 0 message would replace the stored one on the heap only, and wait there for the disk.
-            LOG.warn("{}: PUBLISH to '{}' refused: storage is not writable", source.describe(), topic);
+            LOG.warn("{}: PUBLISH to '{}' refused: storage is not writable", source.describe(), LogSafe.escape(topic));
             return Verdict.STORAGE_UNAVAILABLE;
         }
         if (!allowed) {
-            LOG.info("{}: not authorized to publish to '{}'", source.describe(), topic);
+            LOG.info("{}: not authorized to publish to '{}'", source.describe(), LogSafe.escape(topic));
             metrics.messageDropped(DropReason.NOT_AUTHORIZED);
             return Verdict.NOT_AUTHORIZED;
         }
         String overQuota = message.retain() && delaySeconds < 0 ? retained.quotaProblem(message, limits.get()) : null;
         if (overQuota != null) {
-            LOG.warn("{}: retained PUBLISH to '{}' refused: {}", source.describe(), topic, overQuota);
+            LOG.warn("{}: retained PUBLISH to '{}' refused: {}", source.describe(), LogSafe.escape(topic), overQuota);
             metrics.messageDropped(DropReason.QUOTA_EXCEEDED);
             return Verdict.RETAINED_QUOTA;
         }
         if (delaySeconds >= 0) {
             if (delayed == null || !delayed.schedule(message, delaySeconds)) {
                 LOG.warn("{}: delayed PUBLISH to '{}' refused: too many delayed messages wait already",
-                        source.describe(), topic);
+                        source.describe(), LogSafe.escape(topic));
                 metrics.messageDropped(DropReason.QUOTA_EXCEEDED);
                 return Verdict.DELAYED_QUOTA;
             }

@@ -4,6 +4,7 @@ import io.starling.api.ClientInfo;
 import io.starling.api.auth.Authorizer;
 import io.starling.api.auth.Authorizer.Action;
 import io.starling.api.auth.Authorizer.Decision;
+import io.starling.codec.Topics;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -12,7 +13,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Asks each authorizer in priority order; the first that does not ignore the request decides, else the
- * configured default. Errors deny. A superuser may do anything.
+ * configured default. Errors deny. A superuser may do anything. A shared subscription is judged on the filter it
+ * matches with: every authorizer (the ACL file, the configured rules, each backend and plugin) sees {@code a/b}
+ * for {@code $share/g/a/b} and {@code $queue/a/b}, so no prefix walks past a rule.
  */
 public final class AuthorizationChain {
     /** Completed decisions, shared: nothing to allocate for an answer known at once. */
@@ -60,10 +63,20 @@ public final class AuthorizationChain {
         return version.get();
     }
 
-    /** Completes with true when the client may perform the action on the topic. */
+    /**
+     * Completes with true when the client may perform the action on the topic (for SUBSCRIBE, the filter as the
+     * client sent it, shared or not).
+     */
     public CompletableFuture<Boolean> authorize(ClientInfo client, Action action, String topic) {
         if (client.superuser()) {
             return TRUE;
+        }
+        if (action == Action.SUBSCRIBE) {
+            // A plain filter comes back as it is: nothing allocated for the usual case.
+            topic = Topics.unshared(topic);
+            if (topic == null) {
+                return FALSE; // the decoder refuses a malformed shared filter before it gets here
+            }
         }
         if (chain.isEmpty()) {
             return noMatchAllows ? TRUE : FALSE;

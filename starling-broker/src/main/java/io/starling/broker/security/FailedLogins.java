@@ -40,7 +40,7 @@ public final class FailedLogins {
         String who = "from " + address;
         if (wait == 0 && byUsername != null && client.username() != null) {
             wait = byUsername.lockedFor(client.username(), now);
-            who = "as '" + client.username() + "'";
+            who = "as '" + io.starling.codec.LogSafe.escape(client.username()) + "'";
         }
         if (wait == 0) {
             return null;

@@ -4,6 +4,7 @@ import io.starling.api.Message;
 import io.starling.api.hook.HookListener.DropReason;
 import io.starling.broker.hook.Hooks;
 import io.starling.broker.metrics.BrokerMetrics;
+import io.starling.codec.LogSafe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +47,7 @@ public final class DeliveryEvents {
             queueFull(clientId, count);
         }
         if (count > 0) {
-            LOG.debug("dropped {} stored messages for {}: {}", count, clientId, reason);
+            LOG.debug("dropped {} stored messages for {}: {}", count, LogSafe.escape(clientId), reason);
         }
     }
 
@@ -56,7 +57,7 @@ public final class DeliveryEvents {
             queueFull(clientId, 1);
         }
         if (LOG.isDebugEnabled()) {
-            LOG.debug("dropped message on '{}' for {}: {}", message.topic(), clientId, reason);
+            LOG.debug("dropped message on '{}' for {}: {}", message.topic(), LogSafe.escape(clientId), reason);
         }
         hooks.dropped(clientId, message, reason);
     }
@@ -68,7 +69,7 @@ public final class DeliveryEvents {
         long last = lastQueueWarning.get();
         if (now - last >= QUEUE_WARNING_NANOS && lastQueueWarning.compareAndSet(last, now)) {
             LOG.warn("session '{}' has a full queue (mqtt.max_queued_messages): {} messages dropped on this node"
-                    + " since the last warning", clientId, queueDrops.sumThenReset());
+                    + " since the last warning", LogSafe.escape(clientId), queueDrops.sumThenReset());
         }
     }
 }

@@ -2,6 +2,7 @@ package io.starling.broker.session;
 
 import io.starling.api.Message;
 import io.starling.broker.routing.Subscription;
+import io.starling.codec.LogSafe;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -139,7 +140,8 @@ final class RetainedStream {
         synchronized (session) {
             scheduled = false;
             if (failure != null) {
-                LOG.warn("session {}: reading retained messages failed: {}", session.clientId(), failure.toString());
+                LOG.warn("session {}: reading retained messages failed: {}", LogSafe.escape(session.clientId()),
+                        failure.toString());
             } else if (!ended) {
                 // Queued if the client left meanwhile (for QoS 0 only with queue_qos0), within the queue bound.
                 for (Message m : loaded) {

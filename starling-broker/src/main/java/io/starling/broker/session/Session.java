@@ -14,6 +14,7 @@ import io.starling.broker.routing.Destination;
 import io.starling.broker.routing.SharedGroup;
 import io.starling.broker.routing.Subscription;
 import io.starling.broker.storage.NodeStorage;
+import io.starling.codec.LogSafe;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -455,7 +456,7 @@ public final class Session implements Destination {
             // Offline again (the messages stay in the storage) or not read: they go back to the front.
             onDisk.pushBack(seqs);
             if (failure != null) {
-                LOG.warn("session {}: reading queued messages from the storage failed: {}", clientId,
+                LOG.warn("session {}: reading queued messages from the storage failed: {}", LogSafe.escape(clientId),
                         failure.toString());
             }
             updateQueuedSize();

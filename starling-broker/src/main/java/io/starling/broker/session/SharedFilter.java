@@ -8,16 +8,14 @@ public record SharedFilter(String group, String filter) {
     /** The group name {@code $queue/filter} subscriptions share. */
     public static final String QUEUE_GROUP = "$queue";
 
-    /** The parts of a valid shared filter, or null for a plain one. */
+    /** The parts of a valid shared filter, or null for a plain one (or a malformed one, which is never subscribed). */
     public static SharedFilter parse(String clientFilter) {
-        if (clientFilter.startsWith(Topics.SHARE_PREFIX)) {
-            int slash = clientFilter.indexOf('/', Topics.SHARE_PREFIX.length());
-            return new SharedFilter(clientFilter.substring(Topics.SHARE_PREFIX.length(), slash),
-                    clientFilter.substring(slash + 1));
+        int start = Topics.sharedFilterStart(clientFilter);
+        if (start <= 0) {
+            return null;
         }
-        if (clientFilter.startsWith(Topics.QUEUE_PREFIX)) {
-            return new SharedFilter(QUEUE_GROUP, clientFilter.substring(Topics.QUEUE_PREFIX.length()));
-        }
-        return null;
+        String group = clientFilter.startsWith(Topics.QUEUE_PREFIX) ? QUEUE_GROUP
+                : clientFilter.substring(Topics.SHARE_PREFIX.length(), start - 1);
+        return new SharedFilter(group, clientFilter.substring(start));
     }
 }

@@ -114,6 +114,18 @@ class ModulesTest {
     }
 
     @Test
+    void aPlaceholderInAClientIdIsNotFilledInAgain() {
+        // inbox/%c for the client id "%u" is inbox/%u, not the inbox named like its username.
+        try (RawClient sneaky = connect("%u", "victim");
+             RawClient other = connect("auto-pub-3", null)) {
+            publish(other, "inbox/victim", "private");
+            publish(other, "inbox/%u", "its own");
+            assertThat(text(sneaky.receive(PublishPacket.class))).as("in order: the first one was not sent")
+                    .isEqualTo("its own");
+        }
+    }
+
+    @Test
     void aRewriteCannotReachATopicTheAclForbids() {
         try (RawClient listener = connect("secret-listener", null);
              RawClient pub = connect("rewrite-pub", null)) {

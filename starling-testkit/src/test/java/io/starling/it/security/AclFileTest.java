@@ -38,7 +38,7 @@ class AclFileTest {
               { permission = allow, who = { user = "monitor" }, action = subscribe, topics = ["$SYS/#"] }
               { permission = allow, who = { ipaddr = "10.0.0.0/8" }, topics = ["#"] }
               { permission = deny,  who = { clientid = "blocked" } }
-              { permission = allow, who = all, topics = ["devices/%c/#", "users/%u/#"] }
+              { permission = allow, who = all, topics = ["devices/%c/#", "users/%u/#", "%c/out"] }
               { permission = deny,  who = all, action = subscribe, topics = ["$SYS/#", "eq #"] }
               { permission = allow, who = all, topics = ["public/#"] }
             ]
@@ -109,6 +109,30 @@ class AclFileTest {
         }
         try (RawClient slash = connect("a/b")) {
             assertThat(publish(slash, "devices/a/b/temp")).isEqualTo(ReasonCode.NOT_AUTHORIZED);
+        }
+    }
+
+    @Test
+    void aPlaceholderInAClientIdIsNotFilledInAgain() {
+        // devices/%c/# for the client id "a%ub" is devices/a%ub/#: the %u it brings is not the username's.
+        try (RawClient c = connect("a%ub", "x", null)) {
+            assertThat(publish(c, "devices/axb/temp")).isEqualTo(ReasonCode.NOT_AUTHORIZED);
+            assertThat(subscribe(c, "devices/axb/#")).isEqualTo(0x80);
+            assertThat(publish(c, "devices/a%ub/temp")).isIn(0, ReasonCode.NO_MATCHING_SUBSCRIBERS);
+        }
+        try (RawClient c = connect("%u", "dev-7", null)) {
+            assertThat(publish(c, "devices/dev-7/temp")).as("another device's tree")
+                    .isEqualTo(ReasonCode.NOT_AUTHORIZED);
+        }
+    }
+
+    @Test
+    void aClientIdBeginningWithADollarNeverStartsAFilter() {
+        try (RawClient c = connect("dev-8")) {
+            assertThat(publish(c, "dev-8/out")).isIn(0, ReasonCode.NO_MATCHING_SUBSCRIBERS);
+        }
+        try (RawClient c = connect("$SYS")) {
+            assertThat(publish(c, "$SYS/out")).as("%c/out is not $SYS/out").isEqualTo(ReasonCode.NOT_AUTHORIZED);
         }
     }
 

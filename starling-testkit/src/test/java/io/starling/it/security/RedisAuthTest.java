@@ -131,6 +131,15 @@ class RedisAuthTest {
     }
 
     @Test
+    void aSharedSubscriptionIsJudgedByTheAclHashOnTheFilterItMatchesWith() {
+        try (RawClient alice = login(MqttVersion.MQTT_5, "acl-shared", "alice", "good-pass", 0)) {
+            assertThat(subscribe(alice, "$share/g/sensors/alice/#")).isEqualTo(1);
+            assertThat(subscribe(alice, "$queue/commands/#")).isEqualTo(1);
+            assertThat(subscribe(alice, "$share/g/sensors/bob/#")).as("no rule: no_match = deny").isEqualTo(0x80);
+        }
+    }
+
+    @Test
     void aStoppedServerDeniesByDefaultAndOthersAreNotHeldUp() throws Exception {
         redis.stop();
         redis = null;

@@ -15,10 +15,16 @@ import java.util.Set;
  * @param queuedSeqs            sequence numbers of the queued messages, in order, left in the storage until the
  *                              client takes them ({@link Storage#readQueued}); as {@code inflight}
  * @param inboundQos2           packet ids of QoS 2 messages the client sent that await PUBREL; as {@code inflight}
+ * @param owner                 who opened the session (its will is published as them, and only they resume it);
+ *                              null when unknown (a record written before owners were stored)
  */
 public record StoredSession(String clientId, long expiryIntervalSeconds, long disconnectedAtMillis,
         List<StoredSubscription> subscriptions, Message will, long willDelaySeconds,
-        List<StoredDelivery> inflight, long[] queuedSeqs, Set<Integer> inboundQos2) {
+        List<StoredDelivery> inflight, long[] queuedSeqs, Set<Integer> inboundQos2, Owner owner) {
+
+    /** The identity a session belongs to: the username it was opened with (null: none) and the superuser flag. */
+    public record Owner(String username, boolean superuser) {
+    }
 
     public static final long NEVER_EXPIRES = 0xFFFFFFFFL;
     private static final long[] NONE = new long[0];
@@ -32,13 +38,19 @@ public record StoredSession(String clientId, long expiryIntervalSeconds, long di
 
     /** The session as saved, without what is loaded at start-up. */
     public StoredSession(String clientId, long expiryIntervalSeconds, long disconnectedAtMillis,
-            List<StoredSubscription> subscriptions, Message will, long willDelaySeconds) {
+            List<StoredSubscription> subscriptions, Message will, long willDelaySeconds, Owner owner) {
         this(clientId, expiryIntervalSeconds, disconnectedAtMillis, subscriptions, will, willDelaySeconds, null, null,
-                null);
+                null, owner);
+    }
+
+    /** As saved, its owner unknown. */
+    public StoredSession(String clientId, long expiryIntervalSeconds, long disconnectedAtMillis,
+            List<StoredSubscription> subscriptions, Message will, long willDelaySeconds) {
+        this(clientId, expiryIntervalSeconds, disconnectedAtMillis, subscriptions, will, willDelaySeconds, null);
     }
 
     public StoredSession withState(List<StoredDelivery> storedInflight, long[] storedQueue, Set<Integer> storedInbound) {
         return new StoredSession(clientId, expiryIntervalSeconds, disconnectedAtMillis, subscriptions, will,
-                willDelaySeconds, storedInflight, storedQueue, storedInbound);
+                willDelaySeconds, storedInflight, storedQueue, storedInbound, owner);
     }
 }

@@ -21,6 +21,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
@@ -100,6 +101,8 @@ public final class Session implements Destination {
     private long willDelaySeconds;
     /** Who set the will, for its authorization when it fires; null for a will restored from the storage. */
     private ClientInfo willOwner;
+    /** Whom the session belongs to: only they resume it. Null for a session stored before owners were. */
+    private StoredSession.Owner principal;
     private ScheduledFuture<?> willTask;
 
     public Session(String clientId, SessionSettings settings, DeliveryEvents events, NodeStorage storage) {
@@ -658,9 +661,29 @@ public final class Session implements Destination {
         return will;
     }
 
-    /** Who set the will: its client as it connected, or (restored from the storage) the client id alone. */
+    /** Who set the will: its client as it connected, or (restored from the storage) the session's owner. */
     public synchronized ClientInfo willOwner() {
-        return willOwner != null ? willOwner : new ClientInfo(clientId, null, null, 0, "restored");
+        if (willOwner != null) {
+            return willOwner;
+        }
+        return principal == null ? new ClientInfo(clientId, null, null, 0, "restored")
+                : new ClientInfo(clientId, principal.username(), null, 0, "restored", 0, false, principal.superuser());
+    }
+
+    synchronized StoredSession.Owner principal() {
+        return principal;
+    }
+
+    synchronized void principal(StoredSession.Owner who) {
+        principal = who;
+    }
+
+    /**
+     * Whether {@code client} may resume this session: the user it belongs to (or a superuser). A session whose owner
+     * is unknown (stored by an earlier release) is taken as it always was.
+     */
+    synchronized boolean belongsTo(ClientInfo client) {
+        return principal == null || client.superuser() || Objects.equals(principal.username(), client.username());
     }
 
     synchronized long willDelaySeconds() {

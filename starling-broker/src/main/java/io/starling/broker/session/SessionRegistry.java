@@ -9,14 +9,18 @@ import io.starling.broker.delivery.Delivery;
 import io.starling.broker.routing.Router;
 import io.starling.broker.routing.Subscription;
 import io.starling.broker.storage.NodeStorage;
+import io.starling.codec.LogSafe;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every session of the node by client id: opens, resumes and takes over sessions, ends them when they expire,
@@ -24,6 +28,7 @@ import java.util.function.BiConsumer;
  * striped lock; wills are published after it is released.
  */
 public final class SessionRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
     private static final int STRIPES = 256;
 
     /** The outcome of {@link #open}. */
@@ -93,6 +98,7 @@ public final class SessionRegistry {
         synchronized (lock(clientId)) {
             Session existing = sessions.get(clientId);
             boolean resume = false;
+            boolean foreign = false;
             if (existing != null) {
                 ClientConnection old = existing.owner();
                 if (old != null) {
@@ -113,16 +119,30 @@ public final class SessionRegistry {
                 existing.expiryTask(null);
                 // Expiry 0: the session ended with the connection taken over ([MQTT-3.1.2-6], [MQTT-3.2.2-3]).
                 resume = !cleanStart && existing.expirySeconds() > 0;
+                // Another user's session is not theirs to resume: its subscriptions were authorized for its owner.
+                foreign = resume && !existing.belongsTo(connection.client());
+                resume &= !foreign;
             }
             Session session = existing;
             if (!resume) {
                 if (existing != null) {
-                    end(existing, cleanStart ? "clean_start" : "closed");
+                    if (foreign) {
+                        LOG.warn("client id '{}': the session of another user is not resumed by user '{}': it ends,"
+                                + " and a new one starts", LogSafe.escape(clientId),
+                                LogSafe.escape(String.valueOf(connection.client().username())));
+                    }
+                    end(existing, cleanStart ? "clean_start" : foreign ? "another_user" : "closed");
                 }
                 session = new Session(clientId, settings, events, store);
                 sessions.put(clientId, session);
             }
             session.owner(connection);
+            ClientInfo client = connection.client();
+            if (!resume || session.principal() == null
+                    || Objects.equals(session.principal().username(), client.username())) {
+                // A superuser resuming a user's session leaves it that user's.
+                session.principal(new StoredSession.Owner(client.username(), client.superuser()));
+            }
             session.expirySeconds(expirySeconds);
             session.will(will, willDelaySeconds, will == null ? null : connection.client());
             // A durable session resumed with expiry 0 stays durable until it ends at disconnect: part of its queue
@@ -371,7 +391,7 @@ public final class SessionRegistry {
         }
         return new StoredSession(session.clientId(), session.expirySeconds(),
                 session.isOnline() ? 0 : System.currentTimeMillis(), subs, session.storedWill(),
-                session.willDelaySeconds());
+                session.willDelaySeconds(), session.principal());
     }
 
     /**
@@ -383,6 +403,7 @@ public final class SessionRegistry {
     public void restore(StoredSession stored, long nowMillis, List<Runnable> timers) {
         Session session = new Session(stored.clientId(), settings, events, store);
         session.durable(true);
+        session.principal(stored.owner());
         session.expirySeconds(stored.expiryIntervalSeconds());
         for (StoredSubscription sub : stored.subscriptions()) {
             SharedFilter shared = SharedFilter.parse(sub.topicFilter());

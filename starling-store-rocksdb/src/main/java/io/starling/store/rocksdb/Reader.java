@@ -19,6 +19,11 @@ final class Reader {
         }
     }
 
+    /** Whether anything is left to read: a field appended by a later release may be absent. */
+    boolean hasMore() {
+        return pos < buf.length;
+    }
+
     int u8() {
         need(1);
         return buf[pos++] & 0xFF;

@@ -209,6 +209,15 @@ final class Records {
             writeMessage(b, s.will());
             b.i64(s.willDelaySeconds());
         }
+        // Appended: a record without it (an earlier release's) reads as an unknown owner.
+        b.u8(s.owner() == null ? 0 : 1);
+        if (s.owner() != null) {
+            b.u8(s.owner().username() == null ? 0 : 1);
+            if (s.owner().username() != null) {
+                b.string(s.owner().username());
+            }
+            b.u8(s.owner().superuser() ? 1 : 0);
+        }
         return b.toArray();
     }
 
@@ -229,7 +238,12 @@ final class Records {
             will = readMessage(r);
             willDelay = r.i64();
         }
-        return new StoredSession(clientId, expiry, disconnectedAt, subs, will, willDelay);
+        StoredSession.Owner owner = null;
+        if (r.hasMore() && r.u8() == 1) {
+            String username = r.u8() == 1 ? r.string() : null;
+            owner = new StoredSession.Owner(username, r.u8() == 1);
+        }
+        return new StoredSession(clientId, expiry, disconnectedAt, subs, will, willDelay, owner);
     }
 
     private static void version(Reader r) {

@@ -206,6 +206,20 @@ class PublishGateTest {
     }
 
     @Test
+    void aDelayedRetainedMessageIsHeldToTheRetainedQuota() {
+        Mqtt5BlockingClient client = v5(id("delayed-retainer"));
+        try {
+            // Over mqtt.max_retained_payload_size = 100: refused when it is published, not stored when it is due.
+            assertThatThrownBy(() -> client.publishWith().topic("$delayed/0/kept/" + id("late")).payload(new byte[101])
+                    .retain(true).qos(MqttQos.AT_LEAST_ONCE).send())
+                    .isInstanceOfSatisfying(Mqtt5PubAckException.class, e -> assertThat(
+                            e.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5PubAckReasonCode.QUOTA_EXCEEDED));
+        } finally {
+            client.disconnect();
+        }
+    }
+
+    @Test
     void delayedMessagesHaveAQuotaPerClient() {
         Mqtt5BlockingClient first = v5(id("delay1"));
         Mqtt5BlockingClient second = v5(id("delay2"));

@@ -154,7 +154,7 @@ public final class Starling implements AutoCloseable {
                 new FailedLogins(config.security().loginThrottle(), authThreads, metrics));
         this.users = openUsers(config);
         if (users != null) {
-            authentication.add(new PasswordAuthenticator(users, authThreads), 100);
+            authentication.add(new PasswordAuthenticator(users, authThreads, authentication::lockedOut), 100);
             scheduler.scheduleWithFixedDelay(users::reloadIfChanged, 5, 5, TimeUnit.SECONDS);
         }
         if (!config.allowAnonymous() && (users == null || users.isEmpty()) && authenticators.isEmpty()) {
@@ -179,7 +179,8 @@ public final class Starling implements AutoCloseable {
         }
         ModulesConfig modules = config.modules();
         DelayedPublisher delayed = modules.delayedMax() == null ? null : new DelayedPublisher(modules.delayedMax(),
-                modules.delayedMaxCount(), modules.delayedMaxPerClient(), scheduler, dispatcher, nodeStorage);
+                modules.delayedMaxCount(), modules.delayedMaxPerClient(), scheduler,
+                m -> gateRef.get().publishDue(m), nodeStorage);
         LiveLimits limits = new LiveLimits(config.mqtt(), config.maxConnections());
         PublishGate gate = new PublishGate(hooks, authorization, nodeStorage, retained, delayed, dispatcher, metrics,
                 limits::mqtt);

@@ -2,7 +2,6 @@ package io.starling.broker.module;
 
 import io.starling.api.Message;
 import io.starling.api.store.StoredDelayed;
-import io.starling.broker.routing.MessageDispatcher;
 import io.starling.broker.storage.NodeStorage;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,18 +32,19 @@ public final class DelayedPublisher {
     /** Messages waiting per publisher (client id; "" for the node's own sources): one client cannot fill the node. */
     private final ConcurrentHashMap<String, Integer> perClient = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
-    private final MessageDispatcher dispatcher;
+    /** Where a due message goes: the publish gate's {@code publishDue}. */
+    private final Consumer<Message> publisher;
     private final NodeStorage storage;
     private final AtomicLong ids = new AtomicLong(System.currentTimeMillis() * 1000);
     private final AtomicInteger waiting = new AtomicInteger();
 
     public DelayedPublisher(Duration maxDelay, int maxWaiting, int maxPerClient, ScheduledExecutorService scheduler,
-            MessageDispatcher dispatcher, NodeStorage storage) {
+            Consumer<Message> publisher, NodeStorage storage) {
         this.maxDelay = maxDelay;
         this.maxWaiting = maxWaiting;
         this.maxPerClient = maxPerClient;
         this.scheduler = scheduler;
-        this.dispatcher = dispatcher;
+        this.publisher = publisher;
         this.storage = storage;
     }
 
@@ -79,7 +80,7 @@ public final class DelayedPublisher {
             return false;
         }
         boolean[] admitted = {false};
-        perClient.compute(publisher(message), (k, n) -> {
+        perClient.compute(publisherKey(message), (k, n) -> {
             int now = n == null ? 0 : n;
             admitted[0] = now < maxPerClient;
             return admitted[0] ? now + 1 : n;
@@ -97,7 +98,7 @@ public final class DelayedPublisher {
     /** Puts back what the storage held at start-up. */
     public void restore(StoredDelayed d) {
         waiting.incrementAndGet();
-        perClient.merge(publisher(d.message()), 1, Integer::sum);
+        perClient.merge(publisherKey(d.message()), 1, Integer::sum);
         ids.accumulateAndGet(d.id(), Math::max);
         arm(d);
     }
@@ -106,7 +107,7 @@ public final class DelayedPublisher {
         return waiting.get();
     }
 
-    private static String publisher(Message m) {
+    private static String publisherKey(Message m) {
         return m.publisherId() == null ? "" : m.publisherId();
     }
 
@@ -117,12 +118,12 @@ public final class DelayedPublisher {
 
     private void due(StoredDelayed d) {
         try {
-            dispatcher.publish(d.message().withCreatedAt(System.currentTimeMillis()));
+            publisher.accept(d.message().withCreatedAt(System.currentTimeMillis()));
         } catch (RuntimeException e) {
             LOG.warn("delayed message to '{}' not published: {}", d.message().topic(), e.toString());
         } finally {
             waiting.decrementAndGet();
-            perClient.computeIfPresent(publisher(d.message()), (k, n) -> n <= 1 ? null : n - 1);
+            perClient.computeIfPresent(publisherKey(d.message()), (k, n) -> n <= 1 ? null : n - 1);
             storage.removeDelayed(d.id());
         }
     }

@@ -175,10 +175,8 @@ public final class PublishGate {
             metrics.messageDropped(DropReason.NOT_AUTHORIZED);
             return Verdict.NOT_AUTHORIZED;
         }
-        String overQuota = message.retain() && delaySeconds < 0 ? retained.quotaProblem(message, limits.get()) : null;
-        if (overQuota != null) {
-            LOG.warn("{}: retained PUBLISH to '{}' refused: {}", source.describe(), LogSafe.escape(topic), overQuota);
-            metrics.messageDropped(DropReason.QUOTA_EXCEEDED);
+        // Checked for a delayed message too (it is retained when it is due), and again then.
+        if (overRetainedQuota(source.describe(), message)) {
             return Verdict.RETAINED_QUOTA;
         }
         if (delaySeconds >= 0) {
@@ -195,6 +193,33 @@ public final class PublishGate {
         int destinations = dispatcher.publish(message, source.congestion());
         source.routed(destinations);
         return destinations == 0 ? Verdict.NO_SUBSCRIBERS : Verdict.ROUTED;
+    }
+
+    /**
+     * A delayed message that is due: it passed the gate when it was published; the limits are checked again, as
+     * the retained set and the storage may have changed while it waited.
+     */
+    public void publishDue(Message message) {
+        if (message.retain() && !storage.writable()) {
+            LOG.warn("delayed retained message to '{}' dropped: storage is not writable", LogSafe.escape(message.topic()));
+            metrics.messageDropped(DropReason.QUOTA_EXCEEDED);
+            return;
+        }
+        if (overRetainedQuota("delayed message of '" + LogSafe.escape(String.valueOf(message.publisherId())) + "'",
+                message)) {
+            return;
+        }
+        dispatcher.publish(message);
+    }
+
+    private boolean overRetainedQuota(String who, Message message) {
+        String problem = message.retain() ? retained.quotaProblem(message, limits.get()) : null;
+        if (problem == null) {
+            return false;
+        }
+        LOG.warn("{}: retained PUBLISH to '{}' refused: {}", who, LogSafe.escape(message.topic()), problem);
+        metrics.messageDropped(DropReason.QUOTA_EXCEEDED);
+        return true;
     }
 
     /** A source that is not a connection: no cache, no back-pressure, continues on the thread that decided. */

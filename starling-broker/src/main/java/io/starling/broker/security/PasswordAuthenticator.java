@@ -1,5 +1,6 @@
 package io.starling.broker.security;
 
+import io.starling.api.ClientInfo;
 import io.starling.api.auth.AuthRequest;
 import io.starling.api.auth.AuthResult;
 import io.starling.api.auth.Authenticator;
@@ -8,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
 
 /**
  * Checks a username and password against the built-in {@link UserDatabase}, on the authentication threads (the
@@ -17,10 +19,17 @@ import java.util.concurrent.RejectedExecutionException;
 public final class PasswordAuthenticator implements Authenticator {
     private final UserDatabase users;
     private final Executor threads;
+    /** Why a client may not try now (the failed-login throttle), or null. */
+    private final Function<ClientInfo, String> lockedOut;
 
-    public PasswordAuthenticator(UserDatabase users, Executor threads) {
+    /**
+     * {@code lockedOut} is asked again on the authentication thread, right before the hash: attempts sent together
+     * all pass the network thread's check before the first failure is written down.
+     */
+    public PasswordAuthenticator(UserDatabase users, Executor threads, Function<ClientInfo, String> lockedOut) {
         this.users = users;
         this.threads = threads;
+        this.lockedOut = lockedOut;
     }
 
     @Override
@@ -35,13 +44,17 @@ public final class PasswordAuthenticator implements Authenticator {
                     : AuthResult.allow());
         }
         try {
-            return CompletableFuture.supplyAsync(() -> check(name, request.password()), threads);
+            return CompletableFuture.supplyAsync(() -> check(request.client(), name, request.password()), threads);
         } catch (RejectedExecutionException busy) {
             return CompletableFuture.completedFuture(AuthResult.deny("the authentication threads are all busy"));
         }
     }
 
-    private AuthResult check(String name, byte[] password) {
+    private AuthResult check(ClientInfo client, String name, byte[] password) {
+        String locked = lockedOut.apply(client);
+        if (locked != null) {
+            return AuthResult.deny(locked);
+        }
         Optional<Boolean> ok = users.verify(name, password);
         if (ok.isEmpty()) {
             return AuthResult.IGNORE;

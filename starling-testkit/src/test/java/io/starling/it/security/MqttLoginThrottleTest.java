@@ -140,4 +140,34 @@ class MqttLoginThrottleTest {
         assertThat(login(peer, user, password)).isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD);
         return System.nanoTime() - started;
     }
+
+    @Test
+    void attemptsSentTogetherAreHeldToTheThrottle() throws Exception {
+        int n = 30;
+        java.util.List<io.starling.testkit.RawClient> clients = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                clients.add(io.starling.testkit.RawClient.open(broker.port(), io.starling.codec.MqttVersion.MQTT_5));
+            }
+            // All sent before the first is checked: each passes the network thread's look at the throttle.
+            for (int i = 0; i < n; i++) {
+                clients.get(i).send(new io.starling.codec.packet.ConnectPacket(io.starling.codec.MqttVersion.MQTT_5,
+                        "burst-" + i, true, 60, "bob", ("guess-" + i).getBytes(StandardCharsets.UTF_8), null,
+                        io.starling.codec.MqttProperties.NONE));
+            }
+            int hashed = 0;
+            for (io.starling.testkit.RawClient c : clients) {
+                io.starling.codec.packet.ConnAckPacket ack = c.receive(io.starling.codec.packet.ConnAckPacket.class,
+                        Duration.ofSeconds(60));
+                String reason = ack.properties().reasonString() == null ? "" : ack.properties().reasonString();
+                if (ack.reasonCode() == 0x86 && !reason.contains("too many failed logins")) {
+                    hashed++;
+                }
+            }
+            // Three failures lock bob out; at most one more check per authentication thread (two) was under way.
+            assertThat(hashed).as("passwords checked of " + n + " sent together").isBetween(3, 5);
+        } finally {
+            clients.forEach(io.starling.testkit.RawClient::close);
+        }
+    }
 }

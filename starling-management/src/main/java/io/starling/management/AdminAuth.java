@@ -119,7 +119,7 @@ final class AdminAuth {
             throttle.succeeded(address);
             if (defaultPassword && name.equals(config.defaultUsername()) && !fromLoopback(ctx)) {
                 LOG.warn("management API: the default password of '{}' refused from {} (taken from loopback only)",
-                        name, address);
+                        LogSafe.escape(name), address);
                 throw new ApiException(403, "DEFAULT_PASSWORD_FROM_LOOPBACK_ONLY", "administrator '" + name
                         + "' still has the default password, which is taken only from loopback (the node's own host, "
                         + "as http://localhost:<port>): change it there first, or set management.default_password "
@@ -143,6 +143,11 @@ final class AdminAuth {
     private static boolean fromLoopback(Context ctx) {
         String host = ctx.header("Host");
         if (host == null || !isLoopback(ctx.req().getRemoteAddr())) {
+            return false;
+        }
+        // A reverse proxy on this host connects from loopback on behalf of anyone: what it forwards is not local.
+        if (ctx.header("Forwarded") != null || ctx.header("X-Forwarded-For") != null
+                || ctx.header("X-Forwarded-Host") != null || ctx.header("X-Real-IP") != null) {
             return false;
         }
         host = host.trim();
@@ -181,6 +186,15 @@ final class AdminAuth {
                         + "administrators and API keys are managed by an administrator or a key with the "
                         + "administrator role");
             }
+        }
+    }
+
+    /** Throws 403 unless the caller is an administrator or an administrator key: {@code what} says for what. */
+    void requireAdministrator(Context ctx, String what) {
+        String who = ctx.attribute("who");
+        if (who != null && who.startsWith("key:") && !apiKeys.isSuperuser(who.substring(4))) {
+            throw new ApiException(403, "FORBIDDEN", "API key '" + who.substring(4) + "' has the operator role: "
+                    + what + " takes an administrator or a key with the administrator role");
         }
     }
 

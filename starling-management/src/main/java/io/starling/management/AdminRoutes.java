@@ -36,11 +36,19 @@ final class AdminRoutes {
         app.post("/api/v5/users", ctx -> {
             ObjectNode b = Json.object(ctx);
             String name = Json.text(b, "username");
-            change(() -> mqttUsers().add(name, Json.text(b, "password").toCharArray(), Json.bool(b, "superuser", false)));
+            boolean superuser = Json.bool(b, "superuser", false);
+            if (superuser) {
+                // An MQTT superuser may do anything on the node's topics: not an operator's to make.
+                auth.requireAdministrator(ctx, "making an MQTT superuser");
+            }
+            change(() -> mqttUsers().add(name, Json.text(b, "password").toCharArray(), superuser));
             ctx.status(201).json(Map.of("username", name));
         });
         app.put("/api/v5/users/{name}", ctx -> {
             String password = Json.text(Json.object(ctx), "password");
+            if (mqttUsers().isSuperuser(ctx.pathParam("name"))) {
+                auth.requireAdministrator(ctx, "setting an MQTT superuser's password");
+            }
             change(() -> mqttUsers().passwd(ctx.pathParam("name"), password.toCharArray()));
             ctx.status(204);
         });

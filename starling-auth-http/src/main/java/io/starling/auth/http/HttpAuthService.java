@@ -85,7 +85,7 @@ final class HttpAuthService {
         long last = refusalLoggedAt.get();
         if (now - last >= REFUSAL_LOG_MILLIS && refusalLoggedAt.compareAndSet(last, now)) {
             LOG.warn("the HTTP authentication service has max_requests = {} requests out already: client '{}' {} "
-                    + "({} refused so far)", settings.maxRequests(), who.clientId(), policyName(), count);
+                    + "({} refused so far)", settings.maxRequests(), LogSafe.escape(who.clientId()), policyName(), count);
         }
         return onError();
     }

@@ -13,7 +13,8 @@ import java.util.Locale;
  * A listener's address rules, as emqttd's {@code {access, [{allow, "10.0.0.0/8"}, {deny, all}]}}: each is
  * {@code allow} or {@code deny} followed by {@code all}, an address, or a CIDR block. The first rule that matches
  * decides; an address no rule matches is allowed. An address that is not an IP (a proxy's AF_UNIX socket path, a
- * forwarded value that does not parse) matches {@code deny all} and no other rule: never an {@code allow}.
+ * forwarded value that does not parse) matches {@code deny all} (or a deny of a whole block, {@code 0.0.0.0/0},
+ * {@code ::/0}) and no other rule: never an {@code allow}.
  */
 public final class AccessRules {
     public static final AccessRules ALLOW_ALL = new AccessRules(List.of(), List.of(), false);
@@ -48,6 +49,8 @@ public final class AccessRules {
                 deniesAll |= type == IpFilterRuleType.REJECT;
             } else {
                 rules.add(subnet(line, parts[1], type));
+                // deny 0.0.0.0/0 or ::/0 is a deny all, spelled as a block: a non-IP address meets it too.
+                deniesAll |= type == IpFilterRuleType.REJECT && parts[1].endsWith("/0");
             }
         }
         return rules.isEmpty() ? ALLOW_ALL : new AccessRules(rules, lines, deniesAll);

@@ -109,6 +109,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     /** The listener's PUBLISH rate for this client; null without one. */
     private final TokenBucket publishRate;
     private boolean pausedForRate;
+    /** Another connection took the session over: nothing more this one reads is handled. */
+    private volatile boolean replaced;
     /** Recent authorization decisions; null until the first. */
     private AuthorizationCache authorizationCache;
 
@@ -196,7 +198,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
     }
 
     private void handle(MqttPacket packet) {
-        if (state == State.CLOSED) {
+        if (state == State.CLOSED || replaced) {
             return;
         }
         // What another connection on this thread changed is not this packet's to wait for.
@@ -717,6 +719,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
 
     @Override
     public void takenOver() {
+        // Set now, on the taking thread: packets this connection read already must not act on the session, whose
+        // packet ids are the new connection's from here on.
+        replaced = true;
         ctx.executor().execute(() -> {
             LOG.info("{} {}: session taken over by a new connection", listener.name(), who());
             closeWith(ReasonCode.SESSION_TAKEN_OVER, "session taken over");

@@ -35,6 +35,8 @@ class ProxyProtocolTest {
                     + "\"allow 127.0.0.1\", \"allow 203.0.113.0/24\", \"deny all\"] }\n"
                     + "listeners.tcp.clientsonly { bind = \"127.0.0.1:0\", proxy_protocol = true, access_rules = ["
                     + "\"allow 203.0.113.0/24\", \"deny all\"] }\n"
+                    + "listeners.tcp.blocks { bind = \"127.0.0.1:0\", proxy_protocol = true, access_rules = ["
+                    + "\"allow 127.0.0.1\", \"allow 203.0.113.0/24\", \"deny 0.0.0.0/0\", \"deny ::/0\"] }\n"
                     + "listeners.ssl.default.enabled = false\nlisteners.ws.default.enabled = false\n"
                     + "listeners.wss.default.enabled = false\n")
             .allListeners().storageType("memory").hookListener(CLIENTS));
@@ -153,6 +155,19 @@ class ProxyProtocolTest {
         }
         log.await("tcp:allowlist", "localhost", "refused by the access rules");
         assertThat(CLIENTS.connected("unix")).isFalse();
+    }
+
+    @Test
+    void aUnixSocketSourceMeetsADenyOfEveryAddressSpelledAsABlock() {
+        try (RawClient c = RawClient.open(port("tcp:blocks"), MqttVersion.MQTT_5)) {
+            c.sendBytes(Hex.decode(UNIX_HEADER));
+            c.sendBytes(socketPath("/run/a.sock"));
+            c.sendBytes(socketPath("/run/starling.sock"));
+            c.send(connect("unix-blocks"));
+            assertThat(c.awaitClosed(Duration.ofSeconds(5))).isEmpty();
+        }
+        log.await("tcp:blocks", "/run/a.sock", "refused by the access rules");
+        assertThat(CLIENTS.connected("unix-blocks")).isFalse();
     }
 
     /** A socket path as a PROXY v2 header carries it: 108 bytes, padded with zeros. */

@@ -139,4 +139,17 @@ class ManagementAccessTest {
         });
         assertThat(keyAdmin.delete("/api/v5/api_key/sk_old").status()).isEqualTo(204);
     }
+
+    @Test
+    void theDefaultPasswordIsNotTakenThroughAProxyOnThisHost() {
+        ManagementApi local = new ManagementApi(broker);
+        for (String header : new String[] {"X-Forwarded-For", "Forwarded", "X-Real-IP"}) {
+            ManagementApi.Answer proxied = local.request("GET", "/api/v5/nodes", null, header, "203.0.113.9");
+            assertThat(proxied.status()).as(header).isEqualTo(403);
+            assertThat(proxied.json().get("code").asText()).isEqualTo("DEFAULT_PASSWORD_FROM_LOOPBACK_ONLY");
+        }
+        assertThat(local.get("/api/v5/nodes").status()).as("from this host itself: must change it first")
+                .isEqualTo(403);
+        assertThat(local.get("/api/v5/nodes").json().get("code").asText()).isEqualTo("PASSWORD_CHANGE_REQUIRED");
+    }
 }

@@ -314,4 +314,25 @@ class ManagementApiTest {
         assertThat(p.exitValue()).as("promtool check metrics said:\n" + out).isZero();
         assertThat(out).as("no lint problem").isBlank();
     }
+
+    @Test
+    void anOperatorKeyCannotMakeOrTakeOverAnMqttSuperuser() {
+        JsonNode created = api.post("/api/v5/api_key", "").json();
+        ManagementApi operator = api.as(created.get("key").asText(), created.get("secret").asText());
+        assertThat(operator.post("/api/v5/users", "{\"username\": \"dev-1\", \"password\": \"dev-secret-1\"}")
+                .status()).as("an ordinary MQTT user").isEqualTo(201);
+        ManagementApi.Answer refused = operator.post("/api/v5/users",
+                "{\"username\": \"root-1\", \"password\": \"root-secret-1\", \"superuser\": true}");
+        assertThat(refused.status()).as(refused.body()).isEqualTo(403);
+        assertThat(refused.json().get("code").asText()).isEqualTo("FORBIDDEN");
+        assertThat(api.post("/api/v5/users",
+                "{\"username\": \"root-2\", \"password\": \"root-secret-2\", \"superuser\": true}").status())
+                .as("an administrator may").isEqualTo(201);
+        assertThat(operator.put("/api/v5/users/root-2", "{\"password\": \"taken-over-1\"}").status())
+                .as("nor set a superuser's password").isEqualTo(403);
+        assertThat(operator.put("/api/v5/users/dev-1", "{\"password\": \"dev-secret-2\"}").status()).isEqualTo(204);
+        // The users file is shared by the class's tests.
+        assertThat(api.delete("/api/v5/users/dev-1").status()).isEqualTo(204);
+        assertThat(api.delete("/api/v5/users/root-2").status()).isEqualTo(204);
+    }
 }

@@ -159,6 +159,9 @@ class SharedSubscriptionAclTest {
                     "$share/g/news/#")).containsExactly(Mqtt5SubAckReasonCode.UNSPECIFIED_ERROR,
                     Mqtt5SubAckReasonCode.UNSPECIFIED_ERROR, Mqtt5SubAckReasonCode.UNSPECIFIED_ERROR,
                     Mqtt5SubAckReasonCode.UNSPECIFIED_ERROR, Mqtt5SubAckReasonCode.GRANTED_QOS_1);
+            // "+/#" matches every topic "#" does: refused the same, plain or shared.
+            assertThat(subscribe(c, "+/#", "$share/g/+/#", "$queue/+/#")).containsOnly(
+                    Mqtt5SubAckReasonCode.UNSPECIFIED_ERROR);
         } finally {
             c.disconnect();
         }

@@ -135,31 +135,38 @@ final class SubscribeFlow {
             ack = new SubAckPacket(packet.packetId(), codes, MqttProperties.NONE);
         }
         SubAckPacket finalAck = ack;
+        Runnable retained = () -> retainedDeliveries.forEach(Runnable::run);
         return afterStored(() -> {
             if (packet.packetId() != ON_BEHALF) {
                 conn.send(finalAck);
             }
-            retainedDeliveries.forEach(Runnable::run);
-        });
+            retained.run();
+        }, retainedDeliveries.isEmpty() ? null : retained);
     }
 
     /**
      * Stores a durable session's subscriptions and runs {@code answer} once they are durable (at once when
      * nothing was stored): a client told SUBACK keeps its subscription across a crash. Returns the stage the
-     * connection waits for, or null.
+     * connection waits for, or null. {@code owed} (or null) is what the session is owed even when the connection
+     * closed meanwhile: the retained messages the new subscriptions matched, session state of a persistent session
+     * (MQTT 5 4.1), which it gets when it resumes.
      */
-    private CompletionStage<?> afterStored(Runnable answer) {
+    private CompletionStage<?> afterStored(Runnable answer, Runnable owed) {
         conn.services.sessions().saveToStore(conn.session);
         CompletionStage<Void> stored = conn.services.storage().barrierForChanges();
         if (stored == null) {
             answer.run();
             return null;
         }
+        Session session = conn.session;
         return stored.handleAsync((r, e) -> {
             if (e != null) {
                 conn.violation(ReasonCode.QUOTA_EXCEEDED, "could not store the subscriptions: " + e.getMessage());
             } else if (conn.state == MqttConnection.State.CONNECTED) {
                 answer.run();
+            } else if (owed != null && session.durable()
+                    && conn.services.sessions().get(session.clientId()) == session) {
+                owed.run();
             }
             return null;
         }, conn.ctx.executor());
@@ -250,6 +257,6 @@ final class SubscribeFlow {
             if (packet.packetId() != ON_BEHALF) {
                 conn.send(ack);
             }
-        });
+        }, null);
     }
 }

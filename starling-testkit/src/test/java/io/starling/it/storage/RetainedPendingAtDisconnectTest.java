@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -52,6 +53,11 @@ class RetainedPendingAtDisconnectTest {
         @Test
         void aRetainedMessageMatchedBySubscribeWrittenWithDisconnectArrivesOnResume() {
             subscribeAndDisconnectInOneWrite(broker);
+        }
+
+        @Test
+        void aRetainedMessageMatchedBySubscribeArrivesOnResumeAfterTheSocketWasLost() {
+            subscribeAndLoseTheSocket(broker);
         }
 
         @Test
@@ -85,6 +91,23 @@ class RetainedPendingAtDisconnectTest {
             sub.sendTogether(subscribe("pending/#"), DisconnectPacket.NORMAL);
             sub.awaitClosed();
         }
+        assertThat(resumeAndTakeAll(broker, 1)).containsExactly("kept");
+    }
+
+    /** SUBSCRIBE, then the socket closes without DISCONNECT: on RocksDB while the node waits to store it. */
+    private static void subscribeAndLoseTheSocket(StarlingExtension broker) {
+        try (RawClient pub = RawClient.connect(broker.port(), MqttVersion.MQTT_5, "retained-pub")) {
+            pub.send(new PublishPacket(1, "lost/retained", bytes("kept"), 1, true, false, MqttProperties.NONE));
+            assertThat(pub.receive(AckPacket.class).type()).isEqualTo(PacketType.PUBACK);
+        }
+        RawClient sub = RawClient.open(broker.port(), MqttVersion.MQTT_5);
+        sub.send(connect(true));
+        assertThat(sub.receive(ConnAckPacket.class).sessionPresent()).isFalse();
+        sub.send(subscribe("lost/#"));
+        sub.close();
+        // The node has seen the close once the session has no connection.
+        Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> broker.node().services().sessions().get(CLIENT).connection() == null);
         assertThat(resumeAndTakeAll(broker, 1)).containsExactly("kept");
     }
 

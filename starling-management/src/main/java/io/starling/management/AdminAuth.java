@@ -175,23 +175,20 @@ final class AdminAuth {
 
     /** Throws 403 when an operator key asks for what only administrators may do. */
     void requireRole(String who, Context ctx) {
-        if (!who.startsWith("key:")) {
-            return;
-        }
-        String key = who.substring(4);
         String path = ctx.path();
         for (String p : ADMINISTRATION) {
-            if ((path.equals(p) || path.startsWith(p + "/")) && !apiKeys.isSuperuser(key)) {
-                throw new ApiException(403, "FORBIDDEN", "API key '" + key + "' has the operator role: "
-                        + "administrators and API keys are managed by an administrator or a key with the "
-                        + "administrator role");
+            if (path.equals(p) || path.startsWith(p + "/")) {
+                requireAdministrator(who, "managing administrators and API keys");
             }
         }
     }
 
     /** Throws 403 unless the caller is an administrator or an administrator key: {@code what} says for what. */
     void requireAdministrator(Context ctx, String what) {
-        String who = ctx.attribute("who");
+        requireAdministrator((String) ctx.attribute("who"), what);
+    }
+
+    private void requireAdministrator(String who, String what) {
         if (who != null && who.startsWith("key:") && !apiKeys.isSuperuser(who.substring(4))) {
             throw new ApiException(403, "FORBIDDEN", "API key '" + who.substring(4) + "' has the operator role: "
                     + what + " takes an administrator or a key with the administrator role");

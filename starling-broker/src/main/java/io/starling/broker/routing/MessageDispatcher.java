@@ -6,8 +6,9 @@ import io.starling.broker.metrics.BrokerMetrics;
 import io.starling.broker.retain.RetainedMessages;
 
 /**
- * The entry to the message path for every source — clients, wills, and later bridges, the cluster and the
- * HTTP API: keeps the retained store current, then routes.
+ * The message path behind {@link PublishGate}: keeps the retained store current, counts, then routes. Every source
+ * of outside messages (clients, wills, the HTTP API, plugins, later bridges, the cluster and STOMP) goes through
+ * the gate; only the node's own messages ($SYS, presence) come here directly.
  */
 public final class MessageDispatcher {
 

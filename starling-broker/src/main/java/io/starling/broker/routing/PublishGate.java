@@ -176,7 +176,9 @@ public final class PublishGate {
             return Verdict.NOT_AUTHORIZED;
         }
         // Checked for a delayed message too (it is retained when it is due), and again then.
-        if (overRetainedQuota(source.describe(), message)) {
+        String overQuota = retainedQuotaProblem(message);
+        if (overQuota != null) {
+            refusedRetained(source.describe(), message, overQuota);
             return Verdict.RETAINED_QUOTA;
         }
         if (delaySeconds >= 0) {
@@ -205,21 +207,23 @@ public final class PublishGate {
             metrics.messageDropped(DropReason.QUOTA_EXCEEDED);
             return;
         }
-        if (overRetainedQuota("delayed message of '" + LogSafe.escape(String.valueOf(message.publisherId())) + "'",
-                message)) {
+        String overQuota = retainedQuotaProblem(message);
+        if (overQuota != null) {
+            refusedRetained("delayed message of '" + LogSafe.escape(String.valueOf(message.publisherId())) + "'",
+                    message, overQuota);
             return;
         }
         dispatcher.publish(message);
     }
 
-    private boolean overRetainedQuota(String who, Message message) {
-        String problem = message.retain() ? retained.quotaProblem(message, limits.get()) : null;
-        if (problem == null) {
-            return false;
-        }
+    /** Why the message may not be retained now, or null (always null for one that is not retained). */
+    private String retainedQuotaProblem(Message message) {
+        return message.retain() ? retained.quotaProblem(message, limits.get()) : null;
+    }
+
+    private void refusedRetained(String who, Message message, String problem) {
         LOG.warn("{}: retained PUBLISH to '{}' refused: {}", who, LogSafe.escape(message.topic()), problem);
         metrics.messageDropped(DropReason.QUOTA_EXCEEDED);
-        return true;
     }
 
     /** A source that is not a connection: no cache, no back-pressure, continues on the thread that decided. */

@@ -5,6 +5,7 @@ import io.starling.api.auth.AuthRequest;
 import io.starling.api.auth.AuthResult;
 import io.starling.broker.config.LoginThrottleConfig;
 import io.starling.broker.metrics.BrokerMetrics;
+import io.starling.codec.LogSafe;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -37,15 +38,16 @@ public final class FailedLogins {
         long now = System.currentTimeMillis();
         String address = address(client.remoteAddress());
         long wait = byAddress == null || address == null ? 0 : byAddress.lockedFor(address, now);
-        String who = "from " + address;
+        boolean byName = false;
         if (wait == 0 && byUsername != null && client.username() != null) {
             wait = byUsername.lockedFor(client.username(), now);
-            who = "as '" + io.starling.codec.LogSafe.escape(client.username()) + "'";
+            byName = true;
         }
         if (wait == 0) {
-            return null;
+            return null; // every connect asks: nothing built unless refused
         }
         metrics.loginLockedOut();
+        String who = byName ? "as '" + LogSafe.escape(client.username()) + "'" : "from " + address;
         return "too many failed logins " + who + "; try again in " + ((wait + 999) / 1000) + " s";
     }
 

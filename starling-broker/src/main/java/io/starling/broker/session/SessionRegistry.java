@@ -144,7 +144,7 @@ public final class SessionRegistry {
                 session.principal(new StoredSession.Owner(client.username(), client.superuser()));
             }
             session.expirySeconds(expirySeconds);
-            session.will(will, willDelaySeconds, will == null ? null : connection.client());
+            session.will(will, willDelaySeconds, will == null ? null : client);
             // A durable session resumed with expiry 0 stays durable until it ends at disconnect: part of its queue
             // may be in the storage only.
             session.durable(session.durable() || (store.durable() && expirySeconds > 0));

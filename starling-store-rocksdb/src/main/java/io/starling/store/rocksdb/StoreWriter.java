@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.rocksdb.ColumnFamilyHandle;
@@ -157,8 +156,11 @@ final class StoreWriter implements AutoCloseable {
     private volatile long writeFailures;
     private final long syncIntervalNanos;
     private final ConcurrentLinkedQueue<Object> pending = new ConcurrentLinkedQueue<>();
-    /** The sizes of the changes submitted and not yet written: those waiting and those of the batch in hand. */
-    private final AtomicLong pendingBytes = new AtomicLong();
+    /**
+     * The sizes of the changes submitted and not yet written: those waiting and those of the batch in hand. An
+     * adder: every stored change adds to it, on the network threads; it is summed only while writes fail.
+     */
+    private final LongAdder pendingBytes = new LongAdder();
     /** Set once the bound is reached while the storage cannot write; cleared when all that waited is written. */
     private final AtomicBoolean refusing = new AtomicBoolean();
     private final LongAdder refusedChanges = new LongAdder();
@@ -195,7 +197,7 @@ final class StoreWriter implements AutoCloseable {
             refusedChanges.increment();
             return;
         }
-        pendingBytes.addAndGet(change.size());
+        pendingBytes.add(change.size());
         pending.add(change);
         wake();
     }
@@ -209,8 +211,11 @@ final class StoreWriter implements AutoCloseable {
         if (refusing.get()) {
             return true;
         }
-        long waiting = pendingBytes.get();
-        if (writable || waiting < MAX_PENDING_BYTES) {
+        if (writable) {
+            return false;
+        }
+        long waiting = pendingBytes.sum();
+        if (waiting < MAX_PENDING_BYTES) {
             return false;
         }
         if (refusing.compareAndSet(false, true)) {
@@ -228,7 +233,7 @@ final class StoreWriter implements AutoCloseable {
         if (refusing.get()) {
             // A change before this barrier may have been refused: it cannot say that they are stored.
             return CompletableFuture.failedFuture(new StorageException("storage in " + where + " cannot write and is"
-                    + " refusing new changes until it has written the " + (pendingBytes.get() >> 20)
+                    + " refusing new changes until it has written the " + (pendingBytes.sum() >> 20)
                     + " MB that wait"));
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -308,7 +313,7 @@ final class StoreWriter implements AutoCloseable {
                     changes.clear();
                     rowsInBatch.clear();
                 }
-                pendingBytes.addAndGet(-batchBytes);
+                pendingBytes.add(-batchBytes);
                 barriers.forEach(b -> b.complete(null));
                 barriers.clear();
                 syncIfDue();
@@ -414,7 +419,7 @@ final class StoreWriter implements AutoCloseable {
         m.put("syncs", syncs);
         m.put("write_failures", writeFailures);
         m.put("refused_changes", refusedChanges.sum());
-        m.put("pending_bytes", pendingBytes.get());
+        m.put("pending_bytes", pendingBytes.sum());
         return m;
     }
 

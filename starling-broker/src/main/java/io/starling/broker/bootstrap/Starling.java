@@ -37,6 +37,7 @@ import io.starling.broker.session.DeliveryEvents;
 import io.starling.broker.session.SessionRegistry;
 import io.starling.broker.session.SessionSettings;
 import io.starling.broker.storage.NodeStorage;
+import io.starling.broker.cluster.ClusterView;
 import io.starling.broker.extension.NodeExtension;
 import io.starling.broker.protocol.LiveLimits;
 import io.starling.broker.sys.BrokerStats;
@@ -96,6 +97,7 @@ public final class Starling implements AutoCloseable {
     private final Reloader reloader;
     private final long startedMillis = System.currentTimeMillis();
     private volatile boolean closed;
+    private volatile ClusterView cluster;
     /**
      * A warm-up's throwaway node runs on the real node's threads (stopping threads would undo compiled code they
      * share) and logs its start and stop only at debug, so that no one mistakes it for the node.
@@ -369,6 +371,18 @@ public final class Starling implements AutoCloseable {
                 throw new IllegalStateException(e.name() + " did not start: " + failure.getMessage(), failure);
             }
         }
+    }
+
+    /** The cluster as this node sees it: itself alone unless the cluster extension runs. */
+    public ClusterView cluster() {
+        ClusterView view = cluster;
+        return view != null ? view : ClusterView.alone(() -> new ClusterView.Member(config.nodeName(), "running",
+                Version.current(), startedMillis, loops.connections().openConnections(), true, ""));
+    }
+
+    /** Installs the cluster's view (the cluster extension, once it has joined). */
+    public void cluster(ClusterView view) {
+        this.cluster = view;
     }
 
     /** The started extension of that type, or null. */

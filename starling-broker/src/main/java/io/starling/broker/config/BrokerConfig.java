@@ -11,6 +11,7 @@ import java.util.List;
  * @param controlSocket  file name of the control socket in the data directory; empty: none
  * @param sysInterval    how often the $SYS stats and metrics are published; zero: never
  * @param warmup         the connect path run before the listeners open
+ * @param cluster        whether and how the node joins a cluster
  */
 public record BrokerConfig(
         String nodeName,
@@ -31,6 +32,7 @@ public record BrokerConfig(
         PluginsConfig plugins,
         ManagementConfig management,
         WarmupConfig warmup,
+        ClusterConfig cluster,
         String source) {
 
     public BrokerConfig {
@@ -40,72 +42,78 @@ public record BrokerConfig(
 
     public BrokerConfig withListeners(List<ListenerConfig> newListeners) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, newListeners, mqtt, allowAnonymous, security, authorizationNoMatchAllows,
-                authorizationRules, storage, hooks, modules, plugins, management, warmup, source);
+                authorizationRules, storage, hooks, modules, plugins, management, warmup, cluster, source);
     }
 
     public BrokerConfig withDataDir(Path newDataDir) {
         return new BrokerConfig(nodeName, newDataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt, allowAnonymous, security, authorizationNoMatchAllows,
-                authorizationRules, storage, hooks, modules, plugins, management, warmup, source);
+                authorizationRules, storage, hooks, modules, plugins, management, warmup, cluster, source);
     }
 
     public BrokerConfig withStorage(StorageConfig newStorage) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt, allowAnonymous, security, authorizationNoMatchAllows,
-                authorizationRules, newStorage, hooks, modules, plugins, management, warmup, source);
+                authorizationRules, newStorage, hooks, modules, plugins, management, warmup, cluster, source);
     }
 
     public BrokerConfig withMqtt(MqttConfig newMqtt) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, newMqtt, allowAnonymous, security, authorizationNoMatchAllows,
-                authorizationRules, storage, hooks, modules, plugins, management, warmup, source);
+                authorizationRules, storage, hooks, modules, plugins, management, warmup, cluster, source);
     }
 
     public BrokerConfig withSecurity(SecurityConfig newSecurity) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt,
                 allowAnonymous, newSecurity, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
-                plugins, management, warmup, source);
+                plugins, management, warmup, cluster, source);
     }
 
     public BrokerConfig withPlugins(PluginsConfig newPlugins) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt, allowAnonymous, security,
-                authorizationNoMatchAllows, authorizationRules, storage, hooks, modules, newPlugins, management, warmup, source);
+                authorizationNoMatchAllows, authorizationRules, storage, hooks, modules, newPlugins, management, warmup, cluster, source);
     }
 
     public BrokerConfig withAuthorization(boolean noMatchAllows, List<AuthorizationRule> rules) {
-        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt, allowAnonymous, security, noMatchAllows, rules, storage, hooks, modules, plugins, management, warmup, source);
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt, allowAnonymous, security, noMatchAllows, rules, storage, hooks, modules, plugins, management, warmup, cluster, source);
     }
 
     public BrokerConfig withManagement(ManagementConfig newManagement) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt,
                 allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
-                plugins, newManagement, warmup, source);
+                plugins, newManagement, warmup, cluster, source);
     }
 
     public BrokerConfig withIoThreads(int newIoThreads) {
         return new BrokerConfig(nodeName, dataDir, newIoThreads, maxConnections, controlSocket, sysInterval, listeners,
                 mqtt, allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
-                plugins, management, warmup, source);
+                plugins, management, warmup, cluster, source);
     }
 
     public BrokerConfig withMaxConnections(int newMax) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, newMax, controlSocket, sysInterval, listeners, mqtt,
                 allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
-                plugins, management, warmup, source);
+                plugins, management, warmup, cluster, source);
     }
 
     public BrokerConfig withAccessDefaults(boolean newAllowAnonymous, boolean newNoMatchAllows) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt,
                 newAllowAnonymous, security, newNoMatchAllows, authorizationRules, storage, hooks, modules, plugins,
-                management, warmup, source);
+                management, warmup, cluster, source);
     }
 
     public BrokerConfig withControlSocket(String newControlSocket) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, newControlSocket, sysInterval, listeners,
                 mqtt, allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
-                plugins, management, warmup, source);
+                plugins, management, warmup, cluster, source);
     }
 
     public BrokerConfig withWarmup(WarmupConfig newWarmup) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt,
                 allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
-                plugins, management, newWarmup, source);
+                plugins, management, newWarmup, cluster, source);
+    }
+
+    public BrokerConfig withCluster(ClusterConfig newCluster) {
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt,
+                allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
+                plugins, management, warmup, newCluster, source);
     }
 }

@@ -134,6 +134,7 @@ public final class ConfigLoader {
                     management(c),
                     new WarmupConfig(nonNegative(c, "node.warmup_connections"),
                             positiveDuration(c, "node.warmup_max_time")),
+                    ClusterConfigParser.parse(c),
                     source);
         } catch (ConfigException e) {
             throw new ConfigurationException(describe(e), e);

@@ -22,6 +22,19 @@ public final class RetainedMessages {
 
     private final RetainedStore index;
     private final NodeStorage storage;
+    private volatile ChangeListener listener = ChangeListener.NONE;
+
+    /**
+     * Told of each change made on this node (a retained publish or a removal), in the order the index took them,
+     * under this object's lock: the cluster copies them to the other nodes. Not told of changes copied from another
+     * node, nor of expiry, which every node applies by itself.
+     */
+    public interface ChangeListener {
+        ChangeListener NONE = (topic, message) -> { };
+
+        /** {@code message} is null when the topic's retained message was removed. */
+        void changed(String topic, Message message);
+    }
 
     public RetainedMessages(RetainedStore index, NodeStorage storage) {
         this.index = index;
@@ -32,8 +45,25 @@ public final class RetainedMessages {
     // the storage in the order the index took them, and removing an expired message cannot remove the one that
     // replaced it.
     public synchronized void put(Message message) {
+        putReplicated(message);
+        listener.changed(message.topic(), message);
+    }
+
+    /** Stores a retained message another node took (its listener not told). */
+    public synchronized void putReplicated(Message message) {
         index.put(storage.durable() ? stub(message) : message);
         storage.putRetained(message);
+    }
+
+    /** Clears a topic another node cleared (its listener not told). */
+    public synchronized void removeReplicated(String topic) {
+        index.remove(topic);
+        storage.removeRetained(topic);
+    }
+
+    /** Who is told of this node's changes from now on; see {@link ChangeListener}. */
+    public void listen(ChangeListener changeListener) {
+        this.listener = changeListener == null ? ChangeListener.NONE : changeListener;
     }
 
     /**
@@ -57,8 +87,8 @@ public final class RetainedMessages {
     }
 
     public synchronized void remove(String topic) {
-        index.remove(topic);
-        storage.removeRetained(topic);
+        removeReplicated(topic);
+        listener.changed(topic, null);
     }
 
     /** Clears the topic's retained message; false when it had none. */

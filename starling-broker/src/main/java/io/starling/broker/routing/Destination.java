@@ -12,6 +12,14 @@ public interface Destination {
     /** Stable identity, unique among destinations: a client id for sessions. Cheap: the router sorts by it. */
     String id();
 
+    /**
+     * Whether this stands for another node of the cluster: the route table does not count it among the filters
+     * this node holds, and a message forwarded from another node is never handed to it (no loops).
+     */
+    default boolean remote() {
+        return false;
+    }
+
     /** Whether the destination can take a message now rather than queue it; shared groups prefer these. */
     default boolean isOnline() {
         return true;

@@ -42,6 +42,24 @@ public final class MessageDispatcher {
         return route(message, null);
     }
 
+    /**
+     * A message another node forwarded: it passed the gate on that node, which also kept the retained messages
+     * (they reach this node apart). Delivered to this node's subscribers only, or to one local member of
+     * {@code group} when that node chose this one for a shared subscription.
+     */
+    int deliverForwarded(Message message, String group, String groupFilter) {
+        int destinations;
+        if (group == null) {
+            destinations = router.routeForwarded(message);
+        } else {
+            destinations = router.routeForwardedShared(message, group, groupFilter) ? 1 : 0;
+        }
+        if (destinations == 0) {
+            metrics.messageDropped(DropReason.NO_SUBSCRIBERS);
+        }
+        return destinations;
+    }
+
     private int route(Message message, Congestion congestion) {
         if (message.retain()) {
             if (message.payload().length == 0) {

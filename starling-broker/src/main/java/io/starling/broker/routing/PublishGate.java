@@ -198,6 +198,16 @@ public final class PublishGate {
     }
 
     /**
+     * A message another node of the cluster forwarded. It went through this gate on the node it entered (its
+     * publisher authorized, the hooks and limits applied, counted there as received), so here it is only delivered
+     * to this node's own subscribers: running the interceptors again would rewrite or count it twice. Returns the
+     * number of local destinations.
+     */
+    public int deliverForwarded(Message message, String sharedGroup, String sharedFilter) {
+        return dispatcher.deliverForwarded(message, sharedGroup, sharedFilter);
+    }
+
+    /**
      * A delayed message that is due: it passed the gate when it was published; the limits are checked again, as
      * the retained set and the storage may have changed while it waited.
      */

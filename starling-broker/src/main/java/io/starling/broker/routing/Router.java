@@ -20,6 +20,10 @@ public final class Router {
     private final Map<String, SharedGroup> groups = new ConcurrentHashMap<>();
     private final SharedStrategy sharedStrategy;
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+    /** How many local destinations hold each filter: the cluster replicates the filters, not the subscribers. */
+    private final Map<String, Integer> localFilters = new java.util.HashMap<>();
+    private final Object changes = new Object();
+    private volatile RouteObserver observer = RouteObserver.NONE;
 
     /** What one thread's routing reuses from message to message. */
     private static final class Scratch {
@@ -33,16 +37,30 @@ public final class Router {
 
     /** Adds or replaces a subscription; returns true when the destination had no subscription to that filter. */
     public boolean subscribe(Subscription subscription) {
-        return trie.add(subscription) == null;
+        synchronized (changes) {
+            boolean added = trie.add(subscription) == null;
+            if (added && !subscription.destination().remote()
+                    && localFilters.merge(subscription.topicFilter(), 1, Integer::sum) == 1) {
+                observer.filterAdded(subscription.topicFilter());
+            }
+            return added;
+        }
     }
 
     public boolean unsubscribe(String topicFilter, Destination destination) {
-        return trie.remove(topicFilter, destination) != null;
+        synchronized (changes) {
+            boolean removed = trie.remove(topicFilter, destination) != null;
+            if (removed && !destination.remote()
+                    && localFilters.computeIfPresent(topicFilter, (f, n) -> n == 1 ? null : n - 1) == null) {
+                observer.filterRemoved(topicFilter);
+            }
+            return removed;
+        }
     }
 
     /** Adds a member to a shared group, creating the group on first use; true when the member is new. */
     public boolean subscribeShared(String group, Subscription member) {
-        synchronized (groups) {
+        synchronized (changes) {
             String key = group + "/" + member.topicFilter();
             SharedGroup shared = groups.get(key);
             if (shared == null) {
@@ -50,22 +68,47 @@ public final class Router {
                 groups.put(key, shared);
                 trie.add(new Subscription(member.topicFilter(), shared, 2, false, false, 2, 0));
             }
-            return shared.add(member);
+            boolean added = shared.add(member);
+            if (added && !member.destination().remote() && shared.localMemberCount() == 1) {
+                observer.sharedAdded(group, member.topicFilter());
+            }
+            return added;
         }
     }
 
     public boolean unsubscribeShared(String group, String topicFilter, Destination member) {
-        synchronized (groups) {
+        synchronized (changes) {
             String key = group + "/" + topicFilter;
             SharedGroup shared = groups.get(key);
             if (shared == null || !shared.remove(member)) {
                 return false;
+            }
+            if (!member.remote() && shared.localMemberCount() == 0) {
+                observer.sharedRemoved(group, topicFilter);
             }
             if (shared.isEmpty()) {
                 groups.remove(key);
                 trie.remove(topicFilter, shared);
             }
             return true;
+        }
+    }
+
+    /**
+     * Tells {@code routeObserver} of every change of the filters this node holds from now on, and returns what it
+     * holds now; both under the lock that orders changes, so nothing falls between the snapshot and the first
+     * change.
+     */
+    public LocalRoutes observe(RouteObserver routeObserver) {
+        synchronized (changes) {
+            this.observer = routeObserver == null ? RouteObserver.NONE : routeObserver;
+            List<LocalRoutes.Shared> shared = new ArrayList<>();
+            for (SharedGroup g : groups.values()) {
+                if (g.localMemberCount() > 0) {
+                    shared.add(new LocalRoutes.Shared(g.group(), g.topicFilter()));
+                }
+            }
+            return new LocalRoutes(List.copyOf(localFilters.keySet()), shared);
         }
     }
 
@@ -79,6 +122,24 @@ public final class Router {
 
     /** As {@link #route(Message)}, telling {@code congestion} (when not null) of every destination that is behind. */
     public int route(Message message, Congestion congestion) {
+        return route(message, congestion, false);
+    }
+
+    /**
+     * Routes a message another node forwarded here: to this node's own subscribers only, never to another node
+     * (it sent a copy to each node that needed one) nor to a shared group (the sending node chose the member).
+     */
+    public int routeForwarded(Message message) {
+        return route(message, null, true);
+    }
+
+    /** Hands a message another node chose this node for to one local member of the shared group; false: none. */
+    public boolean routeForwardedShared(Message message, String group, String topicFilter) {
+        SharedGroup shared = groups.get(group + "/" + topicFilter);
+        return shared != null && shared.dispatchLocal(message);
+    }
+
+    private int route(Message message, Congestion congestion, boolean forwarded) {
         Scratch reused = scratch.get();
         ArrayList<Subscription> matches = reused.matches;
         matches.clear();
@@ -90,11 +151,10 @@ public final class Router {
             }
             if (n == 1) {
                 Subscription s = matches.get(0);
-                deliver(message, s.destination(), List.of(s), congestion);
-                return 1;
+                return deliver(message, s.destination(), List.of(s), congestion, forwarded);
             }
             // A copy: a delivery may route again on this thread, which reuses the scratch list.
-            return deliverGrouped(message, matches.toArray(new Subscription[n]), congestion);
+            return deliverGrouped(message, matches.toArray(new Subscription[n]), congestion, forwarded);
         } finally {
             matches.clear();
         }
@@ -104,7 +164,8 @@ public final class Router {
      * Hands each destination the message once, with all of its matching subscriptions. Sorted by the hash of the
      * destination's id, a destination's subscriptions lie next to each other: grouping them takes no map.
      */
-    private static int deliverGrouped(Message message, Subscription[] matches, Congestion congestion) {
+    private static int deliverGrouped(Message message, Subscription[] matches, Congestion congestion,
+            boolean forwarded) {
         Arrays.sort(matches, BY_DESTINATION_HASH);
         int destinations = 0;
         int start = 0;
@@ -115,10 +176,10 @@ public final class Router {
                 end++;
             }
             if (end - start == 1) {
-                deliver(message, matches[start].destination(), List.of(matches[start]), congestion);
-                destinations++;
+                destinations += deliver(message, matches[start].destination(), List.of(matches[start]), congestion,
+                        forwarded);
             } else {
-                destinations += deliverSameHash(message, matches, start, end, congestion);
+                destinations += deliverSameHash(message, matches, start, end, congestion, forwarded);
             }
             start = end;
         }
@@ -127,7 +188,7 @@ public final class Router {
 
     /** Matches {@code [start, end)} share an id hash: one destination matched several times, or ids that collide. */
     private static int deliverSameHash(Message message, Subscription[] matches, int start, int end,
-            Congestion congestion) {
+            Congestion congestion, boolean forwarded) {
         int destinations = 0;
         for (int i = start; i < end; i++) {
             if (matches[i] == null) {
@@ -141,17 +202,21 @@ public final class Router {
                     matches[j] = null;
                 }
             }
-            deliver(message, d, mine, congestion);
-            destinations++;
+            destinations += deliver(message, d, mine, congestion, forwarded);
         }
         return destinations;
     }
 
-    private static void deliver(Message message, Destination d, List<Subscription> matched, Congestion congestion) {
+    private static int deliver(Message message, Destination d, List<Subscription> matched, Congestion congestion,
+            boolean forwarded) {
+        if (forwarded && (d.remote() || d instanceof SharedGroup)) {
+            return 0;
+        }
         d.deliver(message, matched, null);
         if (congestion != null && d.congested()) {
             congestion.congested(d);
         }
+        return 1;
     }
 
     private static int destinationHash(Subscription s) {

@@ -83,6 +83,17 @@ public final class SharedGroup implements Destination {
         return members.length;
     }
 
+    /** Members on this node (not other nodes standing for theirs). */
+    int localMemberCount() {
+        int n = 0;
+        for (Subscription s : members) {
+            if (!s.destination().remote()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     @Override
     public void deliver(Message message, List<Subscription> matched, SharedGroup ignored) {
         redispatch(message, null);
@@ -93,7 +104,16 @@ public final class SharedGroup implements Destination {
      * a member left unacknowledged. Returns false when no member can take it.
      */
     public boolean redispatch(Message message, Destination exclude) {
-        Subscription chosen = choose(members, message, exclude);
+        return dispatch(message, exclude, false);
+    }
+
+    /** Sends a message another node forwarded to this group to one of the members on this node. */
+    boolean dispatchLocal(Message message) {
+        return dispatch(message, null, true);
+    }
+
+    private boolean dispatch(Message message, Destination exclude, boolean localOnly) {
+        Subscription chosen = choose(members, message, exclude, localOnly);
         if (chosen == null) {
             return false;
         }
@@ -101,7 +121,7 @@ public final class SharedGroup implements Destination {
         return true;
     }
 
-    private Subscription choose(Subscription[] candidates, Message message, Destination exclude) {
+    private Subscription choose(Subscription[] candidates, Message message, Destination exclude, boolean localOnly) {
         int n = candidates.length;
         if (n == 0 || (n == 1 && candidates[0].destination() == exclude)) {
             return null;
@@ -109,7 +129,8 @@ public final class SharedGroup implements Destination {
         if (strategy == SharedStrategy.STICKY) {
             Destination current = sticky;
             for (Subscription s : candidates) {
-                if (s.destination() == current && current != exclude && current.isOnline()) {
+                if (s.destination() == current && current != exclude && current.isOnline()
+                        && !(localOnly && current.remote())) {
                     return s;
                 }
             }
@@ -123,7 +144,7 @@ public final class SharedGroup implements Destination {
         Subscription fallback = null;
         for (int i = 0; i < n; i++) {
             Subscription s = candidates[(start + i) % n];
-            if (s.destination() == exclude) {
+            if (s.destination() == exclude || (localOnly && s.destination().remote())) {
                 continue;
             }
             if (s.destination().isOnline()) {

@@ -1,0 +1,35 @@
+package io.starling.cluster;
+
+import io.starling.broker.bootstrap.Starling;
+import io.starling.broker.config.ClusterConfig;
+import io.starling.broker.extension.NodeExtension;
+
+/** Joins the cluster when the node starts, if {@code cluster.enabled}; leaves it when the node stops. */
+public final class ClusterExtension implements NodeExtension {
+    private ClusterNode cluster;
+
+    @Override
+    public String name() {
+        return "cluster";
+    }
+
+    @Override
+    public void start(Starling node) throws Exception {
+        ClusterConfig config = node.config().cluster();
+        if (config.enabled()) {
+            cluster = ClusterNode.start(node, config);
+        }
+    }
+
+    /** The running cluster member, or null when the cluster is off. */
+    public ClusterNode cluster() {
+        return cluster;
+    }
+
+    @Override
+    public void close() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+}

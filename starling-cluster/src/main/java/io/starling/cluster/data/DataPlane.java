@@ -1,0 +1,181 @@
+package io.starling.cluster.data;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.starling.api.Message;
+import io.starling.broker.config.ClusterConfig;
+import io.starling.cluster.membership.CookieToken;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The data plane: a server other nodes connect to, and this node's links to each of them. Messages are forwarded
+ * here, never over the control channel, so that a busy link cannot delay failure detection.
+ */
+public final class DataPlane implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DataPlane.class);
+
+    /** Where forwarded messages go on arrival. */
+    public interface Inbound {
+        void forwarded(String fromNode, Message message, String group, String groupFilter);
+    }
+
+    private final ClusterConfig config;
+    private final String selfName;
+    private final long incarnation;
+    private final EventLoopGroup loops;
+    private final Channel server;
+    private final Map<String, PeerLink> links = new ConcurrentHashMap<>();
+    private final Map<String, PeerStats> stats = new ConcurrentHashMap<>();
+    private final int maxFrame;
+
+    public DataPlane(ClusterConfig config, String selfName, long incarnation, int maxMessageBytes, Inbound inbound,
+            Predicate<String> isMember) throws InterruptedException {
+        this.config = config;
+        this.selfName = selfName;
+        this.incarnation = incarnation;
+        this.maxFrame = maxMessageBytes + 64 * 1024;
+        this.loops = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("starling-cluster-data", true),
+                NioIoHandler.newFactory());
+        this.server = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(maxFrame, 0, 4, 0, 4),
+                                new InboundLink(inbound, isMember));
+                    }
+                }).bind(config.dataHost(), config.dataPort()).sync().channel();
+    }
+
+    /** The data plane's address (the port the OS chose when configured 0). */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) server.localAddress();
+    }
+
+    /** Opens the links to a node that was met (or keeps the ones open to it when the address is the same). */
+    public void connect(String node, String host, int port) {
+        PeerStats s = stats.computeIfAbsent(node, n -> new PeerStats());
+        PeerLink fresh = new PeerLink(node, host, port, config.linksPerPeer(), config.linkBuffer(), loops, s,
+                config.name(), selfName, incarnation, config.cookie());
+        PeerLink old = links.put(node, fresh);
+        if (old != null) {
+            old.close();
+        }
+        fresh.open();
+    }
+
+    /** Closes the links to a node that left. */
+    public void disconnect(String node) {
+        PeerLink link = links.remove(node);
+        if (link != null) {
+            link.close();
+        }
+    }
+
+    /** Forwards to a node; false (counted) when its links are down or full. */
+    public boolean forward(String node, Message message, String group, String groupFilter) {
+        PeerLink link = links.get(node);
+        if (link == null) {
+            stats.computeIfAbsent(node, n -> new PeerStats()).dropped.increment();
+            return false;
+        }
+        return link.forward(message, group, groupFilter);
+    }
+
+    public boolean up(String node) {
+        PeerLink link = links.get(node);
+        return link != null && link.up();
+    }
+
+    /** Counters per node met since start. */
+    public Map<String, PeerStats> stats() {
+        return Map.copyOf(stats);
+    }
+
+    @Override
+    public void close() {
+        links.values().forEach(PeerLink::close);
+        links.clear();
+        server.close();
+        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** One connection from another node: a HELLO that proves the cookie, then forwarded messages. */
+    private final class InboundLink extends SimpleChannelInboundHandler<ByteBuf> {
+        private final Inbound inbound;
+        private final Predicate<String> isMember;
+        private String from;
+        private PeerStats fromStats;
+
+        InboundLink(Inbound inbound, Predicate<String> isMember) {
+            this.inbound = inbound;
+            this.isMember = isMember;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+            try {
+                int type = DataFrames.type(frame);
+                if (from == null) {
+                    if (type != DataFrames.HELLO) {
+                        refuse(ctx, "it sent a frame before HELLO");
+                        return;
+                    }
+                    DataFrames.Hello h = DataFrames.readHello(frame);
+                    byte[] expected = CookieToken.proof(config.cookie(),
+                            PeerLink.proofText(config.name(), h.node(), h.nonce() == null ? new byte[0] : h.nonce()));
+                    if (!config.name().equals(h.cluster()) || h.proof() == null
+                            || !MessageDigest.isEqual(expected, h.proof())) {
+                        refuse(ctx, "it did not prove the cluster's cookie (another cluster, or a wrong cookie)");
+                        return;
+                    }
+                    if (!isMember.test(h.node())) {
+                        refuse(ctx, "node " + h.node() + " is not a member of the cluster");
+                        return;
+                    }
+                    from = h.node();
+                    fromStats = stats.computeIfAbsent(from, n -> new PeerStats());
+                    return;
+                }
+                if (type != DataFrames.FORWARD) {
+                    return;
+                }
+                DataFrames.Forward f = DataFrames.readForward(frame);
+                fromStats.received.increment();
+                inbound.forwarded(from, f.message(), f.group(), f.groupFilter());
+            } catch (IOException e) {
+                refuse(ctx, e.getMessage());
+            }
+        }
+
+        private void refuse(ChannelHandlerContext ctx, String why) {
+            LOG.warn("closed a data-plane connection from {}: {}", ctx.channel().remoteAddress(), why);
+            ctx.close();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.warn("data-plane connection from {} failed: {}", from != null ? from : ctx.channel().remoteAddress(),
+                    cause.toString());
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.starling.cluster;
+
+import io.starling.broker.bootstrap.Starling;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Several cluster nodes in this JVM, each with its own data directory and ports from the OS, the first one the
+ * seed of the others: real JGroups over TCP on loopback and a real data plane.
+ */
+final class LocalCluster implements AutoCloseable {
+    static final String COOKIE = "a-test-cookie-of-some-length";
+
+    private final List<Starling> nodes = new ArrayList<>();
+    private final List<Path> dirs = new ArrayList<>();
+
+    /** Starts a node named {@code name} that finds the others through the first node. */
+    Starling start(String name) {
+        return start(name, "");
+    }
+
+    Starling start(String name, String extraConfig) {
+        String seeds = nodes.isEmpty() ? "[]" : "[\"" + cluster(nodes.get(0)).controlAddress() + "\"]";
+        return startWith(name, "cluster.static.seeds = " + seeds + "\n" + extraConfig);
+    }
+
+    Starling startWith(String name, String config) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("starling-cluster-test");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        dirs.add(dir);
+        Starling node = Starling.builder().ioThreads(2).host("127.0.0.1").port(0).dataDir(dir).extensions(true)
+                .config("node.name = \"" + name + "\"\n"
+                        + "management.enabled = false\n"
+                        + "cluster.enabled = true\n"
+                        + "cluster.bind = \"127.0.0.1:0\"\n"
+                        + "cluster.data_bind = \"127.0.0.1:0\"\n"
+                        + "cluster.cookie = \"" + COOKIE + "\"\n"
+                        + "cluster.links_per_peer = 2\n"
+                        + config)
+                .start();
+        nodes.add(node);
+        return node;
+    }
+
+    static ClusterNode cluster(Starling node) {
+        return node.extension(ClusterExtension.class).cluster();
+    }
+
+    /** Stops a node the way bin/starling stop does. */
+    void stop(Starling node) {
+        nodes.remove(node);
+        node.close();
+    }
+
+    @Override
+    public void close() {
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            nodes.get(i).close();
+        }
+        nodes.clear();
+        for (Path dir : dirs) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // a temp directory left behind
+            }
+        }
+    }
+}

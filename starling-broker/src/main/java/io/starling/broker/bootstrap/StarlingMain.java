@@ -6,7 +6,6 @@ import io.starling.broker.config.ConfigLoader;
 import io.starling.broker.config.ConfigurationException;
 import io.starling.broker.transport.ListenerBindException;
 import io.starling.broker.transport.TlsSetupException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -77,14 +76,7 @@ public final class StarlingMain implements Callable<Integer> {
 
     /** {@code -c}, else {@code STARLING_CONFIG}, else etc/starling.conf when it exists; null: the defaults. */
     private Path configFile(Map<String, String> env) {
-        if (configFile != null) {
-            return configFile;
-        }
-        if (env.get("STARLING_CONFIG") != null) {
-            return Path.of(env.get("STARLING_CONFIG"));
-        }
-        Path fallback = resolveHome(Path.of("etc", "starling.conf"));
-        return Files.exists(fallback) ? fallback : null;
+        return ConfigPaths.configFile(configFile, env, resolveHome(Path.of("")));
     }
 
     private BrokerConfig loadConfig(Map<String, String> env) {

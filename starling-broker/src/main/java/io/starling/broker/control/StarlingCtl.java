@@ -3,8 +3,7 @@ package io.starling.broker.control;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.starling.broker.config.BrokerConfig;
-import io.starling.broker.config.ConfigLoader;
+import io.starling.broker.bootstrap.ConfigPaths;
 import io.starling.broker.config.ConfigurationException;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -44,6 +43,11 @@ public final class StarlingCtl implements Callable<Integer> {
     @Option(names = "--socket", paramLabel = "FILE",
             description = "The node's control socket (default: starling.sock in the node's data directory)")
     Path socket;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "The node's configuration file, read for its data directory (default: $STARLING_CONFIG,"
+                    + " else etc/starling.conf): the node that `bin/starling -c FILE` runs")
+    Path config;
 
     private final Map<String, String> env;
     private final PrintStream out;
@@ -134,19 +138,12 @@ public final class StarlingCtl implements Callable<Integer> {
             return Path.of(env.get("STARLING_CTL_SOCKET"));
         }
         Path home = Path.of(env.getOrDefault("STARLING_HOME", "."));
-        Path file = env.get("STARLING_CONFIG") != null ? Path.of(env.get("STARLING_CONFIG"))
-                : home.resolve("etc/starling.conf");
-        Path dataDir = Path.of("data");
-        String socketName = "starling.sock";
         try {
-            BrokerConfig c = Files.isRegularFile(file) ? ConfigLoader.load(file, env) : ConfigLoader.defaults(env);
-            dataDir = c.dataDir();
-            socketName = c.controlSocket().isEmpty() ? socketName : c.controlSocket();
+            return ConfigPaths.of(config, env, home).controlSocket();
         } catch (ConfigurationException e) {
             err.println("starling-ctl: " + e.getMessage() + "; looking in " + home.resolve("data"));
+            return home.resolve("data").resolve("starling.sock");
         }
-        Path data = dataDir.isAbsolute() ? dataDir : home.resolve(dataDir);
-        return data.resolve(socketName);
     }
 
     /** Commands that go to the node as they are typed; the node checks their arguments. */

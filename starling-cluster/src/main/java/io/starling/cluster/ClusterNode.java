@@ -58,6 +58,9 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     private final RetainedReplicator retained;
     private final DataPlane data;
     private final ClusterChannel channel;
+    private final ClusterRpc rpc;
+    private final List<java.util.function.Consumer<List<String>>> membershipListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<Address, Peer> peers = new ConcurrentHashMap<>();
     /** Nodes that left, by name, with what they last said: listed as stopped until they return or are removed. */
     private final Map<String, Hello> departed = new ConcurrentHashMap<>();
@@ -80,6 +83,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         this.retained = new RetainedReplicator(self, node.services().retained());
         this.channel = new ClusterChannel(config, self, (from, m) -> onThread(() -> received(from, m)),
                 view -> onThread(() -> viewChanged(view)));
+        this.rpc = new ClusterRpc(channel, thread, this::addressOf);
     }
 
     /** Joins the cluster; fails when this node's name is taken there. */
@@ -172,6 +176,10 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             sendRetainedSnapshot(a);
         }
         LOG.info("cluster {}: members {}", config.name(), memberNames(view));
+        List<String> names = peerNames();
+        for (java.util.function.Consumer<List<String>> l : membershipListeners) {
+            l.accept(names);
+        }
     }
 
     private Peer peer(Address a) {
@@ -187,6 +195,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         if (p == null) {
             return;
         }
+        rpc.left(a, p.name);
         int rows = p.routes.size();
         p.routes.clear();
         data.disconnect(p.name);
@@ -220,6 +229,10 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             channel.send(from, routes.snapshot());
         } else if (m instanceof RetainedChanges r) {
             retained.apply(r.changes());
+        } else if (m instanceof ControlMessage.Request r) {
+            rpc.request(from, p.name, r);
+        } else if (m instanceof ControlMessage.Response r) {
+            rpc.response(r);
         }
     }
 
@@ -347,6 +360,45 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             throw new IllegalArgumentException("no node " + name + " in cluster " + config.name());
         }
         return "removed node " + name + " from cluster " + config.name();
+    }
+
+    /** Calls to other nodes and handlers for theirs. */
+    public ClusterRpc rpc() {
+        return rpc;
+    }
+
+    /** This node's name. */
+    public String self() {
+        return self;
+    }
+
+    /** The other members' names, as this node knows them now. */
+    public List<String> peerNames() {
+        List<String> names = new ArrayList<>();
+        peers.values().forEach(p -> names.add(p.name));
+        return names;
+    }
+
+    /**
+     * Told, on the cluster thread, of the other members' names after every view change (a node met or gone); it
+     * must not block.
+     */
+    public void onMembership(java.util.function.Consumer<List<String>> listener) {
+        membershipListeners.add(listener);
+    }
+
+    /** Runs a task on the cluster thread, in order with membership and control messages. */
+    public void execute(Runnable task) {
+        onThread(task);
+    }
+
+    private Address addressOf(String name) {
+        for (Peer p : peers.values()) {
+            if (p.name.equals(name)) {
+                return p.address;
+            }
+        }
+        return null;
     }
 
     /** Route rows other nodes hold, by node (for views and tests). */

@@ -30,6 +30,8 @@ public final class ControlCodec {
     private static final int ROUTE_SNAPSHOT = 3;
     private static final int ROUTE_RESYNC = 4;
     private static final int RETAINED = 5;
+    private static final int REQUEST = 6;
+    private static final int RESPONSE = 7;
 
     private ControlCodec() {
     }
@@ -61,6 +63,16 @@ public final class ControlCodec {
                 writeOps(out, s.rows());
             } else if (m instanceof RouteResync) {
                 out.writeByte(ROUTE_RESYNC);
+            } else if (m instanceof ControlMessage.Request r) {
+                out.writeByte(REQUEST);
+                out.writeLong(r.id());
+                Wire.writeString(out, r.kind());
+                Wire.writeBytes(out, r.body());
+            } else if (m instanceof ControlMessage.Response r) {
+                out.writeByte(RESPONSE);
+                out.writeLong(r.id());
+                Wire.writeBytes(out, r.body());
+                Wire.writeString(out, r.error());
             } else if (m instanceof RetainedChanges r) {
                 out.writeByte(RETAINED);
                 out.writeInt(r.changes().size());
@@ -97,6 +109,9 @@ public final class ControlCodec {
                 case ROUTE_SNAPSHOT -> new RouteSnapshot(in.readLong(), in.readLong(), readOps(in));
                 case ROUTE_RESYNC -> new RouteResync();
                 case RETAINED -> readRetained(in);
+                case REQUEST -> new ControlMessage.Request(in.readLong(), java.util.Objects.requireNonNull(
+                        Wire.readString(in)), Wire.readBytes(in));
+                case RESPONSE -> new ControlMessage.Response(in.readLong(), Wire.readBytes(in), Wire.readString(in));
                 default -> null;
             };
         } catch (IllegalArgumentException | NullPointerException e) {

@@ -52,4 +52,12 @@ public sealed interface ControlMessage {
             changes = List.copyOf(changes);
         }
     }
+
+    /** A call to one handler of the receiver ({@link io.starling.cluster.ClusterRpc}); the body is the handler's. */
+    record Request(long id, String kind, byte[] body) implements ControlMessage {
+    }
+
+    /** The answer to a {@link Request}: the handler's bytes, or why it failed. */
+    record Response(long id, byte[] body, String error) implements ControlMessage {
+    }
 }

@@ -5,6 +5,7 @@ import io.starling.broker.bootstrap.Version;
 import io.starling.broker.cluster.ClusterView;
 import io.starling.broker.config.ClusterConfig;
 import io.starling.broker.routing.Router;
+import io.starling.broker.storage.NodeStorage;
 import io.starling.cluster.control.ControlCodec;
 import io.starling.cluster.control.ControlMessage;
 import io.starling.cluster.control.ControlMessage.Hello;
@@ -77,7 +78,12 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             return t;
         });
         this.data = new DataPlane(config, self, incarnation, node.services().mqtt().maxPacketSize(),
-                (from, message, group, filter) -> node.services().gate().deliverForwarded(message, group, filter),
+                (from, message, group, filter) -> {
+                    NodeStorage storage = node.services().storage();
+                    storage.startWork();
+                    node.services().gate().deliverForwarded(message, group, filter);
+                    return storage.barrierForChanges();
+                },
                 this::isMember);
         this.routes = new RouteReplicator(incarnation);
         this.retained = new RetainedReplicator(self, node.services().retained());
@@ -186,7 +192,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         return peers.computeIfAbsent(a, addr -> {
             String name = channel.nameOf(addr);
             departed.remove(name);
-            return new Peer(addr, name, new PeerRoutes(new RemoteNode(name, data), router));
+            return new Peer(addr, name, new PeerRoutes(new RemoteNode(name, data, node.services().storage()), router));
         });
     }
 

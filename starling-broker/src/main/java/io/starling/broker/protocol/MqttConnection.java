@@ -608,7 +608,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter
 
     @Override
     public Executor executor() {
-        return ctx.executor();
+        // What runs after a wait starts its own work: its acknowledgement waits for what it stores and forwards.
+        return task -> ctx.executor().execute(() -> {
+            services.storage().startWork();
+            task.run();
+        });
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.starling.api.store.StoredDelayed;
 import io.starling.api.store.StoredDelivery;
 import io.starling.api.store.StoredSession;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -23,6 +24,23 @@ public final class NodeStorage {
             return new boolean[1];
         }
     };
+
+    /**
+     * Confirmations the work in hand waits for besides the storage: other nodes storing the copies forwarded to them.
+     * Collected only between {@link #startWork} and {@link #barrierForChanges} on a connection's thread, so that a
+     * thread that never acknowledges anything (an HTTP publish, a will) collects nothing.
+     */
+    private final FastThreadLocal<Confirmations> confirmations = new FastThreadLocal<>() {
+        @Override
+        protected Confirmations initialValue() {
+            return new Confirmations();
+        }
+    };
+
+    private static final class Confirmations {
+        boolean collecting;
+        final java.util.ArrayList<CompletableFuture<Void>> pending = new java.util.ArrayList<>(2);
+    }
 
     public NodeStorage(Storage storage) {
         this.storage = storage;
@@ -47,15 +65,38 @@ public final class NodeStorage {
      * caller acknowledges what those changes were for once the barrier completes.
      */
     public CompletionStage<Void> barrierForChanges() {
-        if (!durable) {
-            return null;
+        CompletionStage<Void> local = null;
+        if (durable) {
+            boolean[] flag = changed.get();
+            if (flag[0]) {
+                flag[0] = false;
+                local = storage.barrier();
+            }
         }
-        boolean[] flag = changed.get();
-        if (!flag[0]) {
-            return null;
+        Confirmations c = confirmations.get();
+        c.collecting = false;
+        if (c.pending.isEmpty()) {
+            return local;
         }
-        flag[0] = false;
-        return storage.barrier();
+        int n = c.pending.size();
+        CompletableFuture<?>[] all = c.pending.toArray(new CompletableFuture<?>[n + (local == null ? 0 : 1)]);
+        if (local != null) {
+            all[n] = local.toCompletableFuture();
+        }
+        c.pending.clear();
+        return CompletableFuture.allOf(all);
+    }
+
+    /**
+     * Makes the acknowledgement of the work in hand on this thread wait for {@code confirmation} as well: another
+     * node storing a QoS 1/2 message forwarded to it. A failed confirmation fails the acknowledgement (the
+     * publisher is told, or sends again). Ignored on a thread that acknowledges nothing.
+     */
+    public void awaitConfirmation(CompletableFuture<Void> confirmation) {
+        Confirmations c = confirmations.get();
+        if (c.collecting) {
+            c.pending.add(confirmation);
+        }
     }
 
     public CompletionStage<List<StoredDelivery>> readQueued(String clientId, long[] seqs) {
@@ -67,6 +108,9 @@ public final class NodeStorage {
         if (durable) {
             changed.get()[0] = false;
         }
+        Confirmations c = confirmations.get();
+        c.collecting = true;
+        c.pending.clear();
     }
 
     public CompletionStage<List<Message>> readRetained(List<String> topics) {

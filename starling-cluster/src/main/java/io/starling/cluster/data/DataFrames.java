@@ -18,13 +18,16 @@ final class DataFrames {
     static final int VERSION = 1;
     static final int HELLO = 1;
     static final int FORWARD = 2;
+    static final int CONFIRM = 3;
     private static final int SHARED = 1;
+    /** The sender waits for a CONFIRM of this frame's sequence number once the receiver has stored the message. */
+    private static final int WANTS_CONFIRM = 2;
 
     private DataFrames() {
     }
 
     /** A decoded FORWARD: the message, and the shared group the sending node chose this node for (or null). */
-    record Forward(long seq, Message message, String group, String groupFilter) {
+    record Forward(long seq, Message message, String group, String groupFilter, boolean wantsConfirm) {
     }
 
     /** A decoded HELLO. */
@@ -48,13 +51,14 @@ final class DataFrames {
         return buf;
     }
 
-    static ByteBuf forward(ByteBufAllocator alloc, long seq, Message m, String group, String groupFilter) {
+    static ByteBuf forward(ByteBufAllocator alloc, long seq, Message m, String group, String groupFilter,
+            boolean wantsConfirm) {
         ByteBuf buf = alloc.buffer(64 + m.topic().length() + m.payload().length);
         try (ByteBufOutputStream out = new ByteBufOutputStream(buf)) {
             out.writeByte(VERSION);
             out.writeByte(FORWARD);
             out.writeLong(seq);
-            out.writeByte(group != null ? SHARED : 0);
+            out.writeByte((group != null ? SHARED : 0) | (wantsConfirm ? WANTS_CONFIRM : 0));
             if (group != null) {
                 Wire.writeString(out, group);
                 Wire.writeString(out, groupFilter);
@@ -64,6 +68,13 @@ final class DataFrames {
             buf.release();
             throw new UncheckedIOException(e);
         }
+        return buf;
+    }
+
+    /** The receiver took (or failed to store) the message of FORWARD {@code seq}. */
+    static ByteBuf confirm(ByteBufAllocator alloc, long seq, boolean stored) {
+        ByteBuf buf = alloc.buffer(11);
+        buf.writeByte(VERSION).writeByte(CONFIRM).writeLong(seq).writeBoolean(stored);
         return buf;
     }
 
@@ -93,7 +104,7 @@ final class DataFrames {
             filter = Wire.readString(in);
         }
         try {
-            return new Forward(seq, Wire.readMessage(in), group, filter);
+            return new Forward(seq, Wire.readMessage(in), group, filter, (flags & WANTS_CONFIRM) != 0);
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }

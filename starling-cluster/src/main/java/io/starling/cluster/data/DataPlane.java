@@ -35,7 +35,9 @@ public final class DataPlane implements AutoCloseable {
 
     /** Where forwarded messages go on arrival. */
     public interface Inbound {
-        void forwarded(String fromNode, Message message, String group, String groupFilter);
+        /** Delivers locally; returns the barrier of what that stored, or null when it stored nothing. */
+        java.util.concurrent.CompletionStage<Void> forwarded(String fromNode, Message message, String group,
+                String groupFilter);
     }
 
     private final ClusterConfig config;
@@ -56,10 +58,12 @@ public final class DataPlane implements AutoCloseable {
         this.loops = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("starling-cluster-data", true),
                 NioIoHandler.newFactory());
         this.server = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
+                .childOption(io.netty.channel.ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(maxFrame, 0, 4, 0, 4),
+                        ch.pipeline().addLast(new io.netty.handler.codec.LengthFieldPrepender(4),
+                                new LengthFieldBasedFrameDecoder(maxFrame, 0, 4, 0, 4),
                                 new InboundLink(inbound, isMember));
                     }
                 }).bind(config.dataHost(), config.dataPort()).sync().channel();
@@ -74,7 +78,7 @@ public final class DataPlane implements AutoCloseable {
     public void connect(String node, String host, int port) {
         PeerStats s = stats.computeIfAbsent(node, n -> new PeerStats());
         PeerLink fresh = new PeerLink(node, host, port, config.linksPerPeer(), config.linkBuffer(), loops, s,
-                config.name(), selfName, incarnation, config.cookie());
+                config.name(), selfName, incarnation, config.cookie(), config.forwardTimeout());
         PeerLink old = links.put(node, fresh);
         if (old != null) {
             old.close();
@@ -90,14 +94,21 @@ public final class DataPlane implements AutoCloseable {
         }
     }
 
-    /** Forwards to a node; false (counted) when its links are down or full. */
-    public boolean forward(String node, Message message, String group, String groupFilter) {
+    /**
+     * Forwards to a node; false (counted) when its links are down or full. A {@code confirmation} completes once the
+     * node has stored the message (see {@link PeerLink#forward}).
+     */
+    public boolean forward(String node, Message message, String group, String groupFilter,
+            java.util.concurrent.CompletableFuture<Void> confirmation) {
         PeerLink link = links.get(node);
         if (link == null) {
             stats.computeIfAbsent(node, n -> new PeerStats()).dropped.increment();
+            if (confirmation != null) {
+                confirmation.completeExceptionally(new IllegalStateException("no data link to " + node));
+            }
             return false;
         }
-        return link.forward(message, group, groupFilter);
+        return link.forward(message, group, groupFilter, confirmation);
     }
 
     public boolean up(String node) {
@@ -124,6 +135,15 @@ public final class DataPlane implements AutoCloseable {
         private final Predicate<String> isMember;
         private String from;
         private PeerStats fromStats;
+        private boolean unflushed;
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (unflushed) {
+                unflushed = false;
+                ctx.flush();
+            }
+        }
 
         InboundLink(Inbound inbound, Predicate<String> isMember) {
             this.inbound = inbound;
@@ -160,7 +180,19 @@ public final class DataPlane implements AutoCloseable {
                 }
                 DataFrames.Forward f = DataFrames.readForward(frame);
                 fromStats.received.increment();
-                inbound.forwarded(from, f.message(), f.group(), f.groupFilter());
+                java.util.concurrent.CompletionStage<Void> stored = inbound.forwarded(from, f.message(), f.group(),
+                        f.groupFilter());
+                if (!f.wantsConfirm()) {
+                    return;
+                }
+                Channel ch = ctx.channel();
+                if (stored == null) {
+                    ch.write(DataFrames.confirm(ch.alloc(), f.seq(), true), ch.voidPromise());
+                    unflushed = true;
+                } else {
+                    stored.whenComplete((v, failure) -> ch.writeAndFlush(DataFrames.confirm(ch.alloc(), f.seq(),
+                            failure == null), ch.voidPromise()));
+                }
             } catch (IOException e) {
                 refuse(ctx, e.getMessage());
             }

@@ -10,10 +10,20 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.starling.api.Message;
 import io.starling.cluster.membership.CookieToken;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,17 +51,38 @@ final class PeerLink implements AutoCloseable {
     private final DataFrames.Hello helloTemplate;
     private final String cookie;
     private volatile boolean closed;
+    private final long confirmTimeoutNanos;
+    private final long bufferBytes;
+    private ScheduledFuture<?> sweeper;
 
-    /** One connection, its sequence and whether a flush is already on its way. */
+    /** One connection, its sequence, whether a flush is already on its way, and the confirmations it waits for. */
     private static final class Slot {
         volatile Channel channel;
         final AtomicLong seq = new AtomicLong();
-        final AtomicBoolean flushScheduled = new AtomicBoolean();
+        /** Frames encoded on publishers' threads, written and flushed in one task on the link's loop. */
+        final java.util.Queue<ByteBuf> outbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        final AtomicLong outboxBytes = new AtomicLong();
+        final AtomicBoolean drainScheduled = new AtomicBoolean();
+        final Map<Long, Waiting> waiting = new ConcurrentHashMap<>();
         boolean everConnected;
+
+        void failAll(String why) {
+            for (Long seq : List.copyOf(waiting.keySet())) {
+                Waiting w = waiting.remove(seq);
+                if (w != null) {
+                    w.confirmation.completeExceptionally(new IllegalStateException(why));
+                }
+            }
+        }
+    }
+
+    private record Waiting(CompletableFuture<Void> confirmation, long deadlineNanos) {
     }
 
     PeerLink(String peer, String host, int port, int links, long bufferBytes, EventLoopGroup loops, PeerStats stats,
-            String clusterName, String selfName, long incarnation, String cookie) {
+            String clusterName, String selfName, long incarnation, String cookie, Duration confirmTimeout) {
+        this.confirmTimeoutNanos = confirmTimeout.toNanos();
+        this.bufferBytes = bufferBytes;
         this.peer = peer;
         this.host = host;
         this.port = port;
@@ -70,7 +101,8 @@ final class PeerLink implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new LengthFieldPrepender(4));
+                        ch.pipeline().addLast(new LengthFieldPrepender(4),
+                                new LengthFieldBasedFrameDecoder(1024, 0, 4, 0, 4), new Confirms());
                     }
                 });
     }
@@ -78,6 +110,60 @@ final class PeerLink implements AutoCloseable {
     void open() {
         for (int i = 0; i < slots.length; i++) {
             connect(i);
+        }
+        sweeper = bootstrap.config().group().scheduleWithFixedDelay(this::expireConfirmations, 200, 200,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Fails the confirmations that waited longer than cluster.forward_timeout: the publisher is not told "taken". */
+    private void expireConfirmations() {
+        long now = System.nanoTime();
+        for (Slot slot : slots) {
+            slot.waiting.entrySet().removeIf(e -> {
+                if (now - e.getValue().deadlineNanos > 0) {
+                    stats.unconfirmed.increment();
+                    e.getValue().confirmation.completeExceptionally(new TimeoutException(peer
+                            + " did not confirm a forwarded message within cluster.forward_timeout"));
+                    return true;
+                }
+                return false;
+            });
+        }
+    }
+
+    /** CONFIRM frames coming back on a link. */
+    private final class Confirms extends SimpleChannelInboundHandler<ByteBuf> {
+        private Slot slot;
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) throws Exception {
+            if (DataFrames.type(frame) != DataFrames.CONFIRM) {
+                return;
+            }
+            long seq = frame.readLong();
+            boolean stored = frame.readBoolean();
+            if (slot == null) {
+                for (Slot s : slots) {
+                    if (s.channel == ctx.channel()) {
+                        slot = s;
+                    }
+                }
+            }
+            Waiting w = slot == null ? null : slot.waiting.remove(seq);
+            if (w != null) {
+                if (stored) {
+                    w.confirmation.complete(null);
+                } else {
+                    w.confirmation.completeExceptionally(new IllegalStateException(peer
+                            + " could not store a forwarded message"));
+                }
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.warn("data link to {}: {}", peer, cause.toString());
+            ctx.close();
         }
     }
 
@@ -106,6 +192,13 @@ final class PeerLink implements AutoCloseable {
             slot.channel = ch;
             ch.closeFuture().addListener(c -> {
                 slot.channel = null;
+                ByteBuf unsent;
+                while ((unsent = slot.outbox.poll()) != null) {
+                    slot.outboxBytes.addAndGet(-unsent.readableBytes());
+                    unsent.release();
+                    stats.dropped.increment();
+                }
+                slot.failAll("the data link to " + peer + " was lost before it confirmed");
                 if (!closed) {
                     LOG.info("data link {} to {} lost; connecting again", index, peer);
                     retry(index);
@@ -139,36 +232,62 @@ final class PeerLink implements AutoCloseable {
         return true;
     }
 
-    /** Hands a message to the link of its topic; false (and counted) when it had to be dropped. */
-    boolean forward(Message message, String group, String groupFilter) {
+    /**
+     * Hands a message to the link of its topic; false (and counted) when it had to be dropped. With a
+     * {@code confirmation}, the receiver confirms once it has stored the message, and the confirmation fails when it
+     * cannot, the link is lost first or it takes longer than cluster.forward_timeout.
+     */
+    boolean forward(Message message, String group, String groupFilter, CompletableFuture<Void> confirmation) {
         Slot slot = slots[(message.topic().hashCode() & Integer.MAX_VALUE) % slots.length];
         Channel ch = slot.channel;
-        if (ch == null || !ch.isWritable()) {
+        if (ch == null || !ch.isWritable() || slot.outboxBytes.get() > bufferBytes) {
             stats.dropped.increment();
+            if (confirmation != null) {
+                confirmation.completeExceptionally(new IllegalStateException("the data link to " + peer
+                        + (ch == null ? " is down" : " is full")));
+            }
             return false;
         }
-        ByteBuf frame = DataFrames.forward(ch.alloc(), slot.seq.incrementAndGet(), message, group, groupFilter);
+        long seq = slot.seq.incrementAndGet();
+        if (confirmation != null) {
+            slot.waiting.put(seq, new Waiting(confirmation, System.nanoTime() + confirmTimeoutNanos));
+        }
+        ByteBuf frame = DataFrames.forward(ch.alloc(), seq, message, group, groupFilter, confirmation != null);
+        int size = frame.readableBytes();
         stats.forwarded.increment();
-        stats.forwardedBytes.add(frame.readableBytes());
-        ch.write(frame, ch.voidPromise());
-        // One flush for a burst: the writes queued before it run first on the link's loop.
-        if (slot.flushScheduled.compareAndSet(false, true)) {
-            ch.eventLoop().execute(() -> {
-                slot.flushScheduled.set(false);
-                ch.flush();
-            });
+        stats.forwardedBytes.add(size);
+        slot.outboxBytes.addAndGet(size);
+        slot.outbox.add(frame);
+        // One task writes and flushes a burst. The flag is cleared before the queue is drained, so a frame added
+        // after the drain began either is drained by it or schedules the next one.
+        if (slot.drainScheduled.compareAndSet(false, true)) {
+            ch.eventLoop().execute(() -> drain(slot, ch));
         }
         return true;
+    }
+
+    private static void drain(Slot slot, Channel ch) {
+        slot.drainScheduled.set(false);
+        ByteBuf frame;
+        while ((frame = slot.outbox.poll()) != null) {
+            slot.outboxBytes.addAndGet(-frame.readableBytes());
+            ch.write(frame, ch.voidPromise());
+        }
+        ch.flush();
     }
 
     @Override
     public void close() {
         closed = true;
+        if (sweeper != null) {
+            sweeper.cancel(false);
+        }
         for (Slot s : slots) {
             Channel ch = s.channel;
             if (ch != null) {
                 ch.close();
             }
+            s.failAll(peer + " left the cluster before it confirmed");
         }
     }
 }

@@ -5,7 +5,9 @@ import io.starling.broker.routing.Destination;
 import io.starling.broker.routing.SharedGroup;
 import io.starling.broker.routing.Subscription;
 import io.starling.cluster.data.DataPlane;
+import io.starling.broker.storage.NodeStorage;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Another node as the router sees it: one destination that holds that node's filters, so that a message matching
@@ -15,11 +17,13 @@ public final class RemoteNode implements Destination {
     private final String node;
     private final String id;
     private final DataPlane data;
+    private final NodeStorage storage;
 
-    public RemoteNode(String node, DataPlane data) {
+    public RemoteNode(String node, DataPlane data, NodeStorage storage) {
         this.node = node;
         this.id = "\u0000node:" + node;
         this.data = data;
+        this.storage = storage;
     }
 
     public String node() {
@@ -43,10 +47,15 @@ public final class RemoteNode implements Destination {
 
     @Override
     public void deliver(Message message, List<Subscription> matched, SharedGroup group) {
+        // A QoS 1/2 publisher is answered once this node has stored its copy too (the ack gate).
+        CompletableFuture<Void> confirmation = message.qos().value() > 0 ? new CompletableFuture<>() : null;
+        if (confirmation != null) {
+            storage.awaitConfirmation(confirmation);
+        }
         if (group == null) {
-            data.forward(node, message, null, null);
+            data.forward(node, message, null, null, confirmation);
         } else {
-            data.forward(node, message, group.group(), group.topicFilter());
+            data.forward(node, message, group.group(), group.topicFilter(), confirmation);
         }
     }
 

@@ -79,7 +79,12 @@ final class Connector implements AutoCloseable {
 
     /** Starts connecting client {@code index}; the client hears of failure through {@link BenchClient#connectFailed}. */
     ChannelFuture connect(int index, BenchClient client) {
-        Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
+        return connect(index, client, port);
+    }
+
+    /** As {@link #connect(int, BenchClient)}, to another port of the same host (another node of a cluster). */
+    ChannelFuture connect(int index, BenchClient client, int port) {
+        Bootstrap b = bootstrap.clone().remoteAddress(new InetSocketAddress(host, port)).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 ChannelPipeline p = ch.pipeline();

@@ -80,6 +80,11 @@ final class LoadRun implements AutoCloseable {
      * ready or failed. Returns the ones that became ready.
      */
     List<BenchClient> connect(String role, int count, ClientFactory factory) throws InterruptedException {
+        return connect(role, count, 0, factory);
+    }
+
+    /** As {@link #connect(String, int, ClientFactory)}, to {@code port} when it is not 0 (another cluster node). */
+    List<BenchClient> connect(String role, int count, int port, ClientFactory factory) throws InterruptedException {
         Semaphore pending = new Semaphore(Math.max(1, options.maxPending));
         CountDownLatch settled = new CountDownLatch(count);
         List<BenchClient> ready = new ArrayList<>();
@@ -126,7 +131,11 @@ final class LoadRun implements AutoCloseable {
                 }
                 break;
             }
-            connector.connect(i, client);
+            if (port > 0) {
+                connector.connect(i, client, port);
+            } else {
+                connector.connect(i, client);
+            }
         }
         if (!settled.await(SETTLE_SECONDS, TimeUnit.SECONDS)) {
             System.err.println("gave up waiting: " + settled.getCount() + " " + role + " clients neither ready nor failed");

@@ -33,6 +33,10 @@ final class PubSubCommand extends ModeCommand {
             description = "Closed loop: publishers wait while this many deliveries are published but not yet received (after 100 ms without progress they count as lost); 0 = open loop (default).")
     long maxOutstanding;
 
+    @Option(names = "--sub-port", defaultValue = "0",
+            description = "Port the subscribers connect to, when not --port: another node of a cluster, so that every message crosses between nodes (default: the same port).")
+    int subPort;
+
     @Mixin
     PublishOptions publish;
 
@@ -45,7 +49,7 @@ final class PubSubCommand extends ModeCommand {
     int execute(LoadRun load, Map<String, Object> summary) throws Exception {
         publish.validate();
         boolean v5 = connection.version().isV5();
-        List<BenchClient> subs = load.connect("sub", subscribers, (number, id, lifecycle) ->
+        List<BenchClient> subs = load.connect("sub", subscribers, subPort, (number, id, lifecycle) ->
                 new BenchClient(connection.profile(), id,
                         LoadRun.subscriptions(ConnectionOptions.expand(subTopic, number, id), publish.qos), null,
                         load.stats(), lifecycle, load.webSocket()));

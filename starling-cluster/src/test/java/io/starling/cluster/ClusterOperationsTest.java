@@ -230,6 +230,16 @@ class ClusterOperationsTest {
         assertThat(c.services().sessions().get("durable-on-c")).isNull();
         assertThat(api.get("/api/v5/sessions/durable-on-c").status()).isEqualTo(404);
         assertThat(api.delete("/api/v5/sessions/durable-on-c").status()).isEqualTo(404);
+
+        // A node that does not answer within the timeout is named; the others' rows are listed all the same.
+        LocalCluster.cluster(c).rpc().register("admin.list", (from, body) -> new CompletableFuture<>());
+        JsonNode partial = api.get("/api/v5/clients").json();
+        assertThat(partial.at("/meta/failed_nodes").fieldNames()).toIterable().containsExactly("c@test");
+        assertThat(partial.at("/meta/failed_nodes/c@test").asText()).contains("did not answer admin.list");
+        assertThat(texts(partial.get("data"), "clientid")).containsExactly("zeta-on-a");
+        NodeApi.Answer unknown = api.get("/api/v5/clients/mid-on-c");
+        assertThat(unknown.status()).as("not found, but c did not answer").isEqualTo(503);
+        assertThat(unknown.json().get("message").asText()).contains("c@test");
     }
 
     private record Ctl(int code, String out, String err) {

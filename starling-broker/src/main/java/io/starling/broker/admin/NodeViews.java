@@ -47,7 +47,7 @@ public final class NodeViews {
         m.put("node", member.name());
         m.put("node_status", member.state());
         m.put("version", member.version());
-        if (member.startedMillis() > 0) {
+        if (member.startedMillis() > 0 && member.state().equals("running")) {
             m.put("uptime_seconds", (System.currentTimeMillis() - member.startedMillis()) / 1000);
             m.put("started_at", Instant.ofEpochMilli(member.startedMillis()).toString());
         }

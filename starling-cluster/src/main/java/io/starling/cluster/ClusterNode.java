@@ -6,6 +6,7 @@ import io.starling.broker.cluster.ClusterView;
 import io.starling.broker.config.ClusterConfig;
 import io.starling.broker.routing.Router;
 import io.starling.broker.storage.NodeStorage;
+import io.starling.cluster.admin.ClusterAdministration;
 import io.starling.cluster.control.ControlCodec;
 import io.starling.cluster.control.ControlMessage;
 import io.starling.cluster.control.ControlMessage.Hello;
@@ -60,6 +61,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     private final DataPlane data;
     private final ClusterChannel channel;
     private final ClusterRpc rpc;
+    private final ClusterAdministration admin;
     private final List<java.util.function.Consumer<List<String>>> membershipListeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<Address, Peer> peers = new ConcurrentHashMap<>();
@@ -90,6 +92,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         this.channel = new ClusterChannel(config, self, (from, m) -> onThread(() -> received(from, m)),
                 view -> onThread(() -> viewChanged(view)));
         this.rpc = new ClusterRpc(channel, thread, this::addressOf);
+        this.admin = new ClusterAdministration(node, this);
     }
 
     /** Joins the cluster; fails when this node's name is taken there. */
@@ -368,6 +371,16 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         return "removed node " + name + " from cluster " + config.name();
     }
 
+    @Override
+    public ClusterAdministration admin() {
+        return admin;
+    }
+
+    /** Whether a data-plane connection to that node is open. */
+    public boolean linkUp(String peer) {
+        return data.up(peer);
+    }
+
     /** Calls to other nodes and handlers for theirs. */
     public ClusterRpc rpc() {
         return rpc;
@@ -446,5 +459,6 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         peers.values().forEach(p -> p.routes.clear());
         peers.clear();
         data.close();
+        admin.close();
     }
 }

@@ -24,37 +24,18 @@ import org.junit.jupiter.api.Test;
 /** Three nodes in one JVM, real MQTT clients on each: routes, forwarding, shared groups, retained, departures. */
 class ClusterRoutingTest {
     private final LocalCluster cluster = new LocalCluster();
-    private final List<Mqtt5BlockingClient> clients = new ArrayList<>();
 
     @AfterEach
     void tearDown() {
-        clients.forEach(c -> {
-            try {
-                c.disconnect();
-            } catch (RuntimeException ignored) {
-                // already gone with its node
-            }
-        });
         cluster.close();
     }
 
     private Mqtt5BlockingClient client(Starling node, String id) {
-        Mqtt5BlockingClient c = Mqtt5Client.builder().identifier(id).serverHost("127.0.0.1").serverPort(node.port())
-                .buildBlocking();
-        c.connect();
-        clients.add(c);
-        return c;
+        return cluster.client(node, id);
     }
 
     private static void awaitMembers(int n, Starling... nodes) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> {
-            for (Starling node : nodes) {
-                if (LocalCluster.cluster(node).memberNames().size() != n) {
-                    return false;
-                }
-            }
-            return true;
-        });
+        LocalCluster.awaitMembers(n, nodes);
     }
 
     /** Waits until {@code node} holds a row of {@code from} for each of {@code rows}. */
@@ -108,7 +89,7 @@ class ClusterRoutingTest {
             Mqtt5Client async = Mqtt5Client.builder().identifier(id).serverHost("127.0.0.1").serverPort(node.port())
                     .build();
             async.toBlocking().connect();
-            clients.add(async.toBlocking());
+            cluster.disconnectOnClose(async.toBlocking());
             got.put(id, new AtomicInteger());
             async.toAsync().subscribeWith().topicFilter("$share/workers/jobs/#").qos(MqttQos.AT_LEAST_ONCE)
                     .callback(p -> got.get(id).incrementAndGet()).send().get();

@@ -1,10 +1,15 @@
 package io.starling.cluster;
 
+import static org.awaitility.Awaitility.await;
+
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import io.starling.broker.bootstrap.Starling;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,6 +24,7 @@ final class LocalCluster implements AutoCloseable {
 
     private final List<Starling> nodes = new ArrayList<>();
     private final List<Path> dirs = new ArrayList<>();
+    private final List<Mqtt5BlockingClient> clients = new ArrayList<>();
 
     /** Starts a node named {@code name} that finds the others through the first node. */
     Starling start(String name) {
@@ -52,6 +58,32 @@ final class LocalCluster implements AutoCloseable {
         return node;
     }
 
+    /** A connected MQTT 5 client of {@code node}, disconnected when the cluster closes. */
+    Mqtt5BlockingClient client(Starling node, String id) {
+        Mqtt5BlockingClient c = Mqtt5Client.builder().identifier(id).serverHost("127.0.0.1").serverPort(node.port())
+                .buildBlocking();
+        c.connect();
+        return disconnectOnClose(c);
+    }
+
+    /** Disconnects {@code c} (if still connected) when the cluster closes. */
+    Mqtt5BlockingClient disconnectOnClose(Mqtt5BlockingClient c) {
+        clients.add(c);
+        return c;
+    }
+
+    /** Waits until each of {@code nodes} sees {@code n} members. */
+    static void awaitMembers(int n, Starling... nodes) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            for (Starling node : nodes) {
+                if (cluster(node).memberNames().size() != n) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
     static ClusterNode cluster(Starling node) {
         return node.extension(ClusterExtension.class).cluster();
     }
@@ -64,6 +96,14 @@ final class LocalCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        clients.forEach(c -> {
+            try {
+                c.disconnect();
+            } catch (RuntimeException ignored) {
+                // kicked, or gone with its node
+            }
+        });
+        clients.clear();
         for (int i = nodes.size() - 1; i >= 0; i--) {
             nodes.get(i).close();
         }

@@ -5,6 +5,12 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.starling.broker.admin.ClientViews;
 import io.starling.broker.bootstrap.Starling;
+import io.starling.broker.cluster.ClusterAdmin;
+import io.starling.broker.cluster.ClusterAdmin.Act;
+import io.starling.broker.cluster.ClusterAdmin.Acted;
+import io.starling.broker.cluster.ClusterAdmin.Listing;
+import io.starling.broker.cluster.ClusterAdmin.Listing.Kind;
+import io.starling.broker.cluster.ClusterAdmin.Page;
 import io.starling.broker.session.ClientConnection;
 import io.starling.broker.session.Session;
 import io.starling.codec.MqttProperties;
@@ -14,8 +20,12 @@ import io.starling.codec.packet.UnsubscribePacket;
 import io.starling.codec.Topics;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
-/** Clients (their connections), sessions and subscriptions: list with filters and paging, show, kick, clear. */
+/**
+ * Clients (their connections), sessions and subscriptions of every node of the cluster, each row with its node: list
+ * with filters and paging, show, kick and clear wherever the client is.
+ */
 final class ClientRoutes {
     private final Starling node;
 
@@ -24,56 +34,77 @@ final class ClientRoutes {
     }
 
     void register(Javalin app) {
-        app.get("/api/v5/clients", ctx -> ctx.json(Json.page(ctx, sessions(ctx).stream().map(this::client).toList())));
-        app.get("/api/v5/clients/{clientid}", ctx -> ctx.json(client(session(ctx))));
-        app.delete("/api/v5/clients/{clientid}", ctx -> {
-            ClientConnection c = session(ctx).connection();
-            if (c == null) {
-                throw ApiException.notFound("client '" + ctx.pathParam("clientid") + "' is not connected");
-            }
-            c.kick();
-            ctx.status(204);
-        });
-        app.get("/api/v5/clients/{clientid}/subscriptions", ctx -> ctx.json(ClientViews.subscriptions(session(ctx))));
+        app.get("/api/v5/clients", ctx -> ctx.json(list(ctx, Kind.CLIENTS, query(ctx), null, null)));
+        app.get("/api/v5/clients/{clientid}", ctx -> ctx.json(one(ctx, Kind.CLIENTS)));
+        app.delete("/api/v5/clients/{clientid}", ctx -> act(ctx, Act.KICK, "client '" + ctx.pathParam("clientid")
+                + "' is not connected"));
+        app.get("/api/v5/clients/{clientid}/subscriptions", ctx -> ctx.json(one(ctx, Kind.SESSIONS)
+                .get("subscriptions")));
         app.post("/api/v5/clients/{clientid}/subscribe", this::subscribe);
         app.post("/api/v5/clients/{clientid}/unsubscribe", this::unsubscribe);
-        app.get("/api/v5/sessions", ctx -> ctx.json(Json.page(ctx, sessions(ctx).stream().map(ClientViews::session).toList())));
-        app.get("/api/v5/sessions/{clientid}", ctx -> ctx.json(ClientViews.session(session(ctx))));
-        app.delete("/api/v5/sessions/{clientid}", ctx -> {
-            if (!node.services().sessions().clear(ctx.pathParam("clientid"))) {
-                throw ApiException.notFound("no session '" + ctx.pathParam("clientid") + "'");
-            }
-            ctx.status(204);
-        });
-        app.get("/api/v5/subscriptions", this::allSubscriptions);
+        app.get("/api/v5/sessions", ctx -> ctx.json(list(ctx, Kind.SESSIONS, query(ctx), null, null)));
+        app.get("/api/v5/sessions/{clientid}", ctx -> ctx.json(one(ctx, Kind.SESSIONS)));
+        app.delete("/api/v5/sessions/{clientid}", ctx -> act(ctx, Act.CLEAR_SESSION, "no session '"
+                + ctx.pathParam("clientid") + "'"));
+        app.get("/api/v5/subscriptions", ctx -> ctx.json(list(ctx, Kind.SUBSCRIPTIONS, new ClientViews.Query(
+                ctx.queryParam("clientid"), null, null, null, null), ctx.queryParam("topic"),
+                ctx.queryParam("match_topic"))));
     }
 
-    private Session session(Context ctx) {
-        Session s = node.services().sessions().get(ctx.pathParam("clientid"));
-        if (s == null) {
-            throw ApiException.notFound("no client '" + ctx.pathParam("clientid") + "'");
+    /** A page of the listing, every node's rows merged in order. */
+    private Map<String, Object> list(Context ctx, Kind kind, ClientViews.Query query, String topic, String matchTopic) {
+        Json.Paging paging = Json.paging(ctx);
+        return Json.page(paging, await(node.cluster().admin().list(new Listing(kind, query, topic, matchTopic,
+                paging.upTo()))));
+    }
+
+    /** The row of the client in the path, on whichever node holds it. */
+    private Map<String, Object> one(Context ctx, Kind kind) {
+        String id = ctx.pathParam("clientid");
+        Page page = await(node.cluster().admin().list(Listing.of(kind, new ClientViews.Query(id, null, null, null,
+                null), 1)));
+        if (page.rows().isEmpty()) {
+            throw unanswered(page.failed(), ApiException.notFound("no client '" + id + "'"));
         }
-        return s;
+        return page.rows().get(0);
     }
 
-    /** Sessions by client id, filtered by the query: clientid, like_clientid, username, ip_address, conn_state. */
-    private List<Session> sessions(Context ctx) {
+    /** Kicks or clears the client in the path wherever it is: 204 when a node did it. */
+    private void act(Context ctx, Act act, String none) {
+        Acted done = await(node.cluster().admin().act(act, ctx.pathParam("clientid")));
+        if (done.nodes().isEmpty()) {
+            throw unanswered(done.failed(), ApiException.notFound(none));
+        }
+        ctx.status(204);
+    }
+
+    /** Not found, unless a node that might hold it did not answer: then 503, naming the node. */
+    private static ApiException unanswered(Map<String, String> failed, ApiException notFound) {
+        if (failed.isEmpty()) {
+            return notFound;
+        }
+        return new ApiException(503, "NODE_UNAVAILABLE", notFound.getMessage() + " on the nodes that answered; "
+                + String.join(", ", failed.keySet()) + " did not: " + String.join("; ", failed.values()));
+    }
+
+    /** What the cluster answers; 503 when it does not. */
+    static <T> T await(CompletionStage<T> answer) {
+        try {
+            return ClusterAdmin.await(answer);
+        } catch (ClusterAdmin.Unanswered e) {
+            throw new ApiException(503, "NODE_UNAVAILABLE", e.getMessage());
+        }
+    }
+
+    /** Filtered by the query: clientid, like_clientid, username, ip_address, conn_state. */
+    private static ClientViews.Query query(Context ctx) {
         String state = ctx.queryParam("conn_state");
         if (state != null && !state.equals("connected") && !state.equals("disconnected")) {
             throw ApiException.badRequest("conn_state must be connected or disconnected, was '" + state + "'");
         }
-        return ClientViews.sessions(node.services().sessions(), new ClientViews.Query(ctx.queryParam("clientid"),
-                ctx.queryParam("like_clientid"), ctx.queryParam("username"), ctx.queryParam("ip_address"),
-                state == null ? null : state.equals("connected")));
-    }
-
-    private Map<String, Object> client(Session s) {
-        return ClientViews.client(s, node.config().nodeName());
-    }
-
-    private void allSubscriptions(Context ctx) {
-        ctx.json(Json.page(ctx, ClientViews.subscriptions(node.services().sessions(), ctx.queryParam("clientid"),
-                ctx.queryParam("topic"), ctx.queryParam("match_topic"))));
+        return new ClientViews.Query(ctx.queryParam("clientid"), ctx.queryParam("like_clientid"),
+                ctx.queryParam("username"), ctx.queryParam("ip_address"), state == null ? null
+                : state.equals("connected"));
     }
 
     /** {@code {"topic": "a/b", "qos": 1, "nl": 0, "rap": 0, "rh": 0}}: as the client's own SUBSCRIBE would. */
@@ -95,10 +126,22 @@ final class ClientRoutes {
         ctx.status(202).json(Map.of("clientid", ctx.pathParam("clientid"), "topic", topic));
     }
 
+    /**
+     * The connection of the client in the path, on this node: a subscription on a client's behalf is made by the
+     * node that holds it, so a client on another node is named with its node.
+     */
     private ClientConnection connected(Context ctx) {
-        ClientConnection c = session(ctx).connection();
+        String id = ctx.pathParam("clientid");
+        Session s = node.services().sessions().get(id);
+        ClientConnection c = s == null ? null : s.connection();
         if (c == null) {
-            throw ApiException.conflict("client '" + ctx.pathParam("clientid") + "' is not connected");
+            Map<String, Object> elsewhere = one(ctx, Kind.CLIENTS);
+            if (Boolean.TRUE.equals(elsewhere.get("connected")) && !node.config().nodeName().equals(elsewhere.get(
+                    "node"))) {
+                throw ApiException.conflict("client '" + id + "' is connected to node " + elsewhere.get("node")
+                        + ": ask that node's API");
+            }
+            throw ApiException.conflict("client '" + id + "' is not connected");
         }
         return c;
     }

@@ -96,12 +96,40 @@ final class Json {
 
     /** One page of {@code all} by the {@code page} (from 1) and {@code limit} (1..10000, 100) query parameters. */
     static <T> Map<String, Object> page(Context ctx, List<T> all) {
-        int page = queryInt(ctx, "page", 1, 1, Integer.MAX_VALUE);
-        int limit = queryInt(ctx, "limit", 100, 1, 10_000);
-        long from = (long) (page - 1) * limit;
-        List<T> data = from >= all.size() ? List.of()
-                : new ArrayList<>(all.subList((int) from, (int) Math.min(all.size(), from + limit)));
-        return envelope(data, page, limit, "count", all.size());
+        Paging p = paging(ctx);
+        return envelope(p.window(all), p.page(), p.limit(), "count", all.size());
+    }
+
+    /** The page and limit a request asks for. */
+    record Paging(int page, int limit) {
+        /** The rows up to the end of the page: what each node of the cluster sends. */
+        int upTo() {
+            return (int) Math.min(Integer.MAX_VALUE, (long) page * limit);
+        }
+
+        <T> List<T> window(List<T> all) {
+            long from = (long) (page - 1) * limit;
+            return from >= all.size() ? List.of()
+                    : new ArrayList<>(all.subList((int) from, (int) Math.min(all.size(), from + limit)));
+        }
+    }
+
+    static Paging paging(Context ctx) {
+        return new Paging(queryInt(ctx, "page", 1, 1, Integer.MAX_VALUE), queryInt(ctx, "limit", 100, 1, 10_000));
+    }
+
+    /**
+     * A page of a cluster-wide listing: {@code meta.count} is every node's rows; {@code meta.failed_nodes} names
+     * the nodes that did not answer, whose rows are missing.
+     */
+    static Map<String, Object> page(Paging p, io.starling.broker.cluster.ClusterAdmin.Page merged) {
+        Map<String, Object> out = envelope(p.window(merged.rows()), p.page(), p.limit(), "count", merged.count());
+        if (!merged.failed().isEmpty()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> meta = (Map<String, Object>) out.get("meta");
+            meta.put("failed_nodes", merged.failed());
+        }
+        return out;
     }
 
     /** {@code {"data": [...], "meta": {"page": .., "limit": .., <key>: <value>}}}. */

@@ -28,6 +28,7 @@ import java.util.function.ToDoubleFunction;
  */
 final class PrometheusMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ClusterMetrics cluster;
 
     PrometheusMetrics(Starling node) {
         registry.config().commonTags("node", node.config().nodeName())
@@ -96,6 +97,7 @@ final class PrometheusMetrics {
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        cluster = new ClusterMetrics(node, registry);
     }
 
     private <T> void counter(String name, String help, String tag, String value, T source, ToDoubleFunction<T> read) {
@@ -112,6 +114,7 @@ final class PrometheusMetrics {
 
     /** The text exposition format, version 0.0.4. */
     String scrape() {
+        cluster.refresh();
         return registry.scrape();
     }
 }

@@ -94,22 +94,23 @@ public final class ClientViews {
         return m;
     }
 
-    public static Map<String, Object> session(Session s) {
+    public static Map<String, Object> session(Session s, String nodeName) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("clientid", s.clientId());
+        m.put("node", nodeName);
         m.put("connected", s.isOnline());
         m.put("durable", s.durable());
         m.put("expiry_interval", s.expirySeconds());
-        m.put("subscriptions", subscriptions(s));
+        m.put("subscriptions", subscriptions(s, nodeName));
         m.put("mqueue_len", s.queuedCount());
         m.put("inflight_cnt", s.inflightCount());
         m.put("awaiting_rel_cnt", s.inboundQos2Count());
         return m;
     }
 
-    public static List<Map<String, Object>> subscriptions(Session s) {
+    public static List<Map<String, Object>> subscriptions(Session s, String nodeName) {
         List<Map<String, Object>> out = new ArrayList<>();
-        s.subscriptions().forEach((filter, sub) -> out.add(subscription(s.clientId(), filter, sub)));
+        s.subscriptions().forEach((filter, sub) -> out.add(subscription(s.clientId(), filter, sub, nodeName)));
         return out;
     }
 
@@ -118,7 +119,7 @@ public final class ClientViews {
      * (null: no filter), by client id.
      */
     public static List<Map<String, Object>> subscriptions(SessionRegistry registry, String clientId, String filter,
-            String matchingTopic) {
+            String matchingTopic, String nodeName) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Session s : sessions(registry, Query.ALL)) {
             if (clientId != null && !clientId.equals(s.clientId())) {
@@ -126,16 +127,18 @@ public final class ClientViews {
             }
             s.subscriptions().forEach((f, sub) -> {
                 if ((filter == null || filter.equals(f)) && (matchingTopic == null || Topics.matches(f, matchingTopic))) {
-                    out.add(subscription(s.clientId(), f, sub));
+                    out.add(subscription(s.clientId(), f, sub, nodeName));
                 }
             });
         }
         return out;
     }
 
-    private static Map<String, Object> subscription(String clientId, String filter, Subscription sub) {
+    private static Map<String, Object> subscription(String clientId, String filter, Subscription sub,
+            String nodeName) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("clientid", clientId);
+        m.put("node", nodeName);
         m.put("topic", filter);
         m.put("qos", sub.qos());
         m.put("nl", sub.noLocal() ? 1 : 0);

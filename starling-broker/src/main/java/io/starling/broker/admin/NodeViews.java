@@ -3,6 +3,9 @@ package io.starling.broker.admin;
 import io.starling.api.Message;
 import io.starling.broker.bootstrap.Starling;
 import io.starling.broker.bootstrap.Version;
+import io.starling.broker.cluster.ClusterAdmin;
+import io.starling.broker.cluster.ClusterView;
+import io.starling.broker.routing.SharedGroup;
 import io.starling.broker.routing.Subscription;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,7 +13,9 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletionStage;
 
 /** The node, its topics and its retained messages as the management API and {@code starling-ctl} show them. */
 public final class NodeViews {
@@ -36,22 +41,103 @@ public final class NodeViews {
         return m;
     }
 
-    /** Subscribed filters, sorted; {@code only} (null: all) keeps one filter. */
+    /** One member of the cluster as {@code /api/v5/nodes} and {@code starling-ctl cluster status} show it. */
+    public static Map<String, Object> member(ClusterView.Member member) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("node", member.name());
+        m.put("node_status", member.state());
+        m.put("version", member.version());
+        if (member.startedMillis() > 0 && member.state().equals("running")) {
+            m.put("uptime_seconds", (System.currentTimeMillis() - member.startedMillis()) / 1000);
+            m.put("started_at", Instant.ofEpochMilli(member.startedMillis()).toString());
+        }
+        m.put("connections", member.connections());
+        m.put("address", member.address());
+        m.put("self", member.self());
+        return m;
+    }
+
+    /** This node's link to another member: state and counters. */
+    public static Map<String, Object> link(ClusterAdmin.Link link) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("peer", link.peer());
+        m.put("link", link.up() ? "up" : "down");
+        m.put("forwarded", link.forwarded());
+        m.put("forwarded_bytes", link.forwardedBytes());
+        m.put("dropped", link.dropped());
+        m.put("received", link.received());
+        m.put("reconnects", link.reconnects());
+        m.put("route_rows", link.routeRows());
+        m.put("takeovers", link.takeovers());
+        m.put("takeover_ms", link.takeoverMillis());
+        return m;
+    }
+
+    /**
+     * Every member of the cluster by name: what each running one says of itself now (as {@link #node}), and for
+     * one that did not answer or has stopped, what this node last heard from it (as {@link #member}).
+     */
+    public static CompletionStage<List<Map<String, Object>>> nodes(Starling node) {
+        ClusterView view = node.cluster();
+        return view.admin().list(ClusterAdmin.Listing.of(ClusterAdmin.Listing.Kind.NODES, null, 10_000))
+                .thenApply(answered -> {
+                    Map<String, Map<String, Object>> byName = new TreeMap<>();
+                    answered.rows().forEach(r -> byName.put((String) r.get("node"), r));
+                    for (ClusterView.Member m : view.members()) {
+                        byName.putIfAbsent(m.name(), member(m));
+                    }
+                    return List.copyOf(byName.values());
+                });
+    }
+
+    /** The cluster as this node sees it: its name, whether it is on, the members ({@link #nodes}), its links. */
+    public static CompletionStage<Map<String, Object>> cluster(Starling node) {
+        ClusterView view = node.cluster();
+        ClusterAdmin admin = view.admin();
+        return nodes(node).thenApply(members -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", view.name());
+            m.put("enabled", view.enabled());
+            m.put("node", node.config().nodeName());
+            m.put("members", members);
+            m.put("local_route_rows", admin.localRouteRows());
+            m.put("links", admin.links().stream().map(NodeViews::link).toList());
+            return m;
+        });
+    }
+
+    /**
+     * The route table: one row per filter (a shared group as {@code $share/group/filter}) and node that holds it,
+     * this node's and, in a cluster, the other nodes' it keeps, sorted by filter and node; {@code only} (null:
+     * all) keeps one filter.
+     */
     public static List<Map<String, Object>> topics(Starling node, String only) {
-        TreeSet<String> filters = new TreeSet<>();
+        String self = node.config().nodeName();
+        TreeSet<List<String>> rows = new TreeSet<>(java.util.Comparator.<List<String>, String>comparing(r -> r.get(0))
+                .thenComparing(r -> r.get(1)));
         for (Subscription s : node.services().router().subscriptions()) {
-            if (only == null || only.equals(s.topicFilter())) {
-                filters.add(s.topicFilter());
+            if (s.destination() instanceof SharedGroup g) {
+                String topic = "$share/" + g.group() + "/" + g.topicFilter();
+                if (only == null || only.equals(topic) || only.equals(g.topicFilter())) {
+                    g.members().forEach(m -> rows.add(List.of(topic, nodeOf(m, self))));
+                }
+            } else if (only == null || only.equals(s.topicFilter())) {
+                rows.add(List.of(s.topicFilter(), nodeOf(s, self)));
             }
         }
         List<Map<String, Object>> out = new ArrayList<>();
-        for (String f : filters) {
+        for (List<String> r : rows) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("topic", f);
-            m.put("node", node.config().nodeName());
+            m.put("topic", r.get(0));
+            m.put("node", r.get(1));
             out.add(m);
         }
         return out;
+    }
+
+    private static String nodeOf(Subscription s, String self) {
+        String remote = s.destination().remote() ? s.destination().node() : null;
+        return remote != null ? remote : self;
     }
 
     /** A page of retained messages, and whether more match. */

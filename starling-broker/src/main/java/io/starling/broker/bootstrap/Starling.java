@@ -213,7 +213,8 @@ public final class Starling implements AutoCloseable {
         this.stats = new BrokerStats(metrics, sessions, router, retained);
         scheduler.scheduleWithFixedDelay(stats::sample, 1, 1, TimeUnit.SECONDS);
         SysPublisher sys = new SysPublisher(config.nodeName(), Version.current(), dispatcher, stats, metrics,
-                startedMillis);
+                startedMillis, () -> cluster().members().stream().filter(m -> m.state().equals("running"))
+                        .map(ClusterView.Member::name).toList());
         long sysEvery = config.sysInterval().toMillis();
         if (sysEvery > 0) {
             scheduler.scheduleWithFixedDelay(() -> {
@@ -377,7 +378,8 @@ public final class Starling implements AutoCloseable {
     public ClusterView cluster() {
         ClusterView view = cluster;
         return view != null ? view : ClusterView.alone(() -> new ClusterView.Member(config.nodeName(), "running",
-                Version.current(), startedMillis, loops.connections().openConnections(), true, ""));
+                Version.current(), startedMillis, loops.connections().openConnections(), true, ""),
+                new io.starling.broker.admin.NodeAdmin(this));
     }
 
     /** Installs the cluster's view (the cluster extension, once it has joined). */

@@ -37,8 +37,11 @@ public interface ClusterView {
     /** Removes a node that is gone from every node's view (its routes and sessions with it). */
     String forceLeave(String node);
 
-    /** A node on its own: every operation says there is no cluster. */
-    static ClusterView alone(java.util.function.Supplier<Member> self) {
+    /** Clients, sessions and subscriptions of every node, a kick or clear wherever the client is, the links. */
+    ClusterAdmin admin();
+
+    /** A node on its own: every operation says there is no cluster; its listings are its own. */
+    static ClusterView alone(java.util.function.Supplier<Member> self, io.starling.broker.admin.NodeAdmin local) {
         return new ClusterView() {
             @Override
             public boolean enabled() {
@@ -68,6 +71,11 @@ public interface ClusterView {
             @Override
             public String forceLeave(String node) {
                 throw new IllegalStateException("the cluster is off on this node (cluster.enabled = false)");
+            }
+
+            @Override
+            public ClusterAdmin admin() {
+                return ClusterAdmin.alone(local);
             }
         };
     }

@@ -63,7 +63,8 @@ public final class StarlingCtl implements Callable<Integer> {
         System.exit(run(args, System.getenv(), System.out, System.err));
     }
 
-    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    /** Runs a command line as {@code main} does, without exiting: for tests that drive it in the JVM. */
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(new StarlingCtl(env, out, err));
         FORWARDED.forEach((name, description) -> {
             CommandLine sub = new CommandLine(new Forward(name));
@@ -157,8 +158,10 @@ public final class StarlingCtl implements Callable<Integer> {
         m.put("clients", "clients list [LIKE] | show CLIENTID | kick CLIENTID");
         m.put("sessions", "sessions list | show CLIENTID | clear CLIENTID");
         m.put("subscriptions", "subscriptions [CLIENTID]");
-        m.put("topics", "The subscribed filters.");
-        m.put("routes", "The same as topics (one node: its routes are its topics).");
+        m.put("topics", "The route table: each subscribed filter and the node that holds it.");
+        m.put("routes", "The same as topics.");
+        m.put("cluster", "cluster status | join HOST:PORT | leave | force-leave NODE: the members, this node's links"
+                + " to them, and changes to membership.");
         m.put("retained", "retained list [FILTER] | delete TOPIC");
         m.put("listeners", "listeners [list] | stop ID | start ID (ids look like tcp:default)");
         m.put("log", "log level LEVEL [LOGGER]: trace, debug, info, warn, error (root logger unless named)");

@@ -4,14 +4,24 @@ import io.starling.broker.admin.ClientViews;
 import io.starling.broker.admin.NodeViews;
 import io.starling.broker.bootstrap.Starling;
 import io.starling.broker.control.ControlCommands.Reply;
-import io.starling.broker.session.ClientConnection;
-import io.starling.broker.session.Session;
+import io.starling.broker.cluster.ClusterAdmin;
+import io.starling.broker.cluster.ClusterAdmin.Act;
+import io.starling.broker.cluster.ClusterAdmin.Acted;
+import io.starling.broker.cluster.ClusterAdmin.Listing;
+import io.starling.broker.cluster.ClusterAdmin.Listing.Kind;
+import io.starling.broker.cluster.ClusterAdmin.Page;
 import io.starling.codec.Topics;
 import java.util.List;
 import java.util.Map;
 
-/** What starling-ctl shows of a running node, and the few things it does to clients, sessions and listeners. */
+/**
+ * What starling-ctl shows of a running node, and the few things it does to clients, sessions and listeners. Clients,
+ * sessions, subscriptions and topics are the whole cluster's, each row with its node.
+ */
 final class ViewCommands {
+    /** Rows a listing shows at most: a table longer than that is read by no one. */
+    private static final int MAX_ROWS = 10_000;
+
     private final Starling node;
 
     ViewCommands(Starling node) {
@@ -37,25 +47,23 @@ final class ViewCommands {
         String sub = args.isEmpty() ? "list" : args.get(0);
         switch (sub) {
             case "list" -> {
-                List<Map<String, Object>> all = ClientViews.sessions(node.services().sessions(),
-                        new ClientViews.Query(null, args.size() > 1 ? args.get(1) : null, null, null, true)).stream()
-                        .map(s -> ClientViews.client(s, node.config().nodeName())).toList();
-                return ControlCommands.ok(Table.of(all, "no clients connected", "clientid", "username", "ip_address",
-                        "proto_ver", "keepalive", "subscriptions_cnt", "connected_at"), all);
+                Page page = list(Listing.of(Kind.CLIENTS, new ClientViews.Query(null, args.size() > 1 ? args.get(1)
+                        : null, null, null, true), MAX_ROWS));
+                return ControlCommands.ok(table(page, "no clients connected", "clientid", "node", "username",
+                        "ip_address", "proto_ver", "keepalive", "subscriptions_cnt", "connected_at"), page.rows());
             }
             case "show" -> {
-                Session s = session(args, "clients show");
-                Map<String, Object> view = ClientViews.client(s, node.config().nodeName());
+                Map<String, Object> view = one(Kind.CLIENTS, args, "clients show");
                 return ControlCommands.ok(Table.pairs(view), view);
             }
             case "kick" -> {
-                Session s = session(args, "clients kick");
-                ClientConnection c = s.connection();
-                if (c == null) {
-                    return ControlCommands.failed("client " + s.clientId() + " is not connected");
+                String id = clientId(args, "clients kick");
+                Acted done = await(node.cluster().admin().act(Act.KICK, id));
+                if (done.nodes().isEmpty()) {
+                    return ControlCommands.failed("client " + id + " is not connected" + unreachable(done.failed()));
                 }
-                c.kick();
-                return ControlCommands.ok("client " + s.clientId() + " disconnected", Map.of("clientid", s.clientId()));
+                return ControlCommands.ok("client " + id + " disconnected on " + String.join(", ", done.nodes()),
+                        Map.of("clientid", id, "nodes", done.nodes()));
             }
             default -> throw new UsageException("unknown clients command '" + sub + "' (list [LIKE], show ID, kick ID)");
         }
@@ -65,33 +73,75 @@ final class ViewCommands {
         String sub = args.isEmpty() ? "list" : args.get(0);
         switch (sub) {
             case "list" -> {
-                List<Map<String, Object>> all = ClientViews.sessions(node.services().sessions(), ClientViews.Query.ALL)
-                        .stream().map(s -> ClientViews.client(s, node.config().nodeName())).toList();
-                return ControlCommands.ok(Table.of(all, "no sessions", "clientid", "conn_state", "expiry_interval",
-                        "subscriptions_cnt", "mqueue_len", "inflight_cnt"), all);
+                Page page = list(Listing.of(Kind.CLIENTS, ClientViews.Query.ALL, MAX_ROWS));
+                return ControlCommands.ok(table(page, "no sessions", "clientid", "node", "conn_state",
+                        "expiry_interval", "subscriptions_cnt", "mqueue_len", "inflight_cnt"), page.rows());
             }
             case "show" -> {
-                Map<String, Object> view = ClientViews.session(session(args, "sessions show"));
+                Map<String, Object> view = one(Kind.SESSIONS, args, "sessions show");
                 return ControlCommands.ok(Table.pairs(view), view);
             }
             case "clear" -> {
-                String id = session(args, "sessions clear").clientId();
-                node.services().sessions().clear(id);
-                return ControlCommands.ok("session " + id + " cleared", Map.of("clientid", id));
+                String id = clientId(args, "sessions clear");
+                Acted done = await(node.cluster().admin().act(Act.CLEAR_SESSION, id));
+                if (done.nodes().isEmpty()) {
+                    return ControlCommands.failed("no session " + id + unreachable(done.failed()));
+                }
+                return ControlCommands.ok("session " + id + " cleared on " + String.join(", ", done.nodes()),
+                        Map.of("clientid", id, "nodes", done.nodes()));
             }
             default -> throw new UsageException("unknown sessions command '" + sub + "' (list, show ID, clear ID)");
         }
     }
 
     Reply subscriptions(List<String> args) {
-        List<Map<String, Object>> all = ClientViews.subscriptions(node.services().sessions(),
-                args.isEmpty() ? null : args.get(0), null, null);
-        return ControlCommands.ok(Table.of(all, "no subscriptions", "clientid", "topic", "qos", "nl", "rap", "rh"), all);
+        Page page = list(Listing.of(Kind.SUBSCRIPTIONS, new ClientViews.Query(args.isEmpty() ? null : args.get(0),
+                null, null, null, null), MAX_ROWS));
+        return ControlCommands.ok(table(page, "no subscriptions", "clientid", "node", "topic", "qos", "nl", "rap",
+                "rh"), page.rows());
     }
 
     Reply topics() {
         List<Map<String, Object>> all = NodeViews.topics(node, null);
         return ControlCommands.ok(Table.of(all, "no topics", "topic", "node"), all);
+    }
+
+    private static <T> T await(java.util.concurrent.CompletionStage<T> answer) {
+        try {
+            return ClusterAdmin.await(answer);
+        } catch (ClusterAdmin.Unanswered e) {
+            throw new RefusedException(e.getMessage());
+        }
+    }
+
+    private Page list(Listing listing) {
+        return await(node.cluster().admin().list(listing));
+    }
+
+    /** The rows as a table, with what is missing said below it: rows past the first ones, nodes that did not answer. */
+    private static String table(Page page, String empty, String... columns) {
+        StringBuilder text = new StringBuilder(Table.of(page.rows(), empty, columns));
+        if (page.count() > page.rows().size()) {
+            text.append("\n(the first ").append(page.rows().size()).append(" of ").append(page.count())
+                    .append("; narrow the listing to see others)");
+        }
+        page.failed().forEach((n, why) -> text.append("\n(node ").append(n).append(" did not answer: ").append(why)
+                .append(")"));
+        return text.toString();
+    }
+
+    private static String unreachable(Map<String, String> failed) {
+        return failed.isEmpty() ? "" : " on any node that answered (" + String.join(", ", failed.keySet())
+                + " did not)";
+    }
+
+    private Map<String, Object> one(Kind kind, List<String> args, String command) {
+        String id = clientId(args, command);
+        Page page = list(Listing.of(kind, new ClientViews.Query(id, null, null, null, null), 1));
+        if (page.rows().isEmpty()) {
+            throw new RefusedException("no client " + id + unreachable(page.failed()));
+        }
+        return page.rows().get(0);
     }
 
     Reply retained(List<String> args) {
@@ -143,15 +193,11 @@ final class ViewCommands {
                 all);
     }
 
-    private Session session(List<String> args, String command) {
+    private static String clientId(List<String> args, String command) {
         if (args.size() != 2) {
             throw new UsageException(command + " takes a client id");
         }
-        Session s = node.services().sessions().get(args.get(1));
-        if (s == null) {
-            throw new RefusedException("no client " + args.get(1));
-        }
-        return s;
+        return args.get(1);
     }
 
     /** The command line was wrong: exit 64. */

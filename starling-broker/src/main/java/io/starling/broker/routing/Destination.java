@@ -20,6 +20,11 @@ public interface Destination {
         return false;
     }
 
+    /** The node of the cluster this destination stands for when {@link #remote()}; null for this node's own. */
+    default String node() {
+        return null;
+    }
+
     /** Whether the destination can take a message now rather than queue it; shared groups prefer these. */
     default boolean isOnline() {
         return true;

@@ -102,6 +102,13 @@ public final class Router {
     public LocalRoutes observe(RouteObserver routeObserver) {
         synchronized (changes) {
             this.observer = routeObserver == null ? RouteObserver.NONE : routeObserver;
+            return localRoutes();
+        }
+    }
+
+    /** The filters and shared groups this node's own subscribers hold now: for views, not the message path. */
+    public LocalRoutes localRoutes() {
+        synchronized (changes) {
             List<LocalRoutes.Shared> shared = new ArrayList<>();
             for (SharedGroup g : groups.values()) {
                 if (g.localMemberCount() > 0) {

@@ -79,6 +79,11 @@ public final class SharedGroup implements Destination {
         return members.length == 0;
     }
 
+    /** The members now: for views, not the message path. */
+    public List<Subscription> members() {
+        return List.of(members);
+    }
+
     public int memberCount() {
         return members.length;
     }

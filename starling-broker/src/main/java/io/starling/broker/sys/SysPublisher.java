@@ -9,10 +9,14 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
- * The {@code $SYS} tree, as emqttd publishes it: {@code $SYS/brokers} (the nodes), and under
+ * The {@code $SYS} tree, as emqttd publishes it: {@code $SYS/brokers} (the running nodes of the cluster, this one
+ * included, comma-separated), and under
  * {@code $SYS/brokers/<node>/} {@code version}, {@code sysdescr}, {@code uptime}, {@code datetime},
  * {@code stats/...} and {@code metrics/...}, every {@code sys_interval}. QoS 0, plain-text values. Who may read them is the ACL's business (the shipped ACL: superusers only).
  */
@@ -20,22 +24,23 @@ public final class SysPublisher {
     private static final DateTimeFormatter DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private final String prefix;
-    private final String nodeName;
     private final String version;
     private final MessageDispatcher dispatcher;
     private final BrokerStats stats;
     private final BrokerMetrics metrics;
     private final long startedMillis;
+    private final Supplier<List<String>> members;
 
+    /** {@code members}: the names of the running members of the cluster, or of this node alone. */
     public SysPublisher(String nodeName, String version, MessageDispatcher dispatcher, BrokerStats stats,
-            BrokerMetrics metrics, long startedMillis) {
+            BrokerMetrics metrics, long startedMillis, Supplier<List<String>> members) {
         this.prefix = "$SYS/brokers/" + nodeName + "/";
-        this.nodeName = nodeName;
         this.version = version;
         this.dispatcher = dispatcher;
         this.stats = stats;
         this.metrics = metrics;
         this.startedMillis = startedMillis;
+        this.members = members;
     }
 
     /**
@@ -45,7 +50,7 @@ public final class SysPublisher {
      */
     public void tick() {
         long now = System.currentTimeMillis();
-        publish("$SYS/brokers", nodeName);
+        publish("$SYS/brokers", String.join(",", new TreeSet<>(members.get())));
         publish(prefix + "version", version);
         publish(prefix + "sysdescr", "Starling MQTT broker");
         publish(prefix + "uptime", uptime(Duration.ofMillis(now - startedMillis)));

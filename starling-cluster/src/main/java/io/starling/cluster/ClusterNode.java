@@ -18,6 +18,7 @@ import io.starling.cluster.control.ControlMessage.RouteSnapshot;
 import io.starling.cluster.data.DataPlane;
 import io.starling.cluster.data.PeerStats;
 import io.starling.cluster.membership.ClusterChannel;
+import io.starling.cluster.membership.ClusterTls;
 import io.starling.cluster.retain.RetainedReplicator;
 import io.starling.cluster.routes.PeerRoutes;
 import io.starling.cluster.routes.RemoteNode;
@@ -79,6 +80,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        ClusterTls tls = config.tls() == null ? null : new ClusterTls(config.tls());
         this.data = new DataPlane(config, self, incarnation, node.services().mqtt().maxPacketSize(),
                 (from, message, group, filter) -> {
                     NodeStorage storage = node.services().storage();
@@ -86,10 +88,10 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
                     node.services().gate().deliverForwarded(message, group, filter);
                     return storage.barrierForChanges();
                 },
-                this::isMember);
+                this::isMember, tls);
         this.routes = new RouteReplicator(incarnation);
         this.retained = new RetainedReplicator(self, node.services().retained());
-        this.channel = new ClusterChannel(config, self, (from, m) -> onThread(() -> received(from, m)),
+        this.channel = new ClusterChannel(config, self, tls, (from, m) -> onThread(() -> received(from, m)),
                 view -> onThread(() -> viewChanged(view)));
         this.rpc = new ClusterRpc(channel, thread, this::addressOf);
         this.admin = new ClusterAdministration(node, this);

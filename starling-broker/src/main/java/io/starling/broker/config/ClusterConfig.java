@@ -17,10 +17,18 @@ import java.util.List;
  * @param linkBuffer     bytes waiting to be written on one link before further messages are dropped (and counted)
  * @param forwardTimeout how long a QoS 1/2 publisher waits for another node to take a message before it is answered
  * @param takeoverTimeout how long a CONNECT waits for another node to hand over the client's session
+ * @param tls            mutual TLS between nodes (control and data plane), or null for plain TCP
  */
 public record ClusterConfig(boolean enabled, String name, String bindHost, int bindPort, String dataHost,
         int dataPort, Discovery discovery, List<String> seeds, String dnsName, String cookie, int linksPerPeer,
-        long linkBuffer, Duration forwardTimeout, Duration takeoverTimeout) {
+        long linkBuffer, Duration forwardTimeout, Duration takeoverTimeout, Tls tls) {
+
+    /**
+     * The node's certificate and key (PEM) and the CA whose certificates peers must present: every connection
+     * between nodes, both ways, is mutual TLS.
+     */
+    public record Tls(java.nio.file.Path certFile, java.nio.file.Path keyFile, java.nio.file.Path caFile) {
+    }
 
     /** How a node finds the others. */
     public enum Discovery {
@@ -34,13 +42,14 @@ public record ClusterConfig(boolean enabled, String name, String bindHost, int b
     /** Off: the node is alone. */
     public static ClusterConfig disabled() {
         return new ClusterConfig(false, "starling", "127.0.0.1", 4370, "127.0.0.1", 4380, Discovery.STATIC, List.of(),
-                "", "", 4, 16L << 20, Duration.ofSeconds(5), Duration.ofSeconds(5));
+                "", "", 4, 16L << 20, Duration.ofSeconds(5), Duration.ofSeconds(5), null);
     }
 
     @Override
     public String toString() {
         // The cookie is a secret: never in a log line.
         return "ClusterConfig[enabled=" + enabled + ", name=" + name + ", bind=" + bindHost + ":" + bindPort
-                + ", data=" + dataHost + ":" + dataPort + ", discovery=" + discovery + ", seeds=" + seeds + "]";
+                + ", data=" + dataHost + ":" + dataPort + ", discovery=" + discovery + ", seeds=" + seeds + ", tls="
+                + (tls != null) + "]";
     }
 }

@@ -51,6 +51,33 @@ final class ClusterConfigParser {
         return new ClusterConfig(enabled, name, bind.host(), bind.port(), data.host().isEmpty() ? bind.host()
                 : data.host(), data.port(), discovery, seeds, dnsName, cookie, positive(c, "cluster.links_per_peer"),
                 ConfigValues.nonNegativeBytes(c, "cluster.link_buffer"), positiveDuration(c, "cluster.forward_timeout"),
-                positiveDuration(c, "cluster.takeover_timeout"));
+                positiveDuration(c, "cluster.takeover_timeout"), enabled ? tls(c) : null);
+    }
+
+    /** cluster.ssl: each file from its own setting, else the ssl listener's (the node's own certificate). */
+    private static ClusterConfig.Tls tls(Config c) {
+        if (!c.getBoolean("cluster.ssl.enabled")) {
+            return null;
+        }
+        return new ClusterConfig.Tls(file(c, "certfile"), file(c, "keyfile"), file(c, "cacertfile"));
+    }
+
+    private static java.nio.file.Path file(Config c, String key) {
+        String path = "cluster.ssl." + key;
+        String value = c.getString(path);
+        String listener = "listeners.ssl.default.ssl." + key;
+        if (value.isBlank() && c.hasPath(listener)) {
+            value = c.getString(listener);
+            path = listener;
+        }
+        if (value.isBlank()) {
+            throw invalid(c, "cluster.ssl." + key, "must name a PEM file when cluster.ssl.enabled = true (every"
+                    + " connection between nodes is mutual TLS)");
+        }
+        java.nio.file.Path file = java.nio.file.Path.of(value);
+        if (!java.nio.file.Files.isReadable(file)) {
+            throw invalid(c, path, "names " + file.toAbsolutePath() + ", which cannot be read");
+        }
+        return file;
     }
 }

@@ -15,6 +15,7 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.starling.api.Message;
 import io.starling.broker.config.ClusterConfig;
+import io.starling.cluster.membership.ClusterTls;
 import io.starling.cluster.membership.CookieToken;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -48,9 +49,11 @@ public final class DataPlane implements AutoCloseable {
     private final Map<String, PeerLink> links = new ConcurrentHashMap<>();
     private final Map<String, PeerStats> stats = new ConcurrentHashMap<>();
     private final int maxFrame;
+    private final ClusterTls tls;
 
     public DataPlane(ClusterConfig config, String selfName, long incarnation, int maxMessageBytes, Inbound inbound,
-            Predicate<String> isMember) throws InterruptedException {
+            Predicate<String> isMember, ClusterTls tls) throws InterruptedException {
+        this.tls = tls;
         this.config = config;
         this.selfName = selfName;
         this.incarnation = incarnation;
@@ -62,6 +65,9 @@ public final class DataPlane implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.server().newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(new io.netty.handler.codec.LengthFieldPrepender(4),
                                 new LengthFieldBasedFrameDecoder(maxFrame, 0, 4, 0, 4),
                                 new InboundLink(inbound, isMember));
@@ -78,7 +84,8 @@ public final class DataPlane implements AutoCloseable {
     public void connect(String node, String host, int port) {
         PeerStats s = stats.computeIfAbsent(node, n -> new PeerStats());
         PeerLink fresh = new PeerLink(node, host, port, config.linksPerPeer(), config.linkBuffer(), loops, s,
-                config.name(), selfName, incarnation, config.cookie(), config.forwardTimeout());
+                config.name(), selfName, incarnation, config.cookie(), config.forwardTimeout(),
+                tls == null ? null : tls.client());
         PeerLink old = links.put(node, fresh);
         if (old != null) {
             old.close();

@@ -80,7 +80,8 @@ final class PeerLink implements AutoCloseable {
     }
 
     PeerLink(String peer, String host, int port, int links, long bufferBytes, EventLoopGroup loops, PeerStats stats,
-            String clusterName, String selfName, long incarnation, String cookie, Duration confirmTimeout) {
+            String clusterName, String selfName, long incarnation, String cookie, Duration confirmTimeout,
+            io.netty.handler.ssl.SslContext tls) {
         this.confirmTimeoutNanos = confirmTimeout.toNanos();
         this.bufferBytes = bufferBytes;
         this.peer = peer;
@@ -101,6 +102,9 @@ final class PeerLink implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc(), host, port));
+                        }
                         ch.pipeline().addLast(new LengthFieldPrepender(4),
                                 new LengthFieldBasedFrameDecoder(1024, 0, 4, 0, 4), new Confirms());
                     }

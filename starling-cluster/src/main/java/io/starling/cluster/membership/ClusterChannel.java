@@ -49,10 +49,13 @@ public final class ClusterChannel implements AutoCloseable {
     private final ClusterConfig config;
     private final SeedPing seeds;
 
-    public ClusterChannel(ClusterConfig config, String nodeName, BiConsumer<Address, ControlMessage> messages,
-            Consumer<View> views) throws Exception {
+    public ClusterChannel(ClusterConfig config, String nodeName, ClusterTls tls,
+            BiConsumer<Address, ControlMessage> messages, Consumer<View> views) throws Exception {
         this.config = config;
         TCP tcp = new TCP();
+        if (tls != null) {
+            tcp.tls().enabled(true).setSSLContext(tls.jdk()).setClientAuth(org.jgroups.util.TLSClientAuth.NEED);
+        }
         tcp.setBindAddress(InetAddress.getByName(config.bindHost()));
         tcp.setBindPort(config.bindPort());
         tcp.setPortRange(0);

@@ -429,6 +429,16 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         return rows;
     }
 
+    /** Whether this node's router has the row of {@code node} for {@code filter} (for measurements and tests). */
+    public boolean hasRow(String node, String filter) {
+        for (Peer p : peers.values()) {
+            if (p.name.equals(node)) {
+                return p.routes.holds(filter);
+            }
+        }
+        return false;
+    }
+
     /** This node's own rows. */
     public int localRows() {
         return routes.size();

@@ -22,7 +22,8 @@ public final class PeerRoutes {
 
     private final RemoteNode node;
     private final Router router;
-    private final Set<RouteOp> rows = new HashSet<>();
+    /** Written on the cluster thread only; concurrent so that views may read it. */
+    private final Set<RouteOp> rows = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final List<RouteDelta> early = new ArrayList<>();
     private long incarnation;
     private long seq = -1;
@@ -39,6 +40,11 @@ public final class PeerRoutes {
 
     public int size() {
         return rows.size();
+    }
+
+    /** Whether the node holds the filter (a plain subscription, not a shared group's). */
+    public boolean holds(String filter) {
+        return rows.contains(new RouteOp(true, null, filter));
     }
 
     /** The rows, for views and tests. */

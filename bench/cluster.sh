@@ -43,16 +43,21 @@ declare -a PIDS=() PORTS=()
 cleanup() {
     for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
     for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-    rm -rf "$WORK"
+    [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 COOKIE="bench-cluster-cookie-$RANDOM$RANDOM"
+# Each node keeps only its TCP listener (on a port of its own), no management server.
+ONE_LISTENER="management.enabled = false
+listeners.ssl.default.enabled = false
+listeners.ws.default.enabled = false
+listeners.wss.default.enabled = false"
 CONTROL=($(free_port) $(free_port) $(free_port))
 SEEDS="[\"127.0.0.1:${CONTROL[0]}\", \"127.0.0.1:${CONTROL[1]}\", \"127.0.0.1:${CONTROL[2]}\"]"
 for i in 0 1 2; do
     start_node "$WORK/node$i" "node.name = \"n$i@127.0.0.1\"
-management.enabled = false
+$ONE_LISTENER
 cluster.enabled = true
 cluster.cookie = \"$COOKIE\"
 cluster.bind = \"127.0.0.1:${CONTROL[$i]}\"
@@ -69,7 +74,7 @@ grep -q 'members \[n0@127.0.0.1, n1@127.0.0.1, n2@127.0.0.1\]' "$WORK"/node0/bro
     || { echo "the three nodes did not form one cluster" >&2; exit 1; }
 
 # The single node: the same distribution, the cluster off.
-start_node "$WORK/single" "management.enabled = false"
+start_node "$WORK/single" "$ONE_LISTENER"
 SINGLE_PID=$PID
 SINGLE_PORT=$PORT
 PIDS+=("$PID")

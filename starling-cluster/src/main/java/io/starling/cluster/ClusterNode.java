@@ -82,10 +82,10 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         });
         ClusterTls tls = config.tls() == null ? null : new ClusterTls(config.tls());
         this.data = new DataPlane(config, self, incarnation, node.services().mqtt().maxPacketSize(),
-                (from, message, group, filter) -> {
+                (from, message, group, filter, congestion) -> {
                     NodeStorage storage = node.services().storage();
                     storage.startWork();
-                    node.services().gate().deliverForwarded(message, group, filter);
+                    node.services().gate().deliverForwarded(message, group, filter, congestion);
                     return storage.barrierForChanges();
                 },
                 this::isMember, tls);

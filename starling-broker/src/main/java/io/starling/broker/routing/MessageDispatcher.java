@@ -47,12 +47,12 @@ public final class MessageDispatcher {
      * (they reach this node apart). Delivered to this node's subscribers only, or to one local member of
      * {@code group} when that node chose this one for a shared subscription.
      */
-    int deliverForwarded(Message message, String group, String groupFilter) {
+    int deliverForwarded(Message message, String group, String groupFilter, Congestion congestion) {
         int destinations;
         if (group == null) {
-            destinations = router.routeForwarded(message);
+            destinations = router.routeForwarded(message, congestion);
         } else {
-            destinations = router.routeForwardedShared(message, group, groupFilter) ? 1 : 0;
+            destinations = router.routeForwardedShared(message, group, groupFilter, congestion) ? 1 : 0;
         }
         if (destinations == 0) {
             metrics.messageDropped(DropReason.NO_SUBSCRIBERS);

@@ -203,8 +203,8 @@ public final class PublishGate {
      * to this node's own subscribers: running the interceptors again would rewrite or count it twice. Returns the
      * number of local destinations.
      */
-    public int deliverForwarded(Message message, String sharedGroup, String sharedFilter) {
-        return dispatcher.deliverForwarded(message, sharedGroup, sharedFilter);
+    public int deliverForwarded(Message message, String sharedGroup, String sharedFilter, Congestion congestion) {
+        return dispatcher.deliverForwarded(message, sharedGroup, sharedFilter, congestion);
     }
 
     /**

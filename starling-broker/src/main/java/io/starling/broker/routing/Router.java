@@ -136,14 +136,20 @@ public final class Router {
      * Routes a message another node forwarded here: to this node's own subscribers only, never to another node
      * (it sent a copy to each node that needed one) nor to a shared group (the sending node chose the member).
      */
-    public int routeForwarded(Message message) {
-        return route(message, null, true);
+    public int routeForwarded(Message message, Congestion congestion) {
+        return route(message, congestion, true);
     }
 
     /** Hands a message another node chose this node for to one local member of the shared group; false: none. */
-    public boolean routeForwardedShared(Message message, String group, String topicFilter) {
+    public boolean routeForwardedShared(Message message, String group, String topicFilter, Congestion congestion) {
         SharedGroup shared = groups.get(group + "/" + topicFilter);
-        return shared != null && shared.dispatchLocal(message);
+        if (shared == null || !shared.dispatchLocal(message)) {
+            return false;
+        }
+        if (congestion != null && shared.congested()) {
+            congestion.congested(shared);
+        }
+        return true;
     }
 
     private int route(Message message, Congestion congestion, boolean forwarded) {

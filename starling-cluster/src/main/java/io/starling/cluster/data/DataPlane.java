@@ -36,9 +36,12 @@ public final class DataPlane implements AutoCloseable {
 
     /** Where forwarded messages go on arrival. */
     public interface Inbound {
-        /** Delivers locally; returns the barrier of what that stored, or null when it stored nothing. */
+        /**
+         * Delivers locally, telling {@code congestion} of local destinations that fell behind; returns the barrier
+         * of what that stored, or null when it stored nothing.
+         */
         java.util.concurrent.CompletionStage<Void> forwarded(String fromNode, Message message, String group,
-                String groupFilter);
+                String groupFilter, io.starling.broker.routing.Congestion congestion);
     }
 
     private final ClusterConfig config;
@@ -70,7 +73,7 @@ public final class DataPlane implements AutoCloseable {
                         }
                         ch.pipeline().addLast(new io.netty.handler.codec.LengthFieldPrepender(4),
                                 new LengthFieldBasedFrameDecoder(maxFrame, 0, 4, 0, 4),
-                                new InboundLink(inbound, isMember));
+                                new InboundLink(config, inbound, isMember, stats));
                     }
                 }).bind(config.dataHost(), config.dataPort()).sync().channel();
     }
@@ -118,6 +121,22 @@ public final class DataPlane implements AutoCloseable {
         return link.forward(message, group, groupFilter, confirmation);
     }
 
+    /** Whether the links to a node are behind: its publishers pause. */
+    public boolean congested(String node) {
+        PeerLink link = links.get(node);
+        return link != null && link.congested();
+    }
+
+    /** Runs {@code resume} once the links to a node caught up (at once when they are not behind). */
+    public void whenDrained(String node, Runnable resume) {
+        PeerLink link = links.get(node);
+        if (link == null) {
+            resume.run();
+        } else {
+            link.whenDrained(resume);
+        }
+    }
+
     public boolean up(String node) {
         PeerLink link = links.get(node);
         return link != null && link.up();
@@ -134,87 +153,5 @@ public final class DataPlane implements AutoCloseable {
         links.clear();
         server.close();
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-    }
-
-    /** One connection from another node: a HELLO that proves the cookie, then forwarded messages. */
-    private final class InboundLink extends SimpleChannelInboundHandler<ByteBuf> {
-        private final Inbound inbound;
-        private final Predicate<String> isMember;
-        private String from;
-        private PeerStats fromStats;
-        private boolean unflushed;
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            if (unflushed) {
-                unflushed = false;
-                ctx.flush();
-            }
-        }
-
-        InboundLink(Inbound inbound, Predicate<String> isMember) {
-            this.inbound = inbound;
-            this.isMember = isMember;
-        }
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-            try {
-                int type = DataFrames.type(frame);
-                if (from == null) {
-                    if (type != DataFrames.HELLO) {
-                        refuse(ctx, "it sent a frame before HELLO");
-                        return;
-                    }
-                    DataFrames.Hello h = DataFrames.readHello(frame);
-                    byte[] expected = CookieToken.proof(config.cookie(),
-                            PeerLink.proofText(config.name(), h.node(), h.nonce() == null ? new byte[0] : h.nonce()));
-                    if (!config.name().equals(h.cluster()) || h.proof() == null
-                            || !MessageDigest.isEqual(expected, h.proof())) {
-                        refuse(ctx, "it did not prove the cluster's cookie (another cluster, or a wrong cookie)");
-                        return;
-                    }
-                    if (!isMember.test(h.node())) {
-                        refuse(ctx, "node " + h.node() + " is not a member of the cluster");
-                        return;
-                    }
-                    from = h.node();
-                    fromStats = stats.computeIfAbsent(from, n -> new PeerStats());
-                    return;
-                }
-                if (type != DataFrames.FORWARD) {
-                    return;
-                }
-                DataFrames.Forward f = DataFrames.readForward(frame);
-                fromStats.received.increment();
-                java.util.concurrent.CompletionStage<Void> stored = inbound.forwarded(from, f.message(), f.group(),
-                        f.groupFilter());
-                if (!f.wantsConfirm()) {
-                    return;
-                }
-                Channel ch = ctx.channel();
-                if (stored == null) {
-                    ch.write(DataFrames.confirm(ch.alloc(), f.seq(), true), ch.voidPromise());
-                    unflushed = true;
-                } else {
-                    stored.whenComplete((v, failure) -> ch.writeAndFlush(DataFrames.confirm(ch.alloc(), f.seq(),
-                            failure == null), ch.voidPromise()));
-                }
-            } catch (IOException e) {
-                refuse(ctx, e.getMessage());
-            }
-        }
-
-        private void refuse(ChannelHandlerContext ctx, String why) {
-            LOG.warn("closed a data-plane connection from {}: {}", ctx.channel().remoteAddress(), why);
-            ctx.close();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.warn("data-plane connection from {} failed: {}", from != null ? from : ctx.channel().remoteAddress(),
-                    cause.toString());
-            ctx.close();
-        }
     }
 }

@@ -53,6 +53,9 @@ final class PeerLink implements AutoCloseable {
     private volatile boolean closed;
     private final long confirmTimeoutNanos;
     private final long bufferBytes;
+    /** Publishers paused because this link is behind, resumed once it caught up. */
+    private final java.util.Queue<Runnable> drainWaiters = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainCheckScheduled = new AtomicBoolean();
     private ScheduledFuture<?> sweeper;
 
     /** One connection, its sequence, whether a flush is already on its way, and the confirmations it waits for. */
@@ -220,6 +223,49 @@ final class PeerLink implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether a link has more than half its buffer waiting: publishers should pause (as for a slow local subscriber)
+     * before messages have to be dropped at the full buffer.
+     */
+    boolean congested() {
+        long half = bufferBytes / 2;
+        for (Slot s : slots) {
+            Channel ch = s.channel;
+            if (ch != null && (ch.bytesBeforeUnwritable() < half || s.outboxBytes.get() > half)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Runs {@code resume} once no link is congested (checked every millisecond while someone waits). */
+    void whenDrained(Runnable resume) {
+        if (closed || !congested()) {
+            resume.run();
+            return;
+        }
+        drainWaiters.add(resume);
+        scheduleDrainCheck();
+    }
+
+    private void scheduleDrainCheck() {
+        if (drainCheckScheduled.compareAndSet(false, true)) {
+            bootstrap.config().group().schedule(this::checkDrained, 1, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void checkDrained() {
+        drainCheckScheduled.set(false);
+        if (closed || !congested()) {
+            Runnable r;
+            while ((r = drainWaiters.poll()) != null) {
+                r.run();
+            }
+        } else if (!drainWaiters.isEmpty()) {
+            scheduleDrainCheck();
+        }
+    }
+
     /** What a HELLO's HMAC covers. */
     static String proofText(String cluster, String node, byte[] nonce) {
         return "starling-data:" + cluster + ":" + node + ":" + HexFormat.of().formatHex(nonce);
@@ -292,6 +338,10 @@ final class PeerLink implements AutoCloseable {
                 ch.close();
             }
             s.failAll(peer + " left the cluster before it confirmed");
+        }
+        Runnable r;
+        while ((r = drainWaiters.poll()) != null) {
+            r.run();
         }
     }
 }

@@ -60,6 +60,16 @@ public final class RemoteNode implements Destination {
     }
 
     @Override
+    public boolean congested() {
+        return data.congested(node);
+    }
+
+    @Override
+    public void whenDrained(Runnable resume) {
+        data.whenDrained(node, resume);
+    }
+
+    @Override
     public String toString() {
         return "node " + node;
     }

@@ -6,6 +6,9 @@
 #
 #   bench/cluster.sh                     qos0, qos1 and latency, 3 runs each
 #   bench/cluster.sh -c qos1 -r 5
+#   bench/cluster.sh -c idle -r 1 -H 1g  19,500 idle connections on each of the three nodes at once (one load
+#                                        tool per node: the socket limit is per process) and on the single node:
+#                                        connect rate and live heap per connection
 #
 # Options: -c CASES (qos0,qos1,latency), -r RUNS (3), -d SECONDS measured (10), -w SECONDS warm-up (5),
 #          -H HEAP of each node (512m), -o DIR for the JSON of every run and results.md (bench/results/cluster-<time>)
@@ -34,6 +37,8 @@ while getopts "c:r:d:w:H:o:h" opt; do
         *) sed -n '2,16p' "$0"; exit 64 ;;
     esac
 done
+# The most sockets one process may hold here; the idle case needs 19,500 in each node and each load tool.
+ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 [ -x "$DIST/bin/starling-bench" ] || (cd "$ROOT" && ./mvnw -q -DskipTests -pl starling-dist -am package)
@@ -88,7 +93,40 @@ case_args() {
     esac
 }
 
+# 19,500 idle connections per node, the three nodes at once; then the single node.
+idle_runs() {
+    local run=$1 i
+    local conn=(conn -c 19500 -i 0 --max-pending 100 --broker-heap -V 4 -d 1 -Q --json
+        --ifaddr "$(seq -s, -f '127.0.0.%g' 1 8)")
+    for i in 0 1 2; do
+        "$DIST/bin/starling-bench" "${conn[@]}" -p "${PORTS[$i]}" --prefix "n$i" --broker-pid "${PIDS[$i]}" \
+            >"$OUT/idle-cluster$i-$run.json" 2>>"$OUT/bench.log" &
+    done
+    wait
+    sleep 5
+    "$DIST/bin/starling-bench" "${conn[@]}" -p "$SINGLE_PORT" --broker-pid "$SINGLE_PID" \
+        >"$OUT/idle-single-$run.json" 2>>"$OUT/bench.log" || true
+    python3 - "$OUT" "$run" <<'PY'
+import json, sys
+out, run = sys.argv[1], sys.argv[2]
+def show(name):
+    d = json.load(open(f"{out}/idle-{name}-{run}.json"))
+    m = d.get("broker_memory", {})
+    return d.get("connected"), d.get("connects_per_second"), m.get("live_heap_bytes_per_connection"), m.get("resident_bytes_per_connection")
+for name in ("cluster0", "cluster1", "cluster2", "single"):
+    try:
+        c, rate, heap, rss = show(name)
+        print(f"idle {name} run {run}: {c} connections, {rate} connects/s, {heap} B live heap and {rss} B resident per connection")
+    except Exception as e:
+        print(f"idle {name} run {run}: failed ({e})")
+PY
+}
+
 for case in ${CASES//,/ }; do
+    if [ "$case" = idle ]; then
+        for run in $(seq 1 "$RUNS"); do idle_runs "$run"; done
+        continue
+    fi
     read -r -a args <<<"$(case_args "$case")"
     for run in $(seq 1 "$RUNS"); do
         for mode in single local cross; do
@@ -112,7 +150,7 @@ out, cores = sys.argv[1], sys.argv[2]
 print(f"# Cluster: three nodes on one host ({cores} cores), medians\n")
 print("| case | single node | cluster, local | cluster, cross-node | cross / single |")
 print("|---|---|---|---|---|")
-cases = sorted({os.path.basename(f).split('-')[0] for f in glob.glob(f"{out}/*-*-*.json")})
+cases = sorted({os.path.basename(f).split('-')[0] for f in glob.glob(f"{out}/*-*-*.json")} - {"idle"})
 for case in cases:
     row = {}
     for mode in ("single", "local", "cross"):

@@ -90,6 +90,9 @@ case_args() {
         qos0) echo "pubsub --pubs 10 --subs 1 -t bench/%i --sub-topic bench/# ${flat[*]} -q 0" ;;
         qos1) echo "pubsub --pubs 10 --subs 1 -t bench/%i --sub-topic bench/# ${flat[*]} -q 1" ;;
         latency) echo "pubsub --pubs 10 --subs 1 -t bench/%i --sub-topic bench/# -R 5000 -s 64 -q 0" ;;
+        # CLUSTER.md figure 4: one publisher, one subscriber on another node, QoS 1; run it with -d long enough
+        # for 1,000,000 messages (-d 60 here): the summary says lost, duplicates and reordered.
+        order) echo "pubsub --pubs 1 --subs 1 -t order/1 --sub-topic order/1 -I 0 --max-outstanding 2000 -s 64 -q 1" ;;
     esac
 }
 
@@ -129,7 +132,9 @@ for case in ${CASES//,/ }; do
     fi
     read -r -a args <<<"$(case_args "$case")"
     for run in $(seq 1 "$RUNS"); do
-        for mode in single local cross; do
+        modes="single local cross"
+        [ "$case" = order ] && modes=cross
+        for mode in $modes; do
             case "$mode" in
                 single) port=$SINGLE_PORT; extra=(); pid=$SINGLE_PID ;;
                 local) port=${PORTS[0]}; extra=(); pid=${PIDS[0]} ;;
@@ -138,7 +143,7 @@ for case in ${CASES//,/ }; do
             json="$OUT/$case-$mode-$run.json"
             timeout -k 10 300 "$DIST/bin/starling-bench" "${args[@]}" "${extra[@]}" -p "$port" -V 4 \
                 -w "$WARMUP" -d "$DURATION" -Q --json --broker-pid "$pid" >"$json" 2>>"$OUT/bench.log" || true
-            echo "$case $mode run $run: $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(round(d["throughput"]["received_per_second"]), "msg/s, p99", d["latency_micros"]["p99"], "us, lost", d["delivery"].get("lost"))' "$json" 2>/dev/null || echo failed)"
+            echo "$case $mode run $run: $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(round(d["throughput"]["received_per_second"]), "msg/s, p99", d["latency_micros"]["p99"], "us, sent", d["delivery"].get("sent"), "lost", d["delivery"].get("lost"), "duplicates", d["delivery"].get("duplicates"), "reordered", d["delivery"].get("reordered"))' "$json" 2>/dev/null || echo failed)"
             sleep 2
         done
     done
@@ -150,7 +155,7 @@ out, cores = sys.argv[1], sys.argv[2]
 print(f"# Cluster: three nodes on one host ({cores} cores), medians\n")
 print("| case | single node | cluster, local | cluster, cross-node | cross / single |")
 print("|---|---|---|---|---|")
-cases = sorted({os.path.basename(f).split('-')[0] for f in glob.glob(f"{out}/*-*-*.json")} - {"idle"})
+cases = sorted({os.path.basename(f).split('-')[0] for f in glob.glob(f"{out}/*-*-*.json")} - {"idle", "order"})
 for case in cases:
     row = {}
     for mode in ("single", "local", "cross"):

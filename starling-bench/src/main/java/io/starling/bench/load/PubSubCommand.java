@@ -124,9 +124,11 @@ final class PubSubCommand extends ModeCommand {
         long distinct = 0;
         long lost = 0;
         long duplicates = 0;
+        long reordered = 0;
         boolean shared = false;
         for (BenchClient s : subs) {
             duplicates += s.tracker().duplicates();
+            reordered += s.tracker().reordered();
         }
         for (BenchClient p : pubs) {
             PublishLoop loop = p.publisher();
@@ -157,6 +159,7 @@ final class PubSubCommand extends ModeCommand {
             m.put("lost_percent", expected == 0 ? 0.0 : MeasuredWindow.round(100.0 * lost / expected));
         }
         m.put("duplicates", duplicates);
+        m.put("reordered", reordered);
         return m;
     }
 }

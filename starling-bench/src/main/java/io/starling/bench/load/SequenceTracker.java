@@ -37,6 +37,15 @@ final class SequenceTracker {
         return total;
     }
 
+    /** First arrivals of a sequence number lower than one already seen from the same publisher: out of order. */
+    long reordered() {
+        long total = 0;
+        for (PublisherWindow w : windows) {
+            total += w == null ? 0 : w.reordered;
+        }
+        return total;
+    }
+
     /** Sequence numbers missing between the lowest and highest seen, per publisher: losses a lone subscriber can prove. */
     long gaps() {
         long total = 0;
@@ -49,6 +58,7 @@ final class SequenceTracker {
     private static final class PublisherWindow {
         private long[] bits = new long[64];
         private long distinct;
+        private long reordered;
         private long duplicates;
         private long min = Long.MAX_VALUE;
         private long max = -1;
@@ -64,6 +74,9 @@ final class SequenceTracker {
                 return true;
             }
             bits[word] |= mask;
+            if (distinct > 0 && sequence < max) {
+                reordered++;
+            }
             distinct++;
             min = Math.min(min, sequence);
             max = Math.max(max, sequence);

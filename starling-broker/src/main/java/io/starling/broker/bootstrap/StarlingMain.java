@@ -71,7 +71,8 @@ public final class StarlingMain implements Callable<Integer> {
                         .map(l -> l.tls() == null ? l : l.withTls(l.tls().under(StarlingMain::resolveHome)))
                         .toList())
                 .withPlugins(config.plugins().under(StarlingMain::resolveHome))
-                .withSecurity(config.security().under(StarlingMain::resolveHome));
+                .withSecurity(config.security().under(StarlingMain::resolveHome))
+                .withCluster(config.cluster().under(StarlingMain::resolveHome));
     }
 
     /** {@code -c}, else {@code STARLING_CONFIG}, else etc/starling.conf when it exists; null: the defaults. */

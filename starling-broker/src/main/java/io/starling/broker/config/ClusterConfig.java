@@ -15,7 +15,8 @@ import java.util.List;
  * @param cookie         the secret every node of the cluster shares; a node without it cannot join
  * @param linksPerPeer   data-plane connections to each other node; a topic always takes the same one
  * @param linkBuffer     bytes waiting to be written on one link before further messages are dropped (and counted)
- * @param forwardTimeout how long a QoS 1/2 publisher waits for another node to take a message before it is answered
+ * @param forwardTimeout how long a QoS 1/2 publisher waits for another node to confirm a message before its
+ *                       acknowledgement fails (PUBACK 0x97 in MQTT 5, the connection closed in 3.1.1: it sends again)
  * @param takeoverTimeout how long a CONNECT waits for another node to hand over the client's session
  * @param tls            mutual TLS between nodes (control and data plane), or null for plain TCP
  */
@@ -28,6 +29,15 @@ public record ClusterConfig(boolean enabled, String name, String bindHost, int b
      * between nodes, both ways, is mutual TLS.
      */
     public record Tls(java.nio.file.Path certFile, java.nio.file.Path keyFile, java.nio.file.Path caFile) {
+        Tls under(java.util.function.UnaryOperator<java.nio.file.Path> resolve) {
+            return new Tls(resolve.apply(certFile), resolve.apply(keyFile), resolve.apply(caFile));
+        }
+    }
+
+    /** The same settings with relative file names resolved (against the installation). */
+    public ClusterConfig under(java.util.function.UnaryOperator<java.nio.file.Path> resolve) {
+        return tls == null ? this : new ClusterConfig(enabled, name, bindHost, bindPort, dataHost, dataPort, discovery,
+                seeds, dnsName, cookie, linksPerPeer, linkBuffer, forwardTimeout, takeoverTimeout, tls.under(resolve));
     }
 
     /** How a node finds the others. */

@@ -44,6 +44,10 @@ final class ClusterConfigParser {
                 throw invalid(c, "cluster.bind", "must name the address other nodes reach this node at, not '"
                         + bind.host() + "'");
             }
+            if (data.host().equals("0.0.0.0") || data.host().equals("::")) {
+                throw invalid(c, "cluster.data_bind", "must name the address other nodes reach this node at (or leave"
+                        + " the host empty for cluster.bind's), not '" + data.host() + "'");
+            }
             if (discovery == Discovery.DNS && dnsName.isBlank()) {
                 throw invalid(c, "cluster.dns.name", "must name the nodes' DNS record when cluster.discovery = dns");
             }
@@ -63,21 +67,16 @@ final class ClusterConfigParser {
     }
 
     private static java.nio.file.Path file(Config c, String key) {
-        String path = "cluster.ssl." + key;
-        String value = c.getString(path);
+        String value = c.getString("cluster.ssl." + key);
         String listener = "listeners.ssl.default.ssl." + key;
         if (value.isBlank() && c.hasPath(listener)) {
             value = c.getString(listener);
-            path = listener;
         }
         if (value.isBlank()) {
             throw invalid(c, "cluster.ssl." + key, "must name a PEM file when cluster.ssl.enabled = true (every"
                     + " connection between nodes is mutual TLS)");
         }
-        java.nio.file.Path file = java.nio.file.Path.of(value);
-        if (!java.nio.file.Files.isReadable(file)) {
-            throw invalid(c, path, "names " + file.toAbsolutePath() + ", which cannot be read");
-        }
-        return file;
+        // Relative to the installation, resolved by the start-up like the listeners' files; read when the cluster starts.
+        return java.nio.file.Path.of(value);
     }
 }

@@ -20,6 +20,11 @@ public final class ClusterTls {
     private final SSLContext jdk;
 
     public ClusterTls(ClusterConfig.Tls tls) {
+        for (java.nio.file.Path file : java.util.List.of(tls.certFile(), tls.keyFile(), tls.caFile())) {
+            if (!java.nio.file.Files.isReadable(file)) {
+                throw new IllegalStateException("cluster.ssl: " + file.toAbsolutePath() + " cannot be read");
+            }
+        }
         try {
             this.server = SslContextBuilder.forServer(tls.certFile().toFile(), tls.keyFile().toFile())
                     .trustManager(tls.caFile().toFile()).clientAuth(ClientAuth.REQUIRE).build();

@@ -151,11 +151,13 @@ final class PeerLink implements AutoCloseable {
         stats.forwarded.increment();
         stats.forwardedBytes.add(frame.readableBytes());
         ch.write(frame, ch.voidPromise());
-        // One flush for a burst: the writes queued before it run first on the link's loop.
+        // One flush for a burst: the writes queued before it run first on the link's loop. A write queued after
+        // the flush task but before it clears the flag saw the flag set and scheduled nothing: the flush that
+        // follows the clearing is queued after it, so that it does not wait for the next message.
         if (slot.flushScheduled.compareAndSet(false, true)) {
             ch.eventLoop().execute(() -> {
                 slot.flushScheduled.set(false);
-                ch.flush();
+                ch.eventLoop().execute(ch::flush);
             });
         }
         return true;

@@ -188,6 +188,48 @@ class ClusterTakeoverTest {
     }
 
     /**
+     * A node stopped and started again on its data brings back the persistent sessions it stored, with their queues
+     * and routes: messages published meanwhile on another node queue behind the stored ones, and the client that
+     * reconnects to the other node takes the session over from it with all of them, in order.
+     */
+    @Test
+    void aNodeThatComesBackWithItsDataHandsOverTheSessionsItStored() {
+        Starling[] nodes = nodes(2);
+        Starling a = nodes[0];
+        Device device = device(nodes[1], "device-2");
+        device.client().subscribeWith().topicFilter("devices/2/#").qos(MqttQos.AT_LEAST_ONCE).send().join();
+        device.client().disconnect().join();
+        Session before = session(nodes[1], "device-2");
+        await().atMost(WAIT).until(() -> !before.isOnline());
+        awaitRows(a, nodes[1], 1);
+        Mqtt5AsyncClient publisher = client(a, "publisher-a").toAsync();
+        publish(publisher, "devices/2/state", 100);
+        await().atMost(WAIT).until(() -> before.queuedCount() == 100);
+
+        Starling b = cluster.restart(nodes[1]);
+        await().atMost(WAIT).until(() -> LocalCluster.cluster(a).memberNames().size() == 2
+                && LocalCluster.cluster(b).memberNames().size() == 2);
+        Session restored = session(b, "device-2");
+        assertThat(restored.queuedCount()).isEqualTo(100);
+        awaitRows(a, b, 1);
+        List<CompletableFuture<?>> more = new ArrayList<>();
+        for (int i = 100; i < 200; i++) {
+            more.add(publisher.publishWith().topic("devices/2/state").qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(String.valueOf(i).getBytes(StandardCharsets.UTF_8)).send());
+        }
+        CompletableFuture.allOf(more.toArray(CompletableFuture[]::new)).join();
+        await().atMost(WAIT).until(() -> restored.queuedCount() == 200);
+
+        Device back = device(a, "device-2");
+        assertThat(back.connAck().isSessionPresent()).isTrue();
+        await().atMost(WAIT).until(() -> back.received().size() >= 200);
+        assertThat(back.received()).containsExactlyElementsOf(
+                IntStream.range(0, 200).mapToObj(String::valueOf).toList());
+        assertThat(session(b, "device-2")).isNull();
+        back.client().disconnect().join();
+    }
+
+    /**
      * A connected client on one node, the same client id connecting on another: the old connection gets DISCONNECT
      * 0x8E, the new one the session with its subscriptions, and the message in flight to the old one again under
      * the same packet id with DUP set.

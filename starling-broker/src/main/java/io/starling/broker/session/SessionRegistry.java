@@ -537,8 +537,8 @@ public final class SessionRegistry {
             Session existing = sessions.get(clientId);
             if (existing != null) {
                 if (existing.owner() != null || existing.lastSeenMillis() >= exported.lastSeenMillis()) {
-                    LOG.warn("client id '{}': another node handed over an older session than the one here: it is"
-                            + " dropped", LogSafe.escape(clientId));
+                    LOG.warn("client id '{}': the session another node handed over is dropped: the one here is"
+                            + " newer or in use", LogSafe.escape(clientId));
                     events.droppedUnread(clientId, exported.inflight().size() + exported.queued().size(),
                             DropReason.SESSION_ENDED);
                     return;

@@ -3,10 +3,12 @@ package io.starling.cluster;
 import io.starling.broker.bootstrap.Starling;
 import io.starling.broker.config.ClusterConfig;
 import io.starling.broker.extension.NodeExtension;
+import io.starling.cluster.session.ClusterSessions;
 
 /** Joins the cluster when the node starts, if {@code cluster.enabled}; leaves it when the node stops. */
 public final class ClusterExtension implements NodeExtension {
     private ClusterNode cluster;
+    private ClusterSessions sessions;
 
     @Override
     public String name() {
@@ -18,6 +20,7 @@ public final class ClusterExtension implements NodeExtension {
         ClusterConfig config = node.config().cluster();
         if (config.enabled()) {
             cluster = ClusterNode.start(node, config);
+            sessions = ClusterSessions.start(cluster, node);
         }
     }
 
@@ -26,8 +29,16 @@ public final class ClusterExtension implements NodeExtension {
         return cluster;
     }
 
+    /** One session per client id across the cluster, or null when the cluster is off. */
+    public ClusterSessions sessions() {
+        return sessions;
+    }
+
     @Override
     public void close() {
+        if (sessions != null) {
+            sessions.close();
+        }
         if (cluster != null) {
             cluster.close();
         }

@@ -169,8 +169,8 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         }
         List<Address> met = new ArrayList<>();
         for (Address a : view.getMembers()) {
-            if (!a.equals(channel.self()) && !peers.containsKey(a)) {
-                peer(a);
+            // Not "not in peers": a member's first messages can come before this view and make its Peer.
+            if (!a.equals(channel.self()) && !peer(a).introduced) {
                 met.add(a);
             }
         }
@@ -182,6 +182,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
                 thread.execute(this::leaveQuietly);
                 return;
             }
+            p.introduced = true;
             channel.send(a, hello());
             channel.send(a, routes.snapshot());
             sendRetainedSnapshot(a);

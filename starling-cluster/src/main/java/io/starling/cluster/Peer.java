@@ -11,6 +11,8 @@ final class Peer {
     final PeerRoutes routes;
     final long metMillis = System.currentTimeMillis();
     volatile Hello hello;
+    /** Whether this node sent it its Hello and snapshots since it met it (cluster thread only). */
+    boolean introduced;
 
     Peer(Address address, String name, PeerRoutes routes) {
         this.address = address;

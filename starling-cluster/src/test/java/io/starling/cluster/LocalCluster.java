@@ -32,8 +32,13 @@ final class LocalCluster implements AutoCloseable {
     }
 
     Starling start(String name, String extraConfig) {
+        return startWith(name, seeds() + extraConfig);
+    }
+
+    /** The first node as every other node's seed. */
+    private String seeds() {
         String seeds = nodes.isEmpty() ? "[]" : "[\"" + cluster(nodes.get(0)).controlAddress() + "\"]";
-        return startWith(name, "cluster.static.seeds = " + seeds + "\n" + extraConfig);
+        return "cluster.static.seeds = " + seeds + "\n";
     }
 
     Starling startWith(String name, String config) {
@@ -44,6 +49,18 @@ final class LocalCluster implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         dirs.add(dir);
+        return startIn(dir, name, config);
+    }
+
+    /** Stops a node and starts it again on its data (its stored sessions and retained messages), found as before. */
+    Starling restart(Starling node) {
+        String name = node.config().nodeName();
+        Path dir = node.config().dataDir();
+        stop(node);
+        return startIn(dir, name, seeds());
+    }
+
+    private Starling startIn(Path dir, String name, String config) {
         Starling node = Starling.builder().ioThreads(2).host("127.0.0.1").port(0).dataDir(dir).extensions(true)
                 .config("node.name = \"" + name + "\"\n"
                         + "management.enabled = false\n"

@@ -387,6 +387,14 @@ public final class Starling implements AutoCloseable {
         this.cluster = view;
     }
 
+    /**
+     * Installs the cluster's session directory, which every CONNECT asks before it opens its session (the cluster
+     * extension); null puts back the node alone's, which asks no one.
+     */
+    public void sessionDirectory(io.starling.broker.session.SessionDirectory directory) {
+        services.sessions().directory(directory);
+    }
+
     /** The started extension of that type, or null. */
     public <T extends NodeExtension> T extension(Class<T> type) {
         for (NodeExtension e : extensions) {

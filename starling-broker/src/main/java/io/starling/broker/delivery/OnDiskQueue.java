@@ -12,7 +12,8 @@ public final class OnDiskQueue {
     private long[] ring = new long[16];
     private int head;
     private int size;
-    private boolean loading;
+    /** The page being read from the storage, taken from the front already; null when none is. */
+    private long[] reading;
 
     public boolean isEmpty() {
         return size == 0;
@@ -80,11 +81,17 @@ public final class OnDiskQueue {
 
     /** Whether a page is being read from the storage. */
     public boolean loading() {
-        return loading;
+        return reading != null;
     }
 
-    public void loading(boolean on) {
-        loading = on;
+    /** The page being read from the storage ({@link #pollPage}), or null once it is read. */
+    public void reading(long[] page) {
+        reading = page;
+    }
+
+    /** The page being read, or null: it comes before the rest of the queue. */
+    public long[] reading() {
+        return reading;
     }
 
     public void clear() {

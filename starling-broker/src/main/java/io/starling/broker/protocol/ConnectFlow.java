@@ -15,6 +15,7 @@ import io.starling.broker.module.AutoSubscribe;
 import io.starling.codec.packet.SubscribePacket;
 import io.starling.codec.packet.TopicSubscription;
 import java.util.List;
+import io.starling.broker.session.SessionDirectory;
 import io.starling.broker.session.SessionRegistry;
 import io.starling.codec.LogSafe;
 import io.starling.codec.MqttProperties;
@@ -169,35 +170,34 @@ final class ConnectFlow {
         }
         Will will = connect.will();
         if (will == null) {
-            open(connect, client, clientId, assigned);
-            return null;
+            return open(connect, client, clientId, assigned);
         }
         // A will may go only where its client may publish: checked now, and again by the gate when it fires.
         ClientInfo owner = client;
         CompletableFuture<Boolean> allowed = conn.services.authorization()
                 .authorize(owner, Action.PUBLISH, will.topic());
         if (allowed.isDone()) {
-            willChecked(connect, owner, clientId, assigned, !allowed.isCompletedExceptionally() && allowed.join());
+            return willChecked(connect, owner, clientId, assigned,
+                    !allowed.isCompletedExceptionally() && allowed.join());
+        }
+        return allowed.exceptionally(e -> false).thenComposeAsync(
+                ok -> PublishFlow.orDone(willChecked(connect, owner, clientId, assigned, ok)), conn.ctx.executor());
+    }
+
+    private CompletionStage<?> willChecked(ConnectPacket connect, ClientInfo client, String clientId,
+            boolean assigned, boolean allowed) {
+        if (!conn.channel().isActive()) {
             return null;
         }
-        return allowed.exceptionally(e -> false)
-                .thenAcceptAsync(ok -> willChecked(connect, owner, clientId, assigned, ok), conn.ctx.executor());
-    }
-
-    private void willChecked(ConnectPacket connect, ClientInfo client, String clientId, boolean assigned,
-            boolean allowed) {
-        if (!conn.channel().isActive()) {
-            return;
-        }
         if (!allowed) {
-            refuse(ReasonCode.NOT_AUTHORIZED, "not authorized to publish the will to '"
+            return refuse(ReasonCode.NOT_AUTHORIZED, "not authorized to publish the will to '"
                     + LogSafe.escape(connect.will().topic()) + "'");
-            return;
         }
-        open(connect, client, clientId, assigned);
+        return open(connect, client, clientId, assigned);
     }
 
-    private void open(ConnectPacket connect, ClientInfo client, String clientId, boolean assigned) {
+    /** Returns a stage when the session waits for the cluster's directory, else null. */
+    private CompletionStage<?> open(ConnectPacket connect, ClientInfo client, String clientId, boolean assigned) {
         MqttProperties props = connect.properties();
         boolean v5 = connect.version().isV5();
         long requestedExpiry = v5 ? orZero(props.sessionExpiryInterval())
@@ -249,9 +249,39 @@ final class ConnectFlow {
                     tooLarge());
             conn.state = MqttConnection.State.CLOSED;
             conn.ctx.close();
-            return;
+            return null;
         }
+        SessionDirectory directory = conn.services.sessions().directory();
+        if (assigned || directory == SessionDirectory.LOCAL) {
+            // A node alone, or an id the node made up: no other node can hold its session.
+            openSession(connect, client, clientId, expiry, connAck, keepAlive, clientReceiveMaximum,
+                    SessionDirectory.NONE);
+            return null;
+        }
+        // Another node may hold the session: wait for the directory as for authentication, off the event loop.
+        ConnAckPacket accepted = connAck;
+        int keepAliveSeconds = keepAlive;
+        return directory.claim(clientId, connect.cleanStart()).handleAsync((claim, failure) -> {
+            if (failure != null) {
+                return conn.channel().isActive() ? refuse(ReasonCode.SERVER_UNAVAILABLE,
+                        "the cluster could not settle the session: " + failure) : null;
+            }
+            try {
+                if (conn.channel().isActive()) {
+                    openSession(connect, client, clientId, expiry, accepted, keepAliveSeconds, clientReceiveMaximum,
+                            claim);
+                }
+            } finally {
+                claim.release();
+            }
+            return null;
+        }, conn.ctx.executor());
+    }
 
+    /** Opens the session, answers CONNACK ({@code connAck}, with session present set when it is) and attaches. */
+    private void openSession(ConnectPacket connect, ClientInfo client, String clientId, long expiry,
+            ConnAckPacket connAck, int keepAlive, int clientReceiveMaximum, SessionDirectory.Claim claim) {
+        boolean v5 = connect.version().isV5();
         Will will = connect.will();
         Message willMessage = null;
         long willDelay = 0;
@@ -262,9 +292,12 @@ final class ConnectFlow {
         SessionRegistry.Opened opened = conn.services.sessions().open(clientId, connect.cleanStart(), conn, expiry,
                 willMessage, willDelay);
         conn.session = opened.session();
+        if (claim.epoch() != 0) {
+            conn.session.epoch(claim.epoch());
+        }
         conn.services.hooks().sessionOpened(client, opened.sessionPresent());
         if (opened.sessionPresent()) {
-            connAck = new ConnAckPacket(true, ReasonCode.SUCCESS, connackProps);
+            connAck = new ConnAckPacket(true, ReasonCode.SUCCESS, connAck.properties());
         }
         conn.writeAndFlush(connAck, conn.ctx.voidPromise());
         conn.state = MqttConnection.State.CONNECTED;

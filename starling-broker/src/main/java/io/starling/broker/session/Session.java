@@ -104,6 +104,10 @@ public final class Session implements Destination {
     /** Whom the session belongs to: only they resume it. Null for a session stored before owners were. */
     private StoredSession.Owner principal;
     private ScheduledFuture<?> willTask;
+    /** When a connection last detached, wall clock; 0 while none has. Of two copies of a session, the newer wins. */
+    private volatile long detachedAtMillis;
+    /** The cluster directory's epoch of the CONNECT that last opened the session; 0 on a node alone. */
+    private volatile long epoch;
 
     public Session(String clientId, SessionSettings settings, DeliveryEvents events, NodeStorage storage) {
         this.clientId = clientId;
@@ -188,6 +192,7 @@ public final class Session implements Destination {
             return null;
         }
         connection = null;
+        detachedAtMillis = System.currentTimeMillis();
         if (retainedStream != null) {
             retainedStream.detached(settings.queueQos0());
         }
@@ -446,15 +451,18 @@ public final class Session implements Destination {
     }
 
     private void readPage(ClientConnection c) {
-        onDisk.loading(true);
         long[] seqs = onDisk.pollPage(PAGE);
+        onDisk.reading(seqs);
         storage.readQueued(clientId, seqs)
                 .whenComplete((page, failure) -> c.execute(() -> pageRead(seqs, page, failure)));
     }
 
     /** Moves a page read from the storage to the heap queue, in order, and sends what the window allows. */
     private synchronized void pageRead(long[] seqs, List<StoredDelivery> page, Throwable failure) {
-        onDisk.loading(false);
+        if (onDisk.reading() != seqs) {
+            return; // frozen meanwhile: the page went with the session to another node
+        }
+        onDisk.reading(null);
         if (failure != null || connection == null) {
             // Offline again (the messages stay in the storage) or not read: they go back to the front.
             onDisk.pushBack(seqs);
@@ -787,10 +795,115 @@ public final class Session implements Destination {
             last = Math.max(last, seq);
         }
         lastSeq = last;
+        detachedAtMillis = stored.disconnectedAtMillis();
         updateQueuedSize();
         if (!stored.inboundQos2().isEmpty()) {
             inboundQos2 = new HashSet<>(stored.inboundQos2());
         }
+    }
+
+    // ---- moving to another node ----
+
+    /** When its client was last connected, wall clock: now while it is. */
+    public long lastSeenMillis() {
+        return connection != null ? System.currentTimeMillis() : detachedAtMillis;
+    }
+
+    public long epoch() {
+        return epoch;
+    }
+
+    public void epoch(long e) {
+        epoch = e;
+    }
+
+    /**
+     * What a session held when it was frozen to move to another node: what was in flight (with packet ids), then
+     * the queue: the deliveries on the heap and routed meanwhile, then the sequence numbers of the part left in the
+     * storage, in order.
+     */
+    record Frozen(List<StoredDelivery> inflight, List<Delivery> queued, long[] stored, Set<Integer> inboundQos2) {
+    }
+
+    /**
+     * Takes everything out of the session, telling no one: nothing is dropped, the session moves. The caller has
+     * detached its connection and removed its routes, so nothing new arrives.
+     */
+    synchronized Frozen freeze() {
+        expiryTask(null);
+        connection = null;
+        List<StoredDelivery> flying = new ArrayList<>(inflight.size());
+        for (InflightWindow.Entry e : inflight.inOrder()) {
+            Delivery d = e.delivery();
+            flying.add(new StoredDelivery(d.seq(), d.message(), d.qos(), d.retain(), d.subscriptionIds(),
+                    e.packetId(), e.phase() == InflightWindow.Phase.PUBREL_SENT));
+            inflight.remove(e.packetId());
+        }
+        List<Delivery> queued = queue.drainAll();
+        // Routed on other threads before the routes went, not yet taken by the connection's thread.
+        List<Delivery> inbox = new ArrayList<>();
+        for (InboxNode n = INBOX.getAndSet(this, null); n != null; n = n.next) {
+            inbox.add(n.delivery);
+        }
+        INBOX_SIZE.set(this, 0);
+        for (int i = inbox.size() - 1; i >= 0; i--) {
+            queued.add(inbox.get(i));
+        }
+        long[] stored = new long[0];
+        if (onDisk != null) {
+            long[] reading = onDisk.reading();
+            long[] rest = onDisk.pollPage(onDisk.size());
+            onDisk.reading(null);
+            stored = reading == null ? rest : concat(reading, rest);
+        }
+        if (retainedStream != null) {
+            retainedStream.end();
+        }
+        queuedSize = 0;
+        releaseDrainWaiters();
+        Set<Integer> inbound = Set.copyOf(inboundQos2);
+        inboundQos2 = Set.of();
+        subscriptions = Map.of();
+        return new Frozen(flying, queued, stored, inbound);
+    }
+
+    private static long[] concat(long[] a, long[] b) {
+        long[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    /**
+     * Puts in what another node's copy of the session held ({@link #freeze}): in flight under the same packet ids,
+     * to be resent with DUP set, then the queue. A durable session stores all of it, as if routed here.
+     */
+    synchronized void importState(SessionExport from) {
+        for (StoredDelivery sd : from.inflight()) {
+            Delivery d = new Delivery(sd.message(), sd.qos(), sd.retain(), sd.subscriptionIds(), null);
+            if (durable) {
+                d = d.withSeq(SEQ.incrementAndGet(this));
+                storage.putQueued(clientId, d.toStored());
+                storage.markInFlight(clientId, d.seq(), sd.packetId(), sd.pubrelSent());
+            }
+            inflight.restore(sd.packetId(), d, sd.pubrelSent());
+        }
+        for (StoredDelivery sd : from.queued()) {
+            Delivery d = new Delivery(sd.message(), sd.qos(), sd.retain(), sd.subscriptionIds(), null);
+            if (durable) {
+                d = d.withSeq(SEQ.incrementAndGet(this));
+                storage.putQueued(clientId, d.toStored());
+            }
+            offer(d);
+        }
+        if (!from.inboundQos2().isEmpty()) {
+            inboundQos2 = new HashSet<>(from.inboundQos2());
+            if (durable) {
+                inboundQos2.forEach(id -> storage.addInboundQos2(clientId, id));
+            }
+        }
+        detachedAtMillis = from.lastSeenMillis();
+        epoch = from.epoch();
+        updateQueuedSize();
     }
 
     @Override

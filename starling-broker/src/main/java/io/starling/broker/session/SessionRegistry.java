@@ -3,6 +3,7 @@ package io.starling.broker.session;
 import io.starling.api.ClientInfo;
 import io.starling.api.Message;
 import io.starling.api.hook.HookListener.DropReason;
+import io.starling.api.store.StoredDelivery;
 import io.starling.api.store.StoredSession;
 import io.starling.api.store.StoredSubscription;
 import io.starling.broker.delivery.Delivery;
@@ -15,6 +16,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +50,8 @@ public final class SessionRegistry {
     private final BiConsumer<ClientInfo, Message> willSink;
     /** Set while the node stops: durable sessions keep their wills for the next start. */
     private volatile boolean stopping;
+    private volatile SessionDirectory directory = SessionDirectory.LOCAL;
+    private static final CompletionStage<SessionExport> NOTHING_MOVES = CompletableFuture.completedStage(null);
 
     public SessionRegistry(Router router, NodeStorage store, ScheduledExecutorService scheduler,
             SessionSettings settings, DeliveryEvents events, BiConsumer<ClientInfo, Message> willSink) {
@@ -100,25 +105,11 @@ public final class SessionRegistry {
             boolean resume = false;
             boolean foreign = false;
             if (existing != null) {
-                ClientConnection old = existing.owner();
-                if (old != null) {
-                    existing.owner(null);
-                    // Null when the old connection has not attached yet: it never will.
-                    toRedispatch = existing.detach(old);
-                    old.takenOver();
-                    Message oldWill = existing.takeWill();
-                    // [MQTT-3.1.2-8]: this connection came before the old will's delay ran out; without one it is due.
-                    if (oldWill != null && existing.willDelaySeconds() == 0) {
-                        willToPublish = oldWill;
-                        willOwner = existing.willOwner();
-                    }
-                }
-                // A will waiting out its delay is not sent: the client is back in time ([MQTT-3.1.2-8]), even when it
-                // starts clean and so ends the session the will belonged to.
-                existing.cancelPendingWill();
-                existing.expiryTask(null);
-                // Expiry 0: the session ended with the connection taken over ([MQTT-3.1.2-6], [MQTT-3.2.2-3]).
-                resume = !cleanStart && existing.expirySeconds() > 0;
+                TakenOver taken = takeOver(existing);
+                toRedispatch = taken.toRedispatch();
+                willToPublish = taken.will();
+                willOwner = taken.willOwner();
+                resume = resumes(existing, cleanStart);
                 // Another user's session is not theirs to resume: its subscriptions were authorized for its owner.
                 foreign = resume && !existing.belongsTo(connection.client());
                 resume &= !foreign;
@@ -158,6 +149,43 @@ public final class SessionRegistry {
             willSink.accept(willOwner, willToPublish);
         }
         return opened;
+    }
+
+    /** What taking a session from its connection leaves to do once the lock is released. */
+    private record TakenOver(List<Delivery> toRedispatch, Message will, ClientInfo willOwner) {
+    }
+
+    /**
+     * A new connection takes {@code existing} over: the connection that owns it is told and detached, and its will
+     * decided. Caller holds the stripe lock.
+     */
+    private static TakenOver takeOver(Session existing) {
+        List<Delivery> toRedispatch = null;
+        Message willToPublish = null;
+        ClientInfo willOwner = null;
+        ClientConnection old = existing.owner();
+        if (old != null) {
+            existing.owner(null);
+            // Null when the old connection has not attached yet: it never will.
+            toRedispatch = existing.detach(old);
+            old.takenOver();
+            Message oldWill = existing.takeWill();
+            // [MQTT-3.1.2-8]: this connection came before the old will's delay ran out; without one it is due.
+            if (oldWill != null && existing.willDelaySeconds() == 0) {
+                willToPublish = oldWill;
+                willOwner = existing.willOwner();
+            }
+        }
+        // A will waiting out its delay is not sent: the client is back in time ([MQTT-3.1.2-8]), even when it
+        // starts clean and so ends the session the will belonged to.
+        existing.cancelPendingWill();
+        existing.expiryTask(null);
+        return new TakenOver(toRedispatch, willToPublish, willOwner);
+    }
+
+    /** Expiry 0: the session ended with the connection taken over ([MQTT-3.1.2-6], [MQTT-3.2.2-3]). */
+    private static boolean resumes(Session existing, boolean cleanStart) {
+        return !cleanStart && existing.expirySeconds() > 0;
     }
 
     /**
@@ -383,15 +411,156 @@ public final class SessionRegistry {
     }
 
     private StoredSession stored(Session session) {
-        List<StoredSubscription> subs = new ArrayList<>();
-        for (Map.Entry<String, Subscription> e : session.subscriptions().entrySet()) {
+        return new StoredSession(session.clientId(), session.expirySeconds(),
+                session.isOnline() ? 0 : System.currentTimeMillis(), storedSubscriptions(session.subscriptions()),
+                session.storedWill(), session.willDelaySeconds(), session.principal());
+    }
+
+    private static List<StoredSubscription> storedSubscriptions(Map<String, Subscription> subscriptions) {
+        List<StoredSubscription> subs = new ArrayList<>(subscriptions.size());
+        for (Map.Entry<String, Subscription> e : subscriptions.entrySet()) {
             Subscription s = e.getValue();
             subs.add(new StoredSubscription(e.getKey(), s.qos(), s.noLocal(), s.retainAsPublished(),
                     s.retainHandling(), s.subscriptionId()));
         }
-        return new StoredSession(session.clientId(), session.expirySeconds(),
-                session.isOnline() ? 0 : System.currentTimeMillis(), subs, session.storedWill(),
-                session.willDelaySeconds(), session.principal());
+        return subs;
+    }
+
+    /** Gives a session the subscriptions it had elsewhere (the storage, another node), routed here. */
+    private void resubscribe(Session session, List<StoredSubscription> subscriptions) {
+        for (StoredSubscription sub : subscriptions) {
+            SharedFilter shared = SharedFilter.parse(sub.topicFilter());
+            String filter = shared == null ? sub.topicFilter() : shared.filter();
+            Subscription subscription = new Subscription(filter, session, sub.qos(), sub.noLocal(),
+                    sub.retainAsPublished(), sub.retainHandling(), sub.subscriptionIdentifier());
+            session.putSubscription(sub.topicFilter(), subscription);
+            route(sub.topicFilter(), subscription);
+        }
+    }
+
+    // ---- sessions across the nodes of a cluster ----
+
+    /** The cluster's directory a CONNECT claims its client id from before {@link #open}; {@link SessionDirectory#LOCAL} alone. */
+    public SessionDirectory directory() {
+        return directory;
+    }
+
+    /** Installs the cluster's directory (the cluster extension), or {@link SessionDirectory#LOCAL} again. */
+    public void directory(SessionDirectory newDirectory) {
+        this.directory = newDirectory == null ? SessionDirectory.LOCAL : newDirectory;
+    }
+
+    /**
+     * A CONNECT of {@code clientId} on another node takes the session here over: as a CONNECT here would, the
+     * connection that holds it is told (DISCONNECT 0x8E) and its will decided, and a clean start (or expiry 0) ends
+     * the session. Otherwise the session leaves this node: its routes go, it is removed without a message counted as
+     * dropped, and the stage completes with all it held, the part only in the storage read back, for
+     * {@link #importSession} there; the stored copy here is deleted once read. Completes with null when no session
+     * moves.
+     */
+    public CompletionStage<SessionExport> exportSession(String clientId, boolean cleanStart) {
+        Session existing;
+        TakenOver taken;
+        Session.Frozen frozen = null;
+        List<StoredSubscription> subscriptions = null;
+        synchronized (lock(clientId)) {
+            existing = sessions.get(clientId);
+            if (existing == null) {
+                return NOTHING_MOVES;
+            }
+            taken = takeOver(existing);
+            sessions.remove(clientId, existing);
+            if (!resumes(existing, cleanStart)) {
+                end(existing, cleanStart ? "clean_start" : "closed");
+            } else {
+                Map<String, Subscription> subs = existing.subscriptions();
+                for (Map.Entry<String, Subscription> e : subs.entrySet()) {
+                    unroute(e.getKey(), e.getValue());
+                }
+                subscriptions = storedSubscriptions(subs);
+                frozen = existing.freeze();
+            }
+        }
+        // Shared-subscription messages the old connection had not acknowledged go to other members, as in a
+        // takeover here; those no member takes move with the session.
+        List<StoredDelivery> queued = new ArrayList<>();
+        if (taken.toRedispatch() != null) {
+            for (Delivery d : taken.toRedispatch()) {
+                if (!d.group().redispatch(d.message(), existing)) {
+                    queued.add(d.toStored());
+                }
+            }
+        }
+        if (taken.will() != null) {
+            willSink.accept(taken.willOwner(), taken.will());
+        }
+        if (frozen == null) {
+            return NOTHING_MOVES;
+        }
+        for (Delivery d : frozen.queued()) {
+            queued.add(d.toStored());
+        }
+        Session.Frozen state = frozen;
+        List<StoredSubscription> subs = subscriptions;
+        long lastSeen = existing.lastSeenMillis();
+        CompletionStage<List<StoredDelivery>> fromStorage = state.stored().length == 0
+                ? CompletableFuture.completedFuture(List.of()) : store.readQueued(clientId, state.stored());
+        return fromStorage.handle((read, failure) -> {
+            if (failure != null) {
+                LOG.warn("client id '{}': its {} queued messages in the storage could not be read to move the session"
+                        + " to another node: {}", LogSafe.escape(clientId), state.stored().length, failure.toString());
+                events.droppedUnread(clientId, state.stored().length, DropReason.SESSION_ENDED);
+            } else {
+                queued.addAll(read);
+            }
+            if (existing.durable()) {
+                synchronized (lock(clientId)) {
+                    // A session opened here since (only when the directory could not be asked) keeps its rows.
+                    if (!sessions.containsKey(clientId)) {
+                        store.deleteSession(clientId);
+                    }
+                }
+            }
+            return new SessionExport(clientId, existing.expirySeconds(), lastSeen, existing.epoch(),
+                    existing.principal(), subs, state.inflight(), queued, state.inboundQos2());
+        });
+    }
+
+    /**
+     * Installs a session another node exported ({@link #exportSession}) for a CONNECT here, which then resumes it:
+     * its routes, what was in flight (resent with DUP set) and its queue, stored here when the storage is durable.
+     * Should a session of the client id be here too, the newer one stays.
+     */
+    public void importSession(SessionExport exported) {
+        String clientId = exported.clientId();
+        synchronized (lock(clientId)) {
+            Session existing = sessions.get(clientId);
+            if (existing != null) {
+                if (existing.owner() != null || existing.lastSeenMillis() >= exported.lastSeenMillis()) {
+                    LOG.warn("client id '{}': the session another node handed over is dropped: the one here is"
+                            + " newer or in use", LogSafe.escape(clientId));
+                    events.droppedUnread(clientId, exported.inflight().size() + exported.queued().size(),
+                            DropReason.SESSION_ENDED);
+                    return;
+                }
+                sessions.remove(clientId, existing);
+                existing.cancelPendingWill();
+                end(existing, "superseded");
+            }
+            Session session = new Session(clientId, settings, events, store);
+            session.durable(store.durable() && exported.expirySeconds() > 0);
+            session.principal(exported.owner());
+            session.expirySeconds(exported.expirySeconds());
+            resubscribe(session, exported.subscriptions());
+            session.importState(exported);
+            sessions.put(clientId, session);
+            saveToStore(session);
+            // The CONNECT that asked for it opens it next; should its connection close first, the session waits.
+            long expiry = exported.expirySeconds();
+            if (expiry != StoredSession.NEVER_EXPIRES) {
+                session.expiryTask(scheduler.schedule(() -> expire(session), expiry, TimeUnit.SECONDS));
+            }
+        }
     }
 
     /**
@@ -405,14 +574,7 @@ public final class SessionRegistry {
         session.durable(true);
         session.principal(stored.owner());
         session.expirySeconds(stored.expiryIntervalSeconds());
-        for (StoredSubscription sub : stored.subscriptions()) {
-            SharedFilter shared = SharedFilter.parse(sub.topicFilter());
-            String filter = shared == null ? sub.topicFilter() : shared.filter();
-            Subscription subscription = new Subscription(filter, session, sub.qos(), sub.noLocal(),
-                    sub.retainAsPublished(), sub.retainHandling(), sub.subscriptionIdentifier());
-            session.putSubscription(sub.topicFilter(), subscription);
-            route(sub.topicFilter(), subscription);
-        }
+        resubscribe(session, stored.subscriptions());
         session.restore(stored);
         sessions.put(stored.clientId(), session);
         long disconnectedAt = stored.disconnectedAtMillis() == 0 ? nowMillis : stored.disconnectedAtMillis();

@@ -59,6 +59,9 @@ public final class ClusterChannel implements AutoCloseable {
         tcp.setBindAddress(InetAddress.getByName(config.bindHost()));
         tcp.setBindPort(config.bindPort());
         tcp.setPortRange(0);
+        // JGroups leaves Nagle on (its bundler batches); a call's answer of more than a segment (a session handed
+        // over) then waits for the peer's delayed ACK, some 40 ms.
+        tcp.tcpNodelay(true);
         Protocol discovery;
         if (config.discovery() == ClusterConfig.Discovery.DNS) {
             discovery = new DNS_PING().setDNSQuery(config.dnsName());

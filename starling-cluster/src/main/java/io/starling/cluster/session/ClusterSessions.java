@@ -150,7 +150,7 @@ public final class ClusterSessions implements SessionDirectory, AutoCloseable {
         cluster.rpc().callAll(peers, EXPORT, SessionCodec.exportCall(new ExportCall(clientId, cleanStart, epoch)),
                 timeout).whenComplete((answers, failure) -> cluster.execute(() -> {
                     try {
-                        importNewest(clientId, answers == null ? Map.of() : answers);
+                        importNewest(clientId, answers == null ? Map.of() : answers, started);
                     } catch (RuntimeException e) {
                         LOG.warn("client id '{}': the session handed over could not be installed",
                                 LogSafe.escape(clientId), e);
@@ -159,7 +159,7 @@ public final class ClusterSessions implements SessionDirectory, AutoCloseable {
                 }));
     }
 
-    private void importNewest(String clientId, Map<String, CompletableFuture<byte[]>> answers) {
+    private void importNewest(String clientId, Map<String, CompletableFuture<byte[]>> answers, long started) {
         SessionExport newest = null;
         String from = null;
         for (Map.Entry<String, CompletableFuture<byte[]>> e : answers.entrySet()) {
@@ -190,6 +190,7 @@ public final class ClusterSessions implements SessionDirectory, AutoCloseable {
         if (newest != null) {
             registry.importSession(newest);
             imported.increment();
+            cluster.admin().tookOver(from, (System.nanoTime() - started) / 1_000_000);
             LOG.debug("client id '{}': session taken over from {} ({} in flight, {} queued)", LogSafe.escape(clientId),
                     from, newest.inflight().size(), newest.queued().size());
         }

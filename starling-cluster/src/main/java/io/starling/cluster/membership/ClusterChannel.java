@@ -56,7 +56,8 @@ public final class ClusterChannel implements AutoCloseable {
         if (tls != null) {
             tcp.tls().enabled(true).setSSLContext(tls.jdk()).setClientAuth(org.jgroups.util.TLSClientAuth.NEED);
         }
-        tcp.setBindAddress(InetAddress.getByName(config.bindHost()));
+        InetAddress bindAddress = InetAddress.getByName(config.bindHost());
+        tcp.setBindAddress(bindAddress);
         tcp.setBindPort(config.bindPort());
         tcp.setPortRange(0);
         // JGroups leaves Nagle on (its bundler batches); a call's answer of more than a segment (a session handed
@@ -79,7 +80,9 @@ public final class ClusterChannel implements AutoCloseable {
         FD_ALL3 hangs = new FD_ALL3().setTimeout(HANG_TIMEOUT_MILLIS).setInterval(2_000);
         AUTH auth = new AUTH().setAuthToken(new CookieToken(config.cookie(), config.name()));
         GMS gms = new GMS().printLocalAddress(false).setJoinTimeout(2_000);
-        this.channel = new JChannel(tcp, discovery, merge, new FD_SOCK2(), hangs,
+        this.channel = new JChannel(tcp, discovery, merge,
+                // On cluster.bind's host: left unset, FD_SOCK2 listens on every interface of the machine.
+                new FD_SOCK2().setBindAddress(bindAddress), hangs,
                 new VERIFY_SUSPECT2().setTimeout(1_500), new BARRIER(), new NAKACK2(), new UNICAST3(), new STABLE(),
                 auth, gms, new UFC(), new MFC(), new FRAG4());
         channel.name(nodeName);

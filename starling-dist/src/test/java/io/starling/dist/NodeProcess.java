@@ -29,13 +29,16 @@ final class NodeProcess implements AutoCloseable {
 
     private final Path home;
     private final Map<String, String> env;
+    /** The node's configuration file ({@code -c}), null for the home's etc/starling.conf. */
+    private final Path config;
     private final List<String> output = new CopyOnWriteArrayList<>();
     private Process process;
     private final Map<String, Integer> ports = new ConcurrentHashMap<>();
 
-    private NodeProcess(Path home, Map<String, String> env) {
+    private NodeProcess(Path home, Map<String, String> env, Path config) {
         this.home = home;
         this.env = env;
+        this.config = config;
     }
 
     static Path dist() {
@@ -63,7 +66,15 @@ final class NodeProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new NodeProcess(home, env);
+        return new NodeProcess(home, env, null);
+    }
+
+    /**
+     * Another node of this installation, run as {@code bin/starling -c config console}: the file gives it its own
+     * name, data directory and ports (several nodes from one installation).
+     */
+    NodeProcess withConfig(Path config, Map<String, String> env) {
+        return new NodeProcess(home, env, config);
     }
 
     Path home() {
@@ -74,6 +85,10 @@ final class NodeProcess implements AutoCloseable {
     private ProcessBuilder builder(List<String> prefix) {
         List<String> command = new java.util.ArrayList<>(prefix);
         command.add(dist().resolve("bin/starling").toString());
+        if (config != null) {
+            command.add("-c");
+            command.add(config.toString());
+        }
         command.add("console");
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("STARLING_HOME", home.toString());

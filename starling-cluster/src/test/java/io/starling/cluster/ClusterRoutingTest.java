@@ -77,6 +77,37 @@ class ClusterRoutingTest {
     }
 
     @Test
+    void pahoClientsOnMqtt311PublishAndSubscribeAcrossNodes() throws Exception {
+        Starling a = cluster.start("a@test");
+        Starling b = cluster.start("b@test");
+        awaitMembers(2, a, b);
+        org.eclipse.paho.client.mqttv3.MqttClient subscriber = new org.eclipse.paho.client.mqttv3.MqttClient(
+                "tcp://127.0.0.1:" + a.port(), "paho-sub", new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
+        org.eclipse.paho.client.mqttv3.MqttClient publisher = new org.eclipse.paho.client.mqttv3.MqttClient(
+                "tcp://127.0.0.1:" + b.port(), "paho-pub", new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
+        java.util.concurrent.BlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+        try {
+            subscriber.connect();
+            subscriber.subscribe("paho/+", 2, (topic, m) -> got.add(topic + "=" + new String(m.getPayload(),
+                    StandardCharsets.UTF_8) + "@" + m.getQos()));
+            awaitRows(b, "a@test", 1);
+            publisher.connect();
+            publisher.publish("paho/q2", "exactly once".getBytes(StandardCharsets.UTF_8), 2, false);
+            assertThat(got.poll(10, SECONDS)).isEqualTo("paho/q2=exactly once@2");
+            assertThat(got.poll(300, java.util.concurrent.TimeUnit.MILLISECONDS)).isNull();
+        } finally {
+            if (publisher.isConnected()) {
+                publisher.disconnect();
+            }
+            if (subscriber.isConnected()) {
+                subscriber.disconnect();
+            }
+            publisher.close();
+            subscriber.close();
+        }
+    }
+
+    @Test
     void aSharedSubscriptionSpanningNodesGivesEachMessageToOneMember() throws Exception {
         Starling a = cluster.start("a@test");
         Starling b = cluster.start("b@test");

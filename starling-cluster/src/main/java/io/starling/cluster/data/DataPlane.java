@@ -1,13 +1,10 @@
 package io.starling.cluster.data;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -16,10 +13,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.starling.api.Message;
 import io.starling.broker.config.ClusterConfig;
 import io.starling.cluster.membership.ClusterTls;
-import io.starling.cluster.membership.CookieToken;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.security.MessageDigest;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;

@@ -35,6 +35,20 @@ public final class ClusterExtension implements NodeExtension {
     }
 
     @Override
+    public void stopping() {
+        if (sessions != null) {
+            sessions.stopping();
+        }
+    }
+
+    @Override
+    public void drain() {
+        if (sessions != null) {
+            sessions.drain();
+        }
+    }
+
+    @Override
     public void close() {
         if (sessions != null) {
             sessions.close();

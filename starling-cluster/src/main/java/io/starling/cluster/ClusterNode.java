@@ -69,6 +69,8 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     /** Nodes that left, by name, with what they last said: listed as stopped until they return or are removed. */
     private final Map<String, Hello> departed = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** Set once the node stops and hands its sessions over: its route changes are held back until it leaves. */
+    private volatile HandOverFence fence;
 
     private ClusterNode(Starling node, ClusterConfig config) throws Exception {
         this.node = node;
@@ -86,7 +88,10 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
                     NodeStorage storage = node.services().storage();
                     storage.startWork();
                     node.services().gate().deliverForwarded(message, group, filter, congestion);
-                    return storage.barrierForChanges();
+                    java.util.concurrent.CompletionStage<Void> stored = storage.barrierForChanges();
+                    HandOverFence f = fence;
+                    return f != null && f.refuses(message) ? java.util.concurrent.CompletableFuture.failedFuture(
+                            new IllegalStateException(self + " is stopping and handed the session over")) : stored;
                 },
                 this::isMember, tls);
         this.routes = new RouteReplicator(incarnation);
@@ -272,7 +277,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             return;
         }
         RouteDelta delta;
-        while ((delta = routes.nextDelta()) != null) {
+        while (fence == null && (delta = routes.nextDelta()) != null) {
             channel.send(null, delta);
         }
         RetainedChanges changes = retained.nextBatch();
@@ -438,6 +443,25 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * The node stops and hands its persistent sessions, subscribed to {@code filters}, over: from now on the other
+     * nodes keep its route rows as they are until it leaves, and it refuses the forwarded QoS 1/2 messages those
+     * subscriptions would take ({@link HandOverFence}). More filters may follow, for sessions claimed meanwhile.
+     */
+    public void handingOver(java.util.Collection<String> filters) {
+        HandOverFence f = fence;
+        if (f == null) {
+            f = new HandOverFence();
+        }
+        f.add(filters);
+        fence = f;
+    }
+
+    /** Whether this node itself has subscribers to {@code filter} (not shared). */
+    public boolean holdsLocally(String filter) {
+        return routes.holds(filter);
     }
 
     /** This node's own rows. */

@@ -188,14 +188,16 @@ class ClusterTakeoverTest {
     }
 
     /**
-     * A node stopped and started again on its data brings back the persistent sessions it stored, with their queues
-     * and routes: messages published meanwhile on another node queue behind the stored ones, and the client that
-     * reconnects to the other node takes the session over from it with all of them, in order.
+     * A node stopped without handing its sessions over ({@code cluster.hand_over_on_stop = false}, as after a crash)
+     * and started again on its data brings back the persistent sessions it stored, with their queues and routes:
+     * messages published meanwhile on another node queue behind the stored ones, and the client that reconnects to
+     * the other node takes the session over from it with all of them, in order.
      */
     @Test
     void aNodeThatComesBackWithItsDataHandsOverTheSessionsItStored() {
-        Starling[] nodes = nodes(2);
-        Starling a = nodes[0];
+        Starling a = cluster.start("a@test");
+        Starling[] nodes = {a, cluster.start("b@test", "cluster.hand_over_on_stop = false\n")};
+        LocalCluster.awaitMembers(2, nodes);
         Device device = device(nodes[1], "device-2");
         device.client().subscribeWith().topicFilter("devices/2/#").qos(MqttQos.AT_LEAST_ONCE).send().join();
         device.client().disconnect().join();

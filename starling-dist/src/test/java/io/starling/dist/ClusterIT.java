@@ -378,7 +378,8 @@ class ClusterIT {
 
     /**
      * 4. A node stopped with {@code bin/starling -c node3.conf stop} leaves the cluster: the others drop its rows
-     * and list it as stopped at once, without waiting for a failure detector.
+     * and list it as stopped at once, without waiting for a failure detector. The persistent session it held is
+     * handed to another node first: messages published while it is down wait there, and its client finds it.
      */
     @Test
     @Order(5)
@@ -388,6 +389,10 @@ class ClusterIT {
         Mqtt5BlockingClient sub = client(three, "it-on-3", true);
         sub.subscribeWith().topicFilter("it/stop/#").qos(MqttQos.AT_LEAST_ONCE).send();
         awaitRow(new Row("it/stop/#", three.name), others.toArray(Node[]::new));
+        Mqtt5BlockingClient keeper = client(three, "it-keeper", false);
+        keeper.subscribeWith().topicFilter("it/kept/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        keeper.disconnect();
+        awaitRow(new Row("it/kept/#", three.name), others.toArray(Node[]::new));
 
         long asked = System.nanoTime();
         Run stop = starling(three, "stop");
@@ -407,6 +412,18 @@ class ClusterIT {
         System.out.printf("stopped node 3 left the cluster %d ms after `bin/starling stop` (%d ms after it exited)%n",
                 TimeUnit.NANOSECONDS.toMillis(now - asked), TimeUnit.NANOSECONDS.toMillis(now - exited));
         await().atMost(WAIT).until(() -> !sub.getState().isConnected());
+
+        Mqtt5BlockingClient publisher = client(others.get(0), "it-kept-publisher", true);
+        publisher.publishWith().topic("it/kept/1").qos(MqttQos.AT_LEAST_ONCE)
+                .payload("while away".getBytes(StandardCharsets.UTF_8)).send();
+        Mqtt5BlockingClient back = Mqtt5Client.builder().identifier("it-keeper").serverHost("127.0.0.1")
+                .serverPort(others.get(1).process.port()).buildBlocking();
+        try (Mqtt5BlockingClient.Mqtt5Publishes received = back.publishes(MqttGlobalPublishFilter.ALL)) {
+            assertThat(back.connectWith().cleanStart(false).sessionExpiryInterval(600).send().isSessionPresent())
+                    .as("the session node 3 handed over").isTrue();
+            clients.add(back);
+            assertThat(payload(received.receive(10, TimeUnit.SECONDS))).isEqualTo("while away");
+        }
     }
 
     // ---- the nodes' management API ----

@@ -53,6 +53,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.ServiceLoader;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -518,8 +519,8 @@ public final class Starling implements AutoCloseable {
     }
 
     /**
-     * Stops gracefully: no new connections, MQTT 5 clients told DISCONNECT 0x8B, queued writes flushed, then
-     * the threads stop.
+     * Stops gracefully: no new connections, extensions hand work over (a cluster member its persistent sessions),
+     * MQTT 5 clients told DISCONNECT 0x8B, queued writes flushed, extensions stopped, then the threads stop.
      */
     @Override
     public synchronized void close() {
@@ -527,21 +528,19 @@ public final class Starling implements AutoCloseable {
             return;
         }
         closed = true;
-        for (int i = extensions.size() - 1; i >= 0; i--) {
-            try {
-                extensions.get(i).close();
-            } catch (RuntimeException e) {
-                LOG.warn("{} did not stop cleanly", extensions.get(i).name(), e);
-            }
-        }
         if (control != null) {
             control.close();
         }
         listeners.forEach(MqttListener::stop);
+        forEachExtension(NodeExtension::stopping, "prepare to stop");
         services.sessions().stopping();
         if (!borrowedLoops) {
             loops.connections().shutdownAll(Duration.ofSeconds(5));
         }
+        // After the connections: what their clients published last still reaches the cluster's other nodes, and
+        // what they left behind is handed over.
+        forEachExtension(NodeExtension::drain, "hand its work over");
+        forEachExtension(NodeExtension::close, "stop cleanly");
         plugins.stopAll();
         if (!borrowedLoops) {
             loops.close();
@@ -552,6 +551,16 @@ public final class Starling implements AutoCloseable {
         storage.close();
         retainedStore.close();
         announce("Starling node {} stopped", config.nodeName());
+    }
+
+    private void forEachExtension(Consumer<NodeExtension> step, String what) {
+        for (int i = extensions.size() - 1; i >= 0; i--) {
+            try {
+                step.accept(extensions.get(i));
+            } catch (RuntimeException e) {
+                LOG.warn("{} did not {}", extensions.get(i).name(), what, e);
+            }
+        }
     }
 
     private void announce(String format, Object... args) {

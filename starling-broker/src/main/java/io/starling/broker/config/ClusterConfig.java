@@ -18,11 +18,12 @@ import java.util.List;
  * @param forwardTimeout how long a QoS 1/2 publisher waits for another node to confirm a message before its
  *                       acknowledgement fails (PUBACK 0x97 in MQTT 5, the connection closed in 3.1.1: it sends again)
  * @param takeoverTimeout how long a CONNECT waits for another node to hand over the client's session
+ * @param handOverOnStop  whether a node that stops gracefully first moves its persistent sessions to the others
  * @param tls            mutual TLS between nodes (control and data plane), or null for plain TCP
  */
 public record ClusterConfig(boolean enabled, String name, String bindHost, int bindPort, String dataHost,
         int dataPort, Discovery discovery, List<String> seeds, String dnsName, String cookie, int linksPerPeer,
-        long linkBuffer, Duration forwardTimeout, Duration takeoverTimeout, Tls tls) {
+        long linkBuffer, Duration forwardTimeout, Duration takeoverTimeout, boolean handOverOnStop, Tls tls) {
 
     /**
      * The node's certificate and key (PEM) and the CA whose certificates peers must present: every connection
@@ -37,7 +38,8 @@ public record ClusterConfig(boolean enabled, String name, String bindHost, int b
     /** The same settings with relative file names resolved (against the installation). */
     public ClusterConfig under(java.util.function.UnaryOperator<java.nio.file.Path> resolve) {
         return tls == null ? this : new ClusterConfig(enabled, name, bindHost, bindPort, dataHost, dataPort, discovery,
-                seeds, dnsName, cookie, linksPerPeer, linkBuffer, forwardTimeout, takeoverTimeout, tls.under(resolve));
+                seeds, dnsName, cookie, linksPerPeer, linkBuffer, forwardTimeout, takeoverTimeout, handOverOnStop,
+                tls.under(resolve));
     }
 
     /** How a node finds the others. */
@@ -52,7 +54,7 @@ public record ClusterConfig(boolean enabled, String name, String bindHost, int b
     /** Off: the node is alone. */
     public static ClusterConfig disabled() {
         return new ClusterConfig(false, "starling", "127.0.0.1", 4370, "127.0.0.1", 4380, Discovery.STATIC, List.of(),
-                "", "", 4, 16L << 20, Duration.ofSeconds(5), Duration.ofSeconds(5), null);
+                "", "", 4, 16L << 20, Duration.ofSeconds(5), Duration.ofSeconds(5), true, null);
     }
 
     @Override

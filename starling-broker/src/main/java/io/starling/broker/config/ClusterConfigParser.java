@@ -55,7 +55,8 @@ final class ClusterConfigParser {
         return new ClusterConfig(enabled, name, bind.host(), bind.port(), data.host().isEmpty() ? bind.host()
                 : data.host(), data.port(), discovery, seeds, dnsName, cookie, positive(c, "cluster.links_per_peer"),
                 ConfigValues.nonNegativeBytes(c, "cluster.link_buffer"), positiveDuration(c, "cluster.forward_timeout"),
-                positiveDuration(c, "cluster.takeover_timeout"), enabled ? tls(c) : null);
+                positiveDuration(c, "cluster.takeover_timeout"), c.getBoolean("cluster.hand_over_on_stop"),
+                enabled ? tls(c) : null);
     }
 
     /** cluster.ssl: each file from its own setting, else the ssl listener's (the node's own certificate). */

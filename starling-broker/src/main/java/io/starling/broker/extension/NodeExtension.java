@@ -16,7 +16,18 @@ public interface NodeExtension extends AutoCloseable {
     /** Starts on the running node; a failure stops the node's start (throw with a message that says why). */
     void start(Starling node) throws Exception;
 
-    /** Stops; called before the node closes its listeners. */
+    /** The node stops: its listeners take no new connections; the clients it has are still connected. */
+    default void stopping() {
+    }
+
+    /**
+     * The node has closed its clients' connections: hand work that would otherwise wait for this node's return to
+     * others (the cluster moves the persistent sessions here).
+     */
+    default void drain() {
+    }
+
+    /** Stops; called once every extension has drained. */
     @Override
     void close();
 }

@@ -459,6 +459,19 @@ public final class SessionRegistry {
      * moves.
      */
     public CompletionStage<SessionExport> exportSession(String clientId, boolean cleanStart) {
+        return export(clientId, cleanStart, true);
+    }
+
+    /**
+     * The node stops and hands its persistent session {@code clientId} to another node, which keeps it for its
+     * client: as {@link #exportSession} without a clean start, except that no will goes out — the client did
+     * nothing wrong; the node is going away.
+     */
+    public CompletionStage<SessionExport> handOver(String clientId) {
+        return export(clientId, false, false);
+    }
+
+    private CompletionStage<SessionExport> export(String clientId, boolean cleanStart, boolean decideWill) {
         Session existing;
         TakenOver taken;
         Session.Frozen frozen = null;
@@ -491,7 +504,7 @@ public final class SessionRegistry {
                 }
             }
         }
-        if (taken.will() != null) {
+        if (decideWill && taken.will() != null) {
             willSink.accept(taken.willOwner(), taken.will());
         }
         if (frozen == null) {

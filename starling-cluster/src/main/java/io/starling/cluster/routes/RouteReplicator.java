@@ -104,6 +104,11 @@ public final class RouteReplicator implements RouteObserver {
         return new RouteSnapshot(incarnation, seq, new ArrayList<>(asOfSeq));
     }
 
+    /** Whether this node has subscribers to {@code filter} (not shared). */
+    public synchronized boolean holds(String filter) {
+        return rows.contains(new RouteOp(true, null, filter));
+    }
+
     /** Rows held now (for the cluster's views and tests). */
     public synchronized int size() {
         return rows.size();

@@ -1,6 +1,8 @@
 package io.starling.cluster.session;
 
+import io.starling.api.store.StoredSubscription;
 import io.starling.broker.bootstrap.Starling;
+import io.starling.broker.session.Session;
 import io.starling.broker.session.SessionDirectory;
 import io.starling.broker.session.SessionExport;
 import io.starling.broker.session.SessionRegistry;
@@ -9,14 +11,22 @@ import io.starling.cluster.retain.HybridClock;
 import io.starling.cluster.session.ClientLocks.Claimant;
 import io.starling.cluster.session.SessionCodec.ExportCall;
 import io.starling.cluster.session.SessionCodec.LockCall;
+import io.starling.cluster.session.SessionCodec.Row;
 import io.starling.codec.LogSafe;
+import io.starling.codec.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -40,6 +50,8 @@ public final class ClusterSessions implements SessionDirectory, AutoCloseable {
     static final String LOCK = "session.lock";
     static final String UNLOCK = "session.unlock";
     static final String EXPORT = "session.export";
+    static final String HANDOFF = "session.handoff";
+    static final String ROWS = "session.rows";
     private static final byte[] EMPTY = new byte[0];
 
     /** What the directory did since the node started. */
@@ -62,6 +74,10 @@ public final class ClusterSessions implements SessionDirectory, AutoCloseable {
     private final LongAdder claimNanos = new LongAdder();
     private final AtomicLong claimNanosMax = new AtomicLong();
     private volatile boolean closed;
+    /** Set once the node stops and hands its sessions over. */
+    private volatile boolean fenced;
+    /** The rows of the sessions that left this node since it began to stop, at their new holders. */
+    private final Set<Row> moved = ConcurrentHashMap.newKeySet();
 
     private ClusterSessions(ClusterNode cluster, Starling node) {
         this.cluster = cluster;
@@ -80,6 +96,8 @@ public final class ClusterSessions implements SessionDirectory, AutoCloseable {
         cluster.rpc().register(LOCK, sessions::onLock);
         cluster.rpc().register(UNLOCK, sessions::onUnlock);
         cluster.rpc().register(EXPORT, sessions::onExport);
+        cluster.rpc().register(HANDOFF, sessions::onHandoff);
+        cluster.rpc().register(ROWS, sessions::onRows);
         cluster.onMembership(sessions::membershipChanged);
         node.sessionDirectory(sessions);
         return sessions;
@@ -110,14 +128,7 @@ public final class ClusterSessions implements SessionDirectory, AutoCloseable {
         List<String> members = new ArrayList<>(cluster.peerNames());
         members.add(cluster.self());
         String owner = Rendezvous.owner(clientId, members);
-        CompletableFuture<Long> lock;
-        if (owner.equals(cluster.self())) {
-            lock = locks.acquire(clientId, self).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } else {
-            lock = cluster.rpc().call(owner, LOCK, SessionCodec.lockCall(new LockCall(clientId, self.token())),
-                    timeout).thenApply(body -> SessionCodec.decode(body, SessionCodec::readEpoch));
-        }
-        lock.whenComplete((epoch, failure) -> cluster.execute(() -> {
+        lock(owner, clientId, self).whenComplete((epoch, failure) -> cluster.execute(() -> {
             if (failure != null) {
                 unanswered.increment();
                 LOG.warn("client id '{}': its owner {} did not let the CONNECT claim it ({}); going on without the"
@@ -136,6 +147,15 @@ public final class ClusterSessions implements SessionDirectory, AutoCloseable {
                 takeOver(clientId, cleanStart, epoch, release, result, started);
             }
         }));
+    }
+
+    /** Claims {@code clientId}'s lock at its owner: completes with the owner's epoch once granted. */
+    private CompletableFuture<Long> lock(String owner, String clientId, Claimant self) {
+        if (owner.equals(cluster.self())) {
+            return locks.acquire(clientId, self).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return cluster.rpc().call(owner, LOCK, SessionCodec.lockCall(new LockCall(clientId, self.token())), timeout)
+                .thenApply(body -> SessionCodec.decode(body, SessionCodec::readEpoch));
     }
 
     /** Holding the claim: asks every other member for the session, imports the newest copy, and lets CONNECT go on. */
@@ -244,11 +264,190 @@ public final class ClusterSessions implements SessionDirectory, AutoCloseable {
         ExportCall call = SessionCodec.decode(body, SessionCodec::readExportCall);
         return registry.exportSession(call.clientId(), call.cleanStart()).thenApply(s -> {
             if (s != null) {
+                movedTo(fromNode, s);
                 exported.increment();
                 LOG.debug("client id '{}': session handed over to {}", LogSafe.escape(call.clientId()), fromNode);
             }
             return SessionCodec.exported(s);
         });
+    }
+
+    /** A member stopping gracefully hands one of its persistent sessions here: it waits here for its client. */
+    private CompletionStage<byte[]> onHandoff(String fromNode, byte[] body) {
+        SessionExport s = SessionCodec.decode(body, SessionCodec::readExported);
+        if (s != null) {
+            registry.importSession(s);
+            imported.increment();
+            LOG.debug("client id '{}': session handed over by {}, which is stopping", LogSafe.escape(s.clientId()),
+                    fromNode);
+        }
+        return CompletableFuture.completedFuture(EMPTY);
+    }
+
+    /**
+     * The node stops (its listeners closed, its clients still connected): from now on the other nodes keep routing
+     * to it what its persistent sessions subscribed to, and it refuses those forwarded messages (see
+     * {@link ClusterNode#handingOver}), until their sessions are at their new holders and every node routes there.
+     */
+    public void stopping() {
+        if (closed || !node.config().cluster().handOverOnStop() || cluster.peerNames().isEmpty()) {
+            return;
+        }
+        Set<String> filters = new HashSet<>();
+        for (Session session : registry.all()) {
+            if (session.expirySeconds() != 0) {
+                filters.addAll(session.subscriptions().keySet());
+            }
+        }
+        cluster.handingOver(filters);
+        fenced = true;
+    }
+
+    private void movedTo(String holder, SessionExport s) {
+        if (fenced) {
+            for (StoredSubscription sub : s.subscriptions()) {
+                if (!Topics.isShared(sub.topicFilter())) {
+                    moved.add(new Row(holder, sub.topicFilter()));
+                }
+            }
+        }
+    }
+
+    /** Whether this node routes to each of the rows. */
+    private CompletionStage<byte[]> onRows(String fromNode, byte[] body) {
+        List<Row> rows = SessionCodec.decode(body, SessionCodec::readRows);
+        // Held here: the session moved on to this node since (its client reconnected here).
+        boolean all = rows.stream().allMatch(r -> r.node().equals(cluster.self()) || cluster.holdsLocally(r.filter())
+                || cluster.hasRow(r.node(), r.filter()));
+        return CompletableFuture.completedFuture(SessionCodec.yes(all));
+    }
+
+    /**
+     * Waits, until {@code deadline}, for every other node to route to the new holders of the sessions that left:
+     * only then may this node leave, and its rows with it, without a moment in which a publish finds no subscriber.
+     */
+    private void awaitRowsElsewhere(long deadline) throws InterruptedException {
+        List<Row> rows = List.copyOf(moved);
+        if (rows.isEmpty()) {
+            return;
+        }
+        byte[] call = SessionCodec.rows(rows);
+        List<String> waiting = new ArrayList<>(cluster.peerNames());
+        while (!waiting.isEmpty() && System.nanoTime() < deadline) {
+            Duration left = Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
+            waiting.removeIf(peer -> {
+                try {
+                    return SessionCodec.decode(cluster.rpc().call(peer, ROWS, call, left)
+                            .get(left.toMillis(), TimeUnit.MILLISECONDS), SessionCodec::readYes);
+                } catch (ExecutionException | TimeoutException e) {
+                    return true; // gone or not answering: nothing to wait for there
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return true;
+                }
+            });
+            if (!waiting.isEmpty()) {
+                Thread.sleep(10);
+            }
+        }
+        if (!waiting.isEmpty()) {
+            LOG.warn("stopping: {} did not route to the new holders of the sessions handed over in time", waiting);
+        }
+    }
+
+    /**
+     * The node stops gracefully: each persistent session here (connected or not; a connection is told 0x8E, as in
+     * a takeover, and reconnects elsewhere: this node takes no new connections) moves to the member rendezvous
+     * hashing picks among the others — the one a CONNECT will ask once this node is gone — so that its client
+     * finds it, and messages published for it queue there, while this node is down. Waits
+     * {@code cluster.takeover_timeout} at most; a session not taken in time is put back here and stays in the
+     * storage, as without a cluster.
+     */
+    public void drain() {
+        if (closed || !node.config().cluster().handOverOnStop()) {
+            return;
+        }
+        List<String> peers = cluster.peerNames();
+        if (peers.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, LongAdder> handed = new TreeMap<>();
+        peers.forEach(p -> handed.put(p, new LongAdder()));
+        LongAdder kept = new LongAdder();
+        List<CompletableFuture<Void>> moves = new ArrayList<>();
+        for (Session session : List.copyOf(registry.all())) {
+            if (session.expirySeconds() == 0) {
+                continue;
+            }
+            String clientId = session.clientId();
+            String to = Rendezvous.owner(clientId, peers);
+            CompletableFuture<Boolean> moved = new CompletableFuture<>();
+            cluster.execute(() -> handOver(clientId, to, deadline, moved));
+            moves.add(moved.thenAccept(ok -> (ok ? handed.get(to) : kept).increment()));
+        }
+        try {
+            // Each move ends by the deadline; the margin lets those that failed be put back here.
+            CompletableFuture.allOf(moves.toArray(CompletableFuture[]::new))
+                    .get(timeout.toMillis() * 2 + 1_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("handing the persistent sessions to other members did not finish: {}", e.toString());
+        }
+        try {
+            awaitRowsElsewhere(System.nanoTime() + timeout.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        StringBuilder to = new StringBuilder();
+        handed.forEach((peer, n) -> {
+            if (n.sum() > 0) {
+                to.append(to.isEmpty() ? "" : ", ").append(n.sum()).append(" to ").append(peer);
+            }
+        });
+        LOG.info("stopping: {} persistent sessions handed over ({}), {} kept here",
+                handed.values().stream().mapToLong(LongAdder::sum).sum(), to.isEmpty() ? "none" : to, kept.sum());
+    }
+
+    /**
+     * Moves one session to {@code to} holding its client id's lock, as a CONNECT's claim does: the client, told
+     * 0x8E, reconnects at once somewhere, and its claim there waits for the lock, then finds the session at
+     * {@code to}. Completes with false when the session stays here.
+     */
+    private void handOver(String clientId, String to, long deadline, CompletableFuture<Boolean> moved) {
+        Claimant self = new Claimant(cluster.self(), tokens.incrementAndGet());
+        List<String> members = new ArrayList<>(cluster.peerNames());
+        members.add(cluster.self());
+        String owner = Rendezvous.owner(clientId, members);
+        // Without the lock (its owner did not answer) the move goes on: the session must not stay behind.
+        lock(owner, clientId, self).handle((epoch, failure) -> null)
+                .thenCompose(granted -> registry.handOver(clientId).toCompletableFuture())
+                .thenCompose(s -> {
+                    if (s == null) {
+                        return CompletableFuture.completedFuture(false);
+                    }
+                    Duration left = Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
+                    return cluster.rpc().call(to, HANDOFF, SessionCodec.exported(s), left).handle((ok, failure) -> {
+                        if (failure == null) {
+                            movedTo(to, s);
+                            exported.increment();
+                            return true;
+                        }
+                        LOG.warn("client id '{}': {} did not take the session ({}); it stays here",
+                                LogSafe.escape(clientId), to, failure.getMessage());
+                        registry.importSession(s);
+                        return false;
+                    });
+                })
+                .whenComplete((ok, failure) -> {
+                    cluster.execute(() -> unlock(owner, clientId, self));
+                    if (failure != null) {
+                        LOG.warn("client id '{}': the session could not be handed over: {}", LogSafe.escape(clientId),
+                                failure.toString());
+                    }
+                    moved.complete(failure == null && ok);
+                });
     }
 
     private void membershipChanged(List<String> peers) {

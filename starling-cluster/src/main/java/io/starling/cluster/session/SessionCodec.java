@@ -85,6 +85,37 @@ final class SessionCodec {
         return new LockCall(Wire.readString(in), in.readLong());
     }
 
+    /** A route row: {@code node} has subscribers to {@code filter}. */
+    record Row(String node, String filter) {
+    }
+
+    static byte[] rows(java.util.Collection<Row> rows) {
+        return encode(out -> {
+            out.writeInt(rows.size());
+            for (Row r : rows) {
+                Wire.writeString(out, r.node());
+                Wire.writeString(out, r.filter());
+            }
+        });
+    }
+
+    static java.util.List<Row> readRows(DataInput in) throws IOException {
+        int n = in.readInt();
+        java.util.List<Row> rows = new java.util.ArrayList<>(Math.min(n, 1024));
+        for (int i = 0; i < n; i++) {
+            rows.add(new Row(Wire.readString(in), Wire.readString(in)));
+        }
+        return rows;
+    }
+
+    static byte[] yes(boolean yes) {
+        return encode(out -> out.writeBoolean(yes));
+    }
+
+    static boolean readYes(DataInput in) throws IOException {
+        return in.readBoolean();
+    }
+
     static byte[] epoch(long epoch) {
         return encode(out -> out.writeLong(epoch));
     }

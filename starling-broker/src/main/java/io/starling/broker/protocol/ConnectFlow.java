@@ -315,7 +315,7 @@ final class ConnectFlow {
         conn.services.hooks().connected(client, opened.sessionPresent());
         if (client.bridge()) {
             // Bridges are few and long-lived: worth a line, as Mosquitto's "New bridge connected".
-            MqttConnection.LOG.info("{} {}: bridge connected, MQTT {}{}", conn.listener.name(), conn.who(),
+            MqttConnection.LOG.info("{} {}: bridge connected ({}){}", conn.listener.name(), conn.who(),
                     connect.version(), v5 ? "" : "; its subscriptions are no-local and retain-as-published");
         } else if (MqttConnection.LOG.isDebugEnabled()) { // who() builds strings: not per connection unless asked
             MqttConnection.LOG.debug("{} {} connected, MQTT {}, clean start {}, session present {}",

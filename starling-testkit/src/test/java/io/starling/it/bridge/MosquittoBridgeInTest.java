@@ -97,6 +97,25 @@ class MosquittoBridgeInTest {
     }
 
     /**
+     * Retain-as-published: the node sends the bridge a retained message with its retain flag set (an MQTT 3
+     * subscriber would otherwise get it cleared), so Mosquitto retains it too and gives it to a late subscriber.
+     */
+    @Test
+    void aRetainedMessageFromTheNodeIsRetainedOnTheMosquittoSideToo() {
+        try (MosquittoBroker mosquitto = MosquittoBroker.start(dir, bridgeTo(starling.port(),
+                "bridge_protocol_version mqttv311", "try_private true", "topic status/# in 1"))) {
+            events.awaitSubscribed(BRIDGE, "status/#", CONNECTS_AT_ONCE);
+            Tally early = Tally.subscribe(client("early-mosquitto", mosquitto.port()), "status/#");
+            join(client("pub-starling", starling.port()).publishWith().topic("status/line-1").payload(bytes("running"))
+                    .qos(MqttQos.AT_LEAST_ONCE).retain(true).send());
+            early.awaitAll(List.of("running"));
+            Tally late = Tally.subscribe(client("late-mosquitto", mosquitto.port()), "status/#");
+            late.awaitAll(List.of("running"));
+            assertThat(late.retain("running")).as("Mosquitto kept it as retained").isTrue();
+        }
+    }
+
+    /**
      * {@code topic loop/# both 1}: Mosquitto subscribes to {@code loop/#} here and forwards its own {@code loop/#}.
      * Without no-local on the bridge's subscription, every message from the Mosquitto side would come back to it.
      * MQTT 5 bridges send no bridge bit; Mosquitto asks for no-local itself then.

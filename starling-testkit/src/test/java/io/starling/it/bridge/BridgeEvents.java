@@ -32,6 +32,12 @@ final class BridgeEvents implements HookListener {
         subscriptions.add(client.clientId() + " " + topicFilter);
     }
 
+    /** Forgets what was seen of the client so far. */
+    void forget(String clientId) {
+        connacks.remove(clientId);
+        connected.remove(clientId);
+    }
+
     /** The reason codes of every CONNACK the client got, in order. */
     List<Integer> connacks(String clientId) {
         return List.copyOf(connacks.getOrDefault(clientId, List.of()));

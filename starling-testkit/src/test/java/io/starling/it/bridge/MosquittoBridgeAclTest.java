@@ -42,8 +42,11 @@ import org.junit.jupiter.api.io.TempDir;
 class MosquittoBridgeAclTest {
     private static final Path SHIPPED_ACL = Path.of("../starling-dist/src/main/dist/etc/acl.conf");
     private static final String BRIDGE_USER = "edge-bridge";
-    private static final String DENY_SECRETS = "{ permission = deny, who = { user = \"" + BRIDGE_USER
-            + "\" }, action = publish, topics = [\"factory/secret/#\"] }";
+    /** The bridge's own rules: it may not forward secrets, and may subscribe to everything (shipped: no one). */
+    private static final String BRIDGE_RULES = "{ permission = deny, who = { user = \"" + BRIDGE_USER
+            + "\" }, action = publish, topics = [\"factory/secret/#\"] }\n"
+            + "  { permission = allow, who = { user = \"" + BRIDGE_USER + "\" }, action = subscribe,"
+            + " topics = [\"eq #\"] }";
     private static final String STATE = "$SYS/broker/connection/" + BRIDGE + "/state";
 
     private final BridgeEvents events = new BridgeEvents();
@@ -59,13 +62,13 @@ class MosquittoBridgeAclTest {
 
     private final List<Mqtt5AsyncClient> clients = new ArrayList<>();
 
-    /** The shipped rules with the bridge's own rule first. */
+    /** The shipped rules with the bridge's own rules first. */
     private static Path acl(Path dir) {
         try {
             String rules = Files.readString(SHIPPED_ACL);
             assertThat(rules).contains("rules = [\n");
             return Files.writeString(dir.resolve("acl.conf"), rules.replace("rules = [\n", "rules = [\n  "
-                    + DENY_SECRETS + "\n"));
+                    + BRIDGE_RULES + "\n"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -84,13 +87,18 @@ class MosquittoBridgeAclTest {
     }
 
     private MosquittoBroker bridge(String... lines) {
-        List<String> all = new ArrayList<>(List.of("remote_username " + BRIDGE_USER, "remote_password bridge-pw",
-                "bridge_protocol_version mqttv311", "try_private true"));
-        all.addAll(List.of(lines));
-        MosquittoBroker mosquitto = MosquittoBroker.start(dir, bridgeTo(starling.port(), all.toArray(String[]::new)));
+        MosquittoBroker mosquitto = start(lines);
         await().atMost(CONNECTS_AT_ONCE).until(() -> events.connected(BRIDGE) != null);
         assertThat(events.connacks(BRIDGE)).as(mosquitto.log()).containsOnly(0);
         return mosquitto;
+    }
+
+    /** Mosquitto with a bridge logging in as the bridge's user, MQTT 3.1.1 with the bit unless {@code lines} say. */
+    private MosquittoBroker start(String... lines) {
+        List<String> all = new ArrayList<>(List.of("remote_username " + BRIDGE_USER, "remote_password bridge-pw",
+                "bridge_protocol_version mqttv311", "try_private true"));
+        all.addAll(List.of(lines));
+        return MosquittoBroker.start(dir, bridgeTo(starling.port(), all.toArray(String[]::new)));
     }
 
     private Mqtt5AsyncClient client(String id, int port, String user, String password) {
@@ -106,7 +114,8 @@ class MosquittoBridgeAclTest {
 
     @Test
     void aRuleNamingTheBridgesUserKeepsWhatItForwardsOffThatTopic() {
-        try (MosquittoBroker mosquitto = bridge("notifications false", "topic factory/# out 1")) {
+        try (MosquittoBroker mosquitto = bridge("notifications false", "topic # both 1")) {
+            events.awaitSubscribed(BRIDGE, "#", CONNECTS_AT_ONCE);
             ClientInfo bridge = events.connected(BRIDGE);
             assertThat(bridge.username()).isEqualTo(BRIDGE_USER);
             assertThat(bridge.bridge()).isTrue();
@@ -127,13 +136,31 @@ class MosquittoBridgeAclTest {
         MosquittoBroker mosquitto = bridge("topic factory/# out 1");
         try {
             Tally state = Tally.subscribe(client("sys-reader", starling.port(), "root", "root-pw"),
-                    "$SYS/broker/connection/+/state");
+                    STATE);
             state.awaitAll(List.of("1"));
             assertThat(state.retain("1")).as("the state is retained").isTrue();
             mosquitto.kill();
             state.awaitAll(List.of("0"));
         } finally {
             mosquitto.close();
+        }
+    }
+
+    /**
+     * Without the bit (try_private false, and every MQTT 5 bridge of Mosquitto's) the bridge is a plain client, to
+     * which the shipped rules refuse {@code $SYS}: its notification will is refused at CONNECT, and it connects
+     * only with {@code notifications false} (or a rule naming its client id).
+     */
+    @Test
+    void withoutTheBitTheNotificationWillIsRefusedAndNotificationsFalseConnects() {
+        try (MosquittoBroker mosquitto = start("try_private false", "topic factory/# out 1")) {
+            await().atMost(CONNECTS_AT_ONCE).until(() -> !events.connacks(BRIDGE).isEmpty());
+            assertThat(events.connacks(BRIDGE)).as(mosquitto.log()).doesNotContain(0);
+            assertThat(events.connected(BRIDGE)).isNull();
+        }
+        events.forget(BRIDGE);
+        try (MosquittoBroker mosquitto = bridge("try_private false", "notifications false", "topic factory/# out 1")) {
+            assertThat(events.connected(BRIDGE).bridge()).isFalse();
         }
     }
 

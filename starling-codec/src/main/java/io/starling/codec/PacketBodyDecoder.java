@@ -109,7 +109,8 @@ final class PacketBodyDecoder {
         }
         String username = hasUsername ? WireReader.readString(in, "user name") : null;
         byte[] password = hasPassword ? WireReader.readBinary(in, "password") : null;
-        return new ConnectPacket(version, clientId, cleanStart, keepAlive, username, password, will, properties, bridge);
+        return new ConnectPacket(version, clientId, cleanStart, keepAlive, username, password, will, properties,
+                bridge);
     }
 
     private static MqttPacket connAck(ByteBuf in, MqttVersion version) {

@@ -147,6 +147,59 @@ class MosquittoBridgeAclTest {
     }
 
     /**
+     * The example of docs/bridges.md (the address, the password and the restart timeout aside): a persistent
+     * session, topics remapped under {@code factory-7/} both ways, a topic in both directions, and the state.
+     */
+    @Test
+    void theExampleOfTheDocsWorks() {
+        starling.node().users().add("edge-7", "bridge-password".toCharArray(), false);
+        String example = String.join("\n",
+                "connection starling",
+                "address 127.0.0.1:" + starling.port(),
+                "bridge_protocol_version mqttv311",
+                "try_private true",
+                "remote_clientid edge-7",
+                "remote_username edge-7",
+                "remote_password bridge-password",
+                "cleansession false",
+                "restart_timeout 1",
+                "notifications true",
+                "topic sensors/# out 1 \"\" factory-7/",
+                "topic commands/# in 1 \"\" factory-7/",
+                "topic status/# both 1");
+        try (MosquittoBroker mosquitto = MosquittoBroker.start(dir, example)) {
+            events.awaitSubscribed("edge-7", "factory-7/commands/#", CONNECTS_AT_ONCE);
+            events.awaitSubscribed("edge-7", "status/#", CONNECTS_AT_ONCE);
+            ClientInfo bridge = events.connected("edge-7");
+            assertThat(bridge.bridge()).isTrue();
+            assertThat(bridge.cleanStart()).isFalse();
+            Tally state = Tally.subscribe(client("sys-reader", starling.port(), "root", "root-pw"),
+                    "$SYS/broker/connection/edge-7/state");
+            Tally onStarling = Tally.subscribe(client("sub-starling", starling.port(), null, null), "factory-7/#");
+            Tally statusOnStarling = Tally.subscribe(client("status-starling", starling.port(), null, null),
+                    "status/#");
+            Tally onMosquitto = Tally.subscribe(client("sub-mosquitto", mosquitto.port(), null, null), "commands/#");
+            Tally statusOnMosquitto = Tally.subscribe(client("status-mosquitto", mosquitto.port(), null, null),
+                    "status/#");
+            Mqtt5AsyncClient pubMosquitto = client("pub-mosquitto", mosquitto.port(), null, null);
+            Mqtt5AsyncClient pubStarling = client("pub-starling", starling.port(), null, null);
+            join(pubMosquitto.publishWith().topic("sensors/t1").payload(bytes("20.1")).qos(MqttQos.AT_LEAST_ONCE)
+                    .send());
+            join(pubStarling.publishWith().topic("factory-7/commands/reboot").payload(bytes("reboot"))
+                    .qos(MqttQos.AT_LEAST_ONCE).send());
+            join(pubMosquitto.publishWith().topic("status/edge").payload(bytes("edge up"))
+                    .qos(MqttQos.AT_LEAST_ONCE).send());
+            join(pubStarling.publishWith().topic("status/cloud").payload(bytes("cloud up"))
+                    .qos(MqttQos.AT_LEAST_ONCE).send());
+            state.awaitAll(List.of("1"));
+            onStarling.awaitAll(List.of("20.1", "reboot"));
+            onMosquitto.awaitAll(List.of("reboot"));
+            statusOnStarling.awaitAll(List.of("edge up", "cloud up"));
+            statusOnMosquitto.awaitAll(List.of("edge up", "cloud up"));
+        }
+    }
+
+    /**
      * Without the bit (try_private false, and every MQTT 5 bridge of Mosquitto's) the bridge is a plain client, to
      * which the shipped rules refuse {@code $SYS}: its notification will is refused at CONNECT, and it connects
      * only with {@code notifications false} (or a rule naming its client id).

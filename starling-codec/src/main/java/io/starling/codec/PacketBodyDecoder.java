@@ -26,6 +26,8 @@ import java.util.List;
 
 /** Decodes the body of one packet whose fixed header has been read. Stateless apart from the version. */
 final class PacketBodyDecoder {
+    /** Set in CONNECT's protocol level by another broker's bridge; see {@link ConnectPacket#bridge()}. */
+    static final int BRIDGE_BIT = 0x80;
 
     private PacketBodyDecoder() {
     }
@@ -58,7 +60,9 @@ final class PacketBodyDecoder {
     private static MqttPacket connect(ByteBuf in) {
         String protocolName = WireReader.readString(in, "protocol name");
         int level = WireReader.readByte(in, "protocol level");
-        MqttVersion version = MqttVersion.of(protocolName, level);
+        // The high bit is the bridge bit (Mosquitto's and RSMB's try_private): the version is in the other seven.
+        boolean bridge = (level & BRIDGE_BIT) != 0;
+        MqttVersion version = MqttVersion.of(protocolName, level & ~BRIDGE_BIT);
         if (version == null) {
             if (!protocolName.equals("MQTT") && !protocolName.equals("MQIsdp")) {
                 throw protocolError("unknown protocol name '" + protocolName + "'");
@@ -105,7 +109,8 @@ final class PacketBodyDecoder {
         }
         String username = hasUsername ? WireReader.readString(in, "user name") : null;
         byte[] password = hasPassword ? WireReader.readBinary(in, "password") : null;
-        return new ConnectPacket(version, clientId, cleanStart, keepAlive, username, password, will, properties);
+        return new ConnectPacket(version, clientId, cleanStart, keepAlive, username, password, will, properties,
+                bridge);
     }
 
     private static MqttPacket connAck(ByteBuf in, MqttVersion version) {

@@ -197,7 +197,7 @@ public final class PacketEncoder {
     private static void writeConnect(ConnectPacket c, ByteBuf out) {
         boolean v5 = c.version().isV5();
         Wire.writeString(out, c.version().protocolName());
-        out.writeByte(c.version().level());
+        out.writeByte(c.version().level() | (c.bridge() ? PacketBodyDecoder.BRIDGE_BIT : 0));
         Will w = c.will();
         int flags = (c.cleanStart() ? 0x02 : 0)
                 | (w != null ? 0x04 | (w.qos() << 3) | (w.retain() ? 0x20 : 0) : 0)

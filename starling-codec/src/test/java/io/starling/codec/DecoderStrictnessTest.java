@@ -123,6 +123,24 @@ class DecoderStrictnessTest {
                 p -> assertThat(p.reasonCode()).isEqualTo(ReasonCode.PROTOCOL_ERROR));
     }
 
+    /** Mosquitto's and RSMB's try_private: the level with 0x80 set is that version, from a bridge. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "MQTT 3.1 bridge   | 10 0e 00 06 4d 51 49 73 64 70 83 02 00 3c 00 00 | MQTT_3_1   | true",
+        "MQTT 3.1.1 bridge | 10 0c 00 04 4d 51 54 54 84 02 00 3c 00 00       | MQTT_3_1_1 | true",
+        "MQTT 5 bridge     | 10 0d 00 04 4d 51 54 54 85 02 00 3c 00 00 00    | MQTT_5     | true",
+        "MQTT 3.1.1 client | 10 0c 00 04 4d 51 54 54 04 02 00 3c 00 00       | MQTT_3_1_1 | false"})
+    void theBridgeBitIsReadApartFromTheLevel(String what, String bytes, MqttVersion version, boolean bridge) {
+        EmbeddedChannel ch = new EmbeddedChannel(MqttDecoder.forServer(1024));
+        ch.writeInbound(Unpooled.wrappedBuffer(hex(bytes)));
+        MqttPacket out = ch.readInbound();
+        ch.finishAndReleaseAll();
+        assertThat(out).as(what).isInstanceOfSatisfying(ConnectPacket.class, c -> {
+            assertThat(c.version()).isEqualTo(version);
+            assertThat(c.bridge()).isEqualTo(bridge);
+        });
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "reserved connect flag      | 10 0d 00 04 4d 51 54 54 05 03 00 3c 00 00 00 | 129",
@@ -130,6 +148,8 @@ class DecoderStrictnessTest {
         "will retain without will   | 10 0c 00 04 4d 51 54 54 04 22 00 3c 00 00    | 129",
         "password without user 3.1.1| 10 0c 00 04 4d 51 54 54 04 42 00 3c 00 00    | 129",
         "protocol level 6           | 10 0c 00 04 4d 51 54 54 06 02 00 3c 00 00    | 132",
+        "level 6 with the bridge bit| 10 0c 00 04 4d 51 54 54 86 02 00 3c 00 00    | 132",
+        "MQIsdp 4 with the bridge bit| 10 0e 00 06 4d 51 49 73 64 70 84 02 00 3c 00 00 | 132",
         "unknown protocol name      | 10 0c 00 04 4d 51 54 58 04 02 00 3c 00 00    | 130"})
     void badConnectIsRefused(String what, String bytes, int reason) {
         EmbeddedChannel ch = new EmbeddedChannel(MqttDecoder.forServer(1024));

@@ -85,6 +85,7 @@ public final class ClientViews {
             m.put("keepalive", info.keepAliveSeconds());
             m.put("clean_start", info.cleanStart());
             m.put("is_superuser", info.superuser());
+            m.put("is_bridge", info.bridge());
             m.put("connected_at", Instant.ofEpochMilli(c.connectedAtMillis()).toString());
         }
         m.put("subscriptions_cnt", s.subscriptionCount());

@@ -110,7 +110,7 @@ final class ConnectFlow {
     private CompletionStage<?> proceed(ConnectPacket connect, String clientId, String username, boolean assigned) {
         InetSocketAddress remote = ClientAddress.of(conn.channel());
         ClientInfo client = new ClientInfo(clientId, username, remote, connect.version().level(),
-                conn.listener.name(), connect.keepAliveSeconds(), connect.cleanStart(), false);
+                conn.listener.name(), connect.keepAliveSeconds(), connect.cleanStart(), false, connect.bridge());
         this.client = client;
         String finalClientId = clientId;
         boolean finalAssigned = assigned;
@@ -313,7 +313,11 @@ final class ConnectFlow {
             }
         }
         conn.services.hooks().connected(client, opened.sessionPresent());
-        if (MqttConnection.LOG.isDebugEnabled()) { // who() builds strings: not per connection unless asked
+        if (client.bridge()) {
+            // Bridges are few and long-lived: worth a line, as Mosquitto's "New bridge connected".
+            MqttConnection.LOG.info("{} {}: bridge connected ({}){}", conn.listener.name(), conn.who(),
+                    connect.version(), v5 ? "" : "; its subscriptions are no-local and retain-as-published");
+        } else if (MqttConnection.LOG.isDebugEnabled()) { // who() builds strings: not per connection unless asked
             MqttConnection.LOG.debug("{} {} connected, MQTT {}, clean start {}, session present {}",
                     conn.listener.name(), conn.who(), connect.version(), connect.cleanStart(), opened.sessionPresent());
         }

@@ -42,7 +42,8 @@ final class SubscribeFlow {
         this.mqtt = conn.services.mqtt();
     }
 
-    CompletionStage<?> subscribe(SubscribePacket packet) {
+    CompletionStage<?> subscribe(SubscribePacket requested) {
+        SubscribePacket packet = conn.client.bridge() && !conn.isV5() ? asBridge(requested) : requested;
         Hooks hooks = conn.services.hooks();
         if (!hooks.interceptsSubscribe()) {
             return authorize(packet, packet.subscriptions(), null);
@@ -61,6 +62,21 @@ final class SubscribeFlow {
         }
         return CompletableFuture.allOf(intercepted.toArray(new CompletableFuture<?>[0]))
                 .thenComposeAsync(r -> PublishFlow.orDone(afterInterceptors(packet, intercepted)), conn.ctx.executor());
+    }
+
+    /**
+     * An MQTT 3 bridge (the bridge bit in CONNECT) cannot ask for subscription options; it gets the two Mosquitto
+     * gives it: no-local, so that what it publishes here does not go back to the broker it came from (the loop
+     * of a bridge in both directions), and retain-as-published, so that a retained message stays retained on the
+     * other side. A shared subscription cannot be no-local (MQTT 5 3.8.3.1); it is left as it is.
+     */
+    static SubscribePacket asBridge(SubscribePacket packet) {
+        List<TopicSubscription> out = new ArrayList<>(packet.subscriptions().size());
+        for (TopicSubscription t : packet.subscriptions()) {
+            boolean noLocal = !Topics.isShared(t.topicFilter());
+            out.add(new TopicSubscription(t.topicFilter(), t.qos(), noLocal, true, t.retainHandling()));
+        }
+        return new SubscribePacket(packet.packetId(), out, packet.properties());
     }
 
     private CompletionStage<?> afterInterceptors(SubscribePacket packet,

@@ -87,9 +87,12 @@ final class AclFile {
         if (v.valueType() == ConfigValueType.STRING && "all".equals(v.unwrapped())) {
             return null;
         }
+        if (v.valueType() == ConfigValueType.STRING && "bridge".equals(v.unwrapped())) {
+            return new AclRule.Bridge();
+        }
         if (v.valueType() != ConfigValueType.OBJECT || ((ConfigObject) v).size() != 1) {
-            throw new IllegalArgumentException(where + ": who must be \"all\" or one of { user = \"...\" },"
-                    + " { clientid = \"...\" }, { ipaddr = \"10.0.0.0/8\" }");
+            throw new IllegalArgumentException(where + ": who must be \"all\", \"bridge\" or one of"
+                    + " { user = \"...\" }, { clientid = \"...\" }, { ipaddr = \"10.0.0.0/8\" }");
         }
         Config w = ((ConfigObject) v).toConfig();
         if (w.hasPath("user")) {
@@ -107,7 +110,7 @@ final class AclFile {
                 throw new IllegalArgumentException(where + ": ipaddr " + e.getMessage());
             }
         }
-        throw new IllegalArgumentException(where + ": who must be \"all\", user, clientid or ipaddr");
+        throw new IllegalArgumentException(where + ": who must be \"all\", \"bridge\", user, clientid or ipaddr");
     }
 
     static String stamp(Path file) {

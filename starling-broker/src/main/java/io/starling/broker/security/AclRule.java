@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * One rule of {@code etc/acl.conf}, as emqttd's {@code {allow, {user, "x"}, subscribe, ["a/#", {eq, "#"}]}}:
- * who it is for (everyone, a user, a client id, or addresses), for what action, on which topics.
+ * who it is for (everyone, a user, a client id, addresses, or bridges), for what action, on which topics.
  *
  * @param who    null for everyone
  * @param topics filters with {@code %c}/{@code %u} placeholders; an {@code eq } prefix matches the filter as
@@ -18,8 +18,18 @@ import java.util.List;
 record AclRule(boolean allow, Who who, Action action, List<String> topics) {
 
     /** Whom a rule is for. */
-    sealed interface Who permits User, ClientId, Address {
+    sealed interface Who permits User, ClientId, Address, Bridge {
         boolean matches(ClientInfo client);
+    }
+
+    /**
+     * {@code who = bridge}: a client whose CONNECT set the bridge bit. The bit is the client's claim: a rule for
+     * it should grant only what any client may be trusted with (its own notification topic).
+     */
+    record Bridge() implements Who {
+        public boolean matches(ClientInfo client) {
+            return client.bridge();
+        }
     }
 
     record User(String name) implements Who {

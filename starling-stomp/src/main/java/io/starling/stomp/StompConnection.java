@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * Frames are handled one after the other on the connection's thread; one that waits (authentication, an
  * authorizer, a hook, the storage) holds the next ones back.
  */
-public final class StompConnection implements ClientConnection, PublishGate.Source {
+public final class StompConnection implements ClientConnection, PublishGate.Source, Congestion {
     static final Logger LOG = LoggerFactory.getLogger(StompConnection.class);
     /** Frames held back behind one that waits, before the transport stops reading. */
     private static final int MAX_WAITING = 64;
@@ -58,6 +58,9 @@ public final class StompConnection implements ClientConnection, PublishGate.Sour
     private final Transactions transactions;
     private final ArrayDeque<StompFrame> waiting = new ArrayDeque<>();
     private boolean busy;
+    /** A subscriber this client published to fell behind: frames wait until it drained, or at most a while. */
+    private boolean pausedForCongestion;
+    private long pauses;
     private long nextMessage;
     private String closeReason;
 
@@ -85,7 +88,7 @@ public final class StompConnection implements ClientConnection, PublishGate.Sour
         if (state == State.CLOSED) {
             return;
         }
-        if (busy) {
+        if (busy || pausedForCongestion) {
             waiting.add(frame);
             if (waiting.size() == MAX_WAITING) {
                 sink.autoRead(false);
@@ -133,10 +136,10 @@ public final class StompConnection implements ClientConnection, PublishGate.Sour
     }
 
     private void drainWaiting() {
-        while (!busy && state != State.CLOSED && !waiting.isEmpty()) {
+        while (!busy && !pausedForCongestion && state != State.CLOSED && !waiting.isEmpty()) {
             run(waiting.poll());
         }
-        if (waiting.isEmpty()) {
+        if (waiting.isEmpty() && !pausedForCongestion) {
             sink.autoRead(true);
         }
     }
@@ -544,7 +547,32 @@ public final class StompConnection implements ClientConnection, PublishGate.Sour
 
     @Override
     public Congestion congestion() {
-        return null;
+        return gateway.services().mqtt().pausePublishers() ? this : null;
+    }
+
+    /**
+     * A subscriber this client just sent to is falling behind: stop reading from the client (TCP pushes back on
+     * it) until the subscriber drained, or at most {@code mqtt.max_publisher_pause}, as for an MQTT publisher.
+     */
+    @Override
+    public void congested(io.starling.broker.routing.Destination destination) {
+        if (pausedForCongestion || destination == session || state == State.CLOSED) {
+            return;
+        }
+        pausedForCongestion = true;
+        long pause = ++pauses;
+        gateway.services().metrics().publisherPaused();
+        sink.autoRead(false);
+        sink.schedule(() -> resumeAfterCongestion(pause), gateway.services().mqtt().maxPublisherPause().toMillis());
+        destination.whenDrained(() -> sink.execute(() -> resumeAfterCongestion(pause)));
+    }
+
+    private void resumeAfterCongestion(long pause) {
+        if (!pausedForCongestion || pause != pauses) {
+            return;
+        }
+        pausedForCongestion = false;
+        drainWaiting();
     }
 
     @Override

@@ -22,11 +22,24 @@ final class RawStomp implements AutoCloseable {
     private final FrameParser parser = new FrameParser(new FrameLimits(16 << 20, 1000, 1 << 20));
 
     RawStomp(int port) {
+        this(plain(port));
+    }
+
+    /** Over a socket already open (a TLS one). */
+    RawStomp(Socket open) {
         try {
-            socket = new Socket("127.0.0.1", port);
+            socket = open;
             socket.setSoTimeout(5000);
             in = socket.getInputStream();
             out = socket.getOutputStream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Socket plain(int port) {
+        try {
+            return new Socket("127.0.0.1", port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

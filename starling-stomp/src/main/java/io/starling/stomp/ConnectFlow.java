@@ -162,6 +162,7 @@ final class ConnectFlow {
             conn.session.epoch(claim.epoch());
         }
         if (opened.sessionPresent()) {
+            conn.session.subscriptions().values().forEach(s -> conn.subscriptions.reserve(s.subscriptionId()));
             for (StompSubscription s : conn.gateway.book().take(client.clientId())) {
                 if (conn.session.hasSubscription(s.clientFilter())) {
                     conn.subscriptions.put(s);

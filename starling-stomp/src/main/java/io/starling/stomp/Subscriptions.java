@@ -19,6 +19,11 @@ final class Subscriptions {
         return ++lastNumber;
     }
 
+    /** A resumed session already uses this subscription identifier: new subscriptions take higher ones. */
+    synchronized void reserve(int number) {
+        lastNumber = Math.max(lastNumber, number);
+    }
+
     /** Adds a subscription; another one of the same MQTT filter is replaced (the session holds one per filter). */
     synchronized StompSubscription put(StompSubscription s) {
         StompSubscription replaced = byFilter(s.clientFilter());

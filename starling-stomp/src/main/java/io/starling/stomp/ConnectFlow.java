@@ -163,7 +163,7 @@ final class ConnectFlow {
         }
         if (opened.sessionPresent()) {
             conn.session.subscriptions().values().forEach(s -> conn.subscriptions.reserve(s.subscriptionId()));
-            for (StompSubscription s : conn.gateway.book().take(client.clientId())) {
+            for (StompSubscription s : conn.gateway.book().get(client.clientId())) {
                 if (conn.session.hasSubscription(s.clientFilter())) {
                     conn.subscriptions.put(s);
                 }

@@ -320,6 +320,13 @@ public final class StompConnection implements ClientConnection, PublishGate.Sour
         return new SubscribeFlow(this).unsubscribe(s, f);
     }
 
+    /** A session that outlives the connection keeps its STOMP subscriptions for the next one. */
+    void remember() {
+        if (session.expirySeconds() > 0) {
+            gateway.book().keep(client.clientId(), subscriptions.all());
+        }
+    }
+
     /** Messages of a subscription that ended are not waited for: they count as acknowledged. */
     void subscriptionEnded(StompSubscription s) {
         for (int packetId : acks.takeAll(s.id())) {
@@ -409,9 +416,6 @@ public final class StompConnection implements ClientConnection, PublishGate.Sour
         waiting.clear();
         if (!wasConnected) {
             return;
-        }
-        if (session.durable() || session.expirySeconds() > 0) {
-            gateway.book().keep(client.clientId(), subscriptions.all());
         }
         gateway.services().sessions().closed(session, this, false);
         if (gateway.services().sessions().get(client.clientId()) == null) {

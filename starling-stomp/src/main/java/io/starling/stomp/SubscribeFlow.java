@@ -120,6 +120,7 @@ final class SubscribeFlow {
         if (replaced != null) {
             conn.subscriptionEnded(replaced);
         }
+        conn.remember();
         services.hooks().subscribed(conn.client, clientFilter, qos);
         Runnable retained = shared == null && services.mqtt().retainAvailable()
                 ? () -> streamRetained(session, subscription) : null;
@@ -164,6 +165,7 @@ final class SubscribeFlow {
             services.hooks().unsubscribed(conn.client, s.clientFilter());
         }
         conn.subscriptionEnded(s);
+        conn.remember();
         return afterStored(f, null);
     }
 

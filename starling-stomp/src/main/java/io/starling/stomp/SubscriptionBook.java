@@ -5,7 +5,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The STOMP side of sessions that outlive their connection ({@code session-expiry} header): which subscription
+ * The STOMP side of sessions that outlive their connection (kept up to date at every SUBSCRIBE and UNSUBSCRIBE, so
+ * that a connection taking the session over from a live one finds it too) ({@code session-expiry} header): which subscription
  * id and ack mode each MQTT subscription of the session had, so that what was in flight or queued goes to the next
  * connection with the same client id as MESSAGE frames of the right subscription. Kept on the heap: after a
  * restart a resumed session's messages go out under their MQTT filter's subscription id until the client
@@ -18,8 +19,8 @@ final class SubscriptionBook {
         byClient.put(clientId, List.copyOf(subscriptions));
     }
 
-    List<StompSubscription> take(String clientId) {
-        List<StompSubscription> s = byClient.remove(clientId);
+    List<StompSubscription> get(String clientId) {
+        List<StompSubscription> s = byClient.get(clientId);
         return s == null ? List.of() : s;
     }
 

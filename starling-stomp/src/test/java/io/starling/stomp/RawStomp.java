@@ -136,6 +136,8 @@ final class RawStomp implements AutoCloseable {
         } catch (IOException ignored) {
             // closing anyway
         }
-        buffer.release();
+        if (buffer.refCnt() > 0) {
+            buffer.release();
+        }
     }
 }

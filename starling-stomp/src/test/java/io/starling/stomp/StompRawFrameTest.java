@@ -7,6 +7,7 @@ import io.starling.stomp.frame.StompFrame;
 import io.starling.testkit.StarlingExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -228,5 +229,57 @@ class StompRawFrameTest {
             assertThat(session.inflightCount()).isZero();
             assertThat(sub.poll(200)).isNull(); // a NACKed message is not sent again
         }
+    }
+
+    @Test
+    void queueGivesEachMessageToOneSubscriberAndWhatOneLeftUnackedToAnother() {
+        try (RawStomp a = client(); RawStomp b = client(); RawStomp pub = client()) {
+            for (RawStomp c : List.of(a, b)) {
+                c.connect("");
+                c.write("SUBSCRIBE\nid:q\ndestination:/queue/work\nack:client-individual\nreceipt:r\n\n^@");
+                c.read();
+            }
+            pub.connect("");
+            pub.write("SEND\ndestination:/queue/work\n\n1^@SEND\ndestination:/queue/work\n\n2^@"
+                    + "SEND\ndestination:/queue/work\n\n3^@SEND\ndestination:/queue/work\nreceipt:s\n\n4^@");
+            assertThat(pub.read().header("receipt-id")).isEqualTo("s");
+            List<String> toA = bodies(a);
+            List<String> toB = bodies(b);
+            assertThat(toA).isNotEmpty();
+            assertThat(toB).isNotEmpty();
+            assertThat(new java.util.ArrayList<>(toA) {{ addAll(toB); }}).containsExactlyInAnyOrder("1", "2", "3", "4");
+            a.close(); // without ACK: what it held goes to the other subscriber of the queue
+            assertThat(bodies(b)).containsExactlyInAnyOrderElementsOf(toA);
+        }
+    }
+
+    @Test
+    void aConnectionTakingTheSessionOverKeepsItsSubscriptions() {
+        try (RawStomp first = client(); RawStomp second = client(); RawStomp pub = client()) {
+            first.connect("client-id:moving\nsession-expiry:60\n");
+            first.write("SUBSCRIBE\nid:s1\ndestination:/topic/moving\nack:client\nreceipt:r\n\n^@");
+            first.read();
+            StompFrame connected = second.connect("client-id:moving\nsession-expiry:60\n");
+            assertThat(connected.header("session-present")).isEqualTo("true");
+            assertThat(first.read().header("message")).contains("took the session over");
+            pub.connect("");
+            pub.write("SEND\ndestination:/topic/moving\n\nhere^@");
+            StompFrame message = second.read();
+            assertThat(message.header("subscription")).isEqualTo("s1");
+            assertThat(message.header("ack")).isNotNull();
+            second.write("DISCONNECT\nreceipt:bye\n\n^@");
+            assertThat(second.read().header("receipt-id")).isEqualTo("bye");
+            assertThat(BROKER.node().services().sessions().clear("moving")).isTrue();
+        }
+    }
+
+    /** The bodies of the MESSAGE frames that come until none has for 300 ms. */
+    private static List<String> bodies(RawStomp c) {
+        List<String> out = new java.util.ArrayList<>();
+        StompFrame f;
+        while ((f = c.poll(300)) != null) {
+            out.add(new String(f.body(), StandardCharsets.UTF_8));
+        }
+        return out;
     }
 }

@@ -61,7 +61,8 @@ final class ConnectFlow {
         } else if (clientId.length() > mqtt.maxClientIdLength()) {
             throw new FrameException("client-id longer than " + mqtt.maxClientIdLength() + " characters");
         }
-        long expiry = expiry(f.header("session-expiry"), mqtt);
+        // A made-up id can never come back: its session would only wait for nobody.
+        long expiry = assigned ? 0 : expiry(f.header("session-expiry"), mqtt);
         String passcode = f.header("passcode");
         ClientInfo client = new ClientInfo(clientId, f.header("login"), conn.sink.remoteAddress(), version.level(),
                 conn.sink.listener(), (int) Math.min(Integer.MAX_VALUE, beats.expectMillis() / 1000), expiry == 0,

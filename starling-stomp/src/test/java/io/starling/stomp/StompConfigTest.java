@@ -23,6 +23,17 @@ class StompConfigTest {
     }
 
     @Test
+    void theShippedFileLeavesItOffAndTurnsOnAsDocumented() throws Exception {
+        java.nio.file.Path shipped = java.nio.file.Path.of("../starling-dist/src/main/dist/etc/starling.conf");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(shipped), "not in the source tree");
+        assertThat(ConfigLoader.load(shipped, java.util.Map.of()).stomp().enabled()).isFalse();
+        StompConfig on = ConfigLoader.load(shipped, java.util.Map.of("STARLING_STOMP__ENABLED", "true")).stomp();
+        assertThat(on.enabled()).isTrue();
+        assertThat(on.tcp().port()).isEqualTo(61613);
+        assertThat(on.ssl()).isNull();
+    }
+
+    @Test
     void badSettingsFailWithTheirLine() {
         assertThatThrownBy(() -> ConfigLoader.fromString("\nstomp.destinations.separator = \"|\""))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("config:2")

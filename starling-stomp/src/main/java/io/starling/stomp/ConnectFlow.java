@@ -43,9 +43,7 @@ final class ConnectFlow {
     CompletionStage<?> connect(StompFrame f) {
         StompVersion version = StompVersion.negotiate(f.header("accept-version"));
         if (version == null) {
-            conn.send(StompFrame.builder("ERROR").header("version", StompVersion.supported())
-                    .header("content-type", "text/plain")
-                    .text("Supported protocol versions are " + StompVersion.supported()).build());
+            // The ERROR says which versions the node speaks (its version header, before any was agreed).
             throw new FrameException("none of the versions in accept-version '" + f.header("accept-version")
                     + "' is supported (" + StompVersion.supported() + ")");
         }

@@ -389,7 +389,9 @@ public final class StompConnection implements ClientConnection, PublishGate.Sour
         StompFrame.Builder b = StompFrame.builder("ERROR").header("message", message)
                 .header("receipt-id", cause == null ? null : cause.header("receipt"))
                 .header("content-type", "text/plain");
-        if (version == StompVersion.V1_2 || version == StompVersion.V1_1) {
+        if (state == State.NEW) {
+            b.header("version", StompVersion.supported()); // no version agreed: the ones the node speaks
+        } else if (version.atLeast11()) {
             b.header("version", version.text());
         }
         byte[] body = (message + (cause == null ? "" : "\n(in response to " + cause.command() + ")") + "\n")

@@ -91,16 +91,17 @@ final class RawStomp implements AutoCloseable {
         return parser.heartbeats();
     }
 
-    /** True once the node closed the connection (after what it sent is read); false if still open after 5 s. */
+    /**
+     * True once the node closed the connection with nothing more sent after what was read; false if it sent more
+     * (a second ERROR) or is still open after 5 s.
+     */
     boolean closedByNode() {
+        if (buffer.isReadable()) {
+            return false;
+        }
         byte[] chunk = new byte[8192];
         try {
-            while (true) {
-                int n = in.read(chunk);
-                if (n < 0) {
-                    return true;
-                }
-            }
+            return in.read(chunk) < 0;
         } catch (SocketTimeoutException e) {
             return false;
         } catch (IOException e) {

@@ -53,7 +53,7 @@ class StompRawFrameTest {
             StompFrame error = c.read();
             assertThat(error.command()).isEqualTo("ERROR");
             assertThat(error.header("version")).isEqualTo("1.0,1.1,1.2");
-            assertThat(c.closedByNode()).isTrue();
+            assertThat(c.closedByNode()).as("one ERROR, then the close").isTrue();
         }
     }
 

@@ -41,6 +41,18 @@ final class MessageFrames {
         return new Message(topic, send.body(), qos, retain, props, publisherId, System.currentTimeMillis());
     }
 
+    /** An ERROR frame: the message in a header and, with the command that caused it, in the body. */
+    static StompFrame error(String message, StompFrame cause, String versionHeader) {
+        byte[] body = (message + (cause == null ? "" : "\n(in response to " + cause.command() + ")") + "\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return StompFrame.builder("ERROR").header("message", message)
+                .header("receipt-id", cause == null ? null : cause.header("receipt"))
+                .header("version", versionHeader)
+                .header("content-type", "text/plain")
+                .header("content-length", Integer.toString(body.length))
+                .body(body).build();
+    }
+
     /**
      * A MESSAGE frame for a delivery. {@code ackId} is null when no acknowledgement is expected (1.2 then sends no
      * {@code ack} header); {@code subscription} is the id the client subscribed with.

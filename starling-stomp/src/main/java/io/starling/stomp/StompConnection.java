@@ -386,18 +386,9 @@ public final class StompConnection implements ClientConnection, PublishGate.Sour
         }
         LOG.info("{} {}: {}{}", sink.listener(), who(), LogSafe.escape(message),
                 cause == null ? "" : " (" + cause.command() + ")");
-        StompFrame.Builder b = StompFrame.builder("ERROR").header("message", message)
-                .header("receipt-id", cause == null ? null : cause.header("receipt"))
-                .header("content-type", "text/plain");
-        if (state == State.NEW) {
-            b.header("version", StompVersion.supported()); // no version agreed: the ones the node speaks
-        } else if (version.atLeast11()) {
-            b.header("version", version.text());
-        }
-        byte[] body = (message + (cause == null ? "" : "\n(in response to " + cause.command() + ")") + "\n")
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        b.header("content-length", Integer.toString(body.length)).body(body);
-        send(b.build());
+        // Before a version is agreed, the ERROR names the ones the node speaks.
+        send(MessageFrames.error(message, cause, state == State.NEW ? StompVersion.supported()
+                : version.atLeast11() ? version.text() : null));
         closeReason = closeReason == null ? "error: " + message : closeReason;
         state = State.CLOSED;
         sink.closeAfterFlush();

@@ -80,6 +80,7 @@ public final class ClientViews {
                 m.put("ip_address", info.remoteAddress().getAddress().getHostAddress());
                 m.put("port", info.remoteAddress().getPort());
             }
+            m.put("proto_name", c.protocolName());
             m.put("proto_ver", info.protocolVersion());
             m.put("listener", info.listener());
             m.put("keepalive", info.keepAliveSeconds());

@@ -72,7 +72,8 @@ public final class StarlingMain implements Callable<Integer> {
                         .toList())
                 .withPlugins(config.plugins().under(StarlingMain::resolveHome))
                 .withSecurity(config.security().under(StarlingMain::resolveHome))
-                .withCluster(config.cluster().under(StarlingMain::resolveHome));
+                .withCluster(config.cluster().under(StarlingMain::resolveHome))
+                .withStomp(config.stomp().under(StarlingMain::resolveHome));
     }
 
     /** {@code -c}, else {@code STARLING_CONFIG}, else etc/starling.conf when it exists; null: the defaults. */

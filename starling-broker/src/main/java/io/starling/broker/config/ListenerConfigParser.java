@@ -95,7 +95,8 @@ final class ListenerConfigParser {
                 type.webSocket() ? webSocket(l, prefix + ".websocket") : null);
     }
 
-    private static TlsConfig tls(Config t, String prefix) {
+    /** The TLS settings under {@code prefix} (a listener's {@code ssl} block, or one shaped like it). */
+    static TlsConfig tls(Config t, String prefix) {
         List<String> versions = t.getStringList(prefix + ".versions");
         for (String v : versions) {
             if (!List.of("TLSv1.2", "TLSv1.3").contains(v)) {

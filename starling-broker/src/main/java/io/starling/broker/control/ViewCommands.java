@@ -50,7 +50,7 @@ final class ViewCommands {
                 Page page = list(Listing.of(Kind.CLIENTS, new ClientViews.Query(null, args.size() > 1 ? args.get(1)
                         : null, null, null, true), MAX_ROWS));
                 return ControlCommands.ok(table(page, "no clients connected", "clientid", "node", "username",
-                        "ip_address", "proto_ver", "keepalive", "subscriptions_cnt", "connected_at"), page.rows());
+                        "ip_address", "proto_name", "proto_ver", "keepalive", "subscriptions_cnt", "connected_at"), page.rows());
             }
             case "show" -> {
                 Map<String, Object> view = one(Kind.CLIENTS, args, "clients show");

@@ -36,4 +36,9 @@ public interface ClientConnection {
      * the client), through the same checks as its own, before its next packet.
      */
     void onBehalf(io.starling.codec.packet.MqttPacket packet);
+
+    /** The protocol the client speaks, as listings show it: MQTT, or STOMP for the STOMP gateway's clients. */
+    default String protocolName() {
+        return "MQTT";
+    }
 }

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * A listener's TLS context, rebuilt when its certificate, key or CA file changes: new connections get the new
  * one, connected clients keep the session they negotiated.
  */
-final class TlsContext {
+public final class TlsContext {
     private static final Logger LOG = LoggerFactory.getLogger(TlsContext.class);
 
     private final String listenerId;
@@ -32,14 +32,14 @@ final class TlsContext {
     private List<String> stamp;
 
     /** Builds the context, or throws {@link TlsSetupException} saying which file is wrong and how. */
-    TlsContext(String listenerId, TlsConfig config) {
+    public TlsContext(String listenerId, TlsConfig config) {
         this.listenerId = listenerId;
         this.config = config;
         this.stamp = stamp();
         this.current = build();
     }
 
-    SslHandler newHandler(ByteBufAllocator alloc) {
+    public SslHandler newHandler(ByteBufAllocator alloc) {
         SslHandler handler = current.newHandler(alloc);
         handler.setHandshakeTimeout(config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
         return handler;
@@ -51,7 +51,7 @@ final class TlsContext {
     }
 
     /** Rebuilds the context if a file changed since the last build; a failed rebuild keeps the old one. */
-    synchronized boolean reloadIfChanged() {
+    public synchronized boolean reloadIfChanged() {
         List<String> now = stamp();
         if (now.equals(stamp)) {
             return false;

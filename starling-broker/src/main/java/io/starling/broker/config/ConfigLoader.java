@@ -135,6 +135,7 @@ public final class ConfigLoader {
                     new WarmupConfig(nonNegative(c, "node.warmup_connections"),
                             positiveDuration(c, "node.warmup_max_time")),
                     ClusterConfigParser.parse(c),
+                    BridgeConfigParser.parse(c),
                     source);
         } catch (ConfigException e) {
             throw new ConfigurationException(describe(e), e);
@@ -179,6 +180,8 @@ public final class ConfigLoader {
             boolean known;
             if (parts.get(0).equals("listeners")) {
                 known = LISTENERS.isKnown(parts);
+            } else if (parts.get(0).equals("bridges")) {
+                known = BridgeConfigParser.isKnown(parts);
             } else if (path.equals("authorization.rules") || ModulesConfigParser.OBJECT_LISTS.contains(path)) {
                 known = true;
             } else {

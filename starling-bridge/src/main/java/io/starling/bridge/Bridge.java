@@ -188,7 +188,11 @@ final class Bridge {
             return;
         }
         if (was == RemoteLink.Phase.UP) {
-            LOG.warn("bridge '{}': disconnected from {}: {}", config.name(), remote, why);
+            if ("stopped".equals(why)) {
+                LOG.info("bridge '{}': disconnected from {}: stopped", config.name(), remote);
+            } else {
+                LOG.warn("bridge '{}': disconnected from {}: {}", config.name(), remote, why);
+            }
             if (config.notifications()) {
                 local.publishState(config.notificationTopic(), false);
             }

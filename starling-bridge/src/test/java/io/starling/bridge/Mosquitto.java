@@ -71,7 +71,9 @@ final class Mosquitto implements AutoCloseable {
 
     void start() throws IOException {
         Path conf = dir.resolve("mosquitto.conf");
-        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence true\n"
+        // Run as root (CI containers), Mosquitto would drop to user "mosquitto", which cannot write the temp dir.
+        Files.writeString(conf, "user " + System.getProperty("user.name") + "\n"
+                + "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence true\n"
                 + "persistence_location " + dir + "/\nmax_queued_messages 0\nmax_inflight_messages 20\n"
                 + "log_dest file " + dir.resolve("mosquitto.log") + "\nlog_type all\n" + extra + "\n");
         process = new ProcessBuilder(BINARY.toString(), "-c", conf.toString())

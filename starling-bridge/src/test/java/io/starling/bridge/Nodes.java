@@ -32,7 +32,7 @@ final class Nodes implements AutoCloseable {
     static String bridge(String name, int port, String protocol, String more, String... rules) {
         StringBuilder r = new StringBuilder();
         for (String rule : rules) {
-            r.append(r.length() == 0 ? "" : ", ").append('"').append(rule).append('"');
+            r.append(r.length() == 0 ? "" : ", ").append('"').append(rule.replace("\"", "\\\"")).append('"');
         }
         return "bridges." + name + " {\n addresses = [\"127.0.0.1:" + port + "\"]\n protocol = \"" + protocol
                 + "\"\n reconnect { min = 100ms, max = 500ms }\n keepalive = 10s\n topics = [" + r + "]\n" + more

@@ -16,10 +16,15 @@ final class Nodes implements AutoCloseable {
 
     /** A node with {@code hocon} over the defaults (management off: it would take a fixed port). */
     Starling start(String hocon) {
+        return startWithManagement("management.enabled = false\n" + hocon);
+    }
+
+    /** A node with {@code hocon}, which sets the management API's port and files. */
+    Starling startWithManagement(String hocon) {
         try {
             Path dir = Files.createTempDirectory("starling-bridge-test");
             dirs.add(dir);
-            Starling node = Starling.builder().config("management.enabled = false\n" + hocon).extensions(true)
+            Starling node = Starling.builder().config(hocon).extensions(true)
                     .ioThreads(2).host("127.0.0.1").port(0).dataDir(dir).start();
             nodes.add(node);
             return node;

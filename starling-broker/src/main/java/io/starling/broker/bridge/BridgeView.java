@@ -21,6 +21,21 @@ public interface BridgeView {
      */
     record Status(String name, String state, String remote, String protocol, long forwarded, long received,
             long queued, long dropped, long reconnects) {
+
+        /** As the REST API and {@code starling-ctl --json} show it. */
+        public java.util.Map<String, Object> toMap() {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("name", name);
+            m.put("state", state);
+            m.put("remote", remote);
+            m.put("protocol", protocol);
+            m.put("forwarded", forwarded);
+            m.put("received", received);
+            m.put("queued", queued);
+            m.put("dropped", dropped);
+            m.put("reconnects", reconnects);
+            return m;
+        }
     }
 
     List<Status> list();

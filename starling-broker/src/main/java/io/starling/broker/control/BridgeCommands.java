@@ -3,7 +3,6 @@ package io.starling.broker.control;
 import io.starling.broker.bootstrap.Starling;
 import io.starling.broker.bridge.BridgeView;
 import io.starling.broker.control.ControlCommands.Reply;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +24,7 @@ final class BridgeCommands {
                 if (args.size() > 1) {
                     throw new ViewCommands.UsageException("bridges list takes no argument");
                 }
-                List<Map<String, Object>> rows = bridges.list().stream().map(BridgeCommands::row).toList();
+                List<Map<String, Object>> rows = bridges.list().stream().map(BridgeView.Status::toMap).toList();
                 return ControlCommands.ok(Table.of(rows, "no bridges (bridges in etc/starling.conf)", "name", "state",
                         "remote", "protocol", "forwarded", "received", "queued", "dropped", "reconnects"), rows);
             }
@@ -45,20 +44,5 @@ final class BridgeCommands {
             }
             default -> throw new ViewCommands.UsageException("unknown bridges command '" + sub + "' (" + USAGE + ")");
         }
-    }
-
-    /** One bridge as the REST API and {@code starling-ctl --json} show it. */
-    public static Map<String, Object> row(BridgeView.Status s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", s.name());
-        m.put("state", s.state());
-        m.put("remote", s.remote());
-        m.put("protocol", s.protocol());
-        m.put("forwarded", s.forwarded());
-        m.put("received", s.received());
-        m.put("queued", s.queued());
-        m.put("dropped", s.dropped());
-        m.put("reconnects", s.reconnects());
-        return m;
     }
 }

@@ -105,7 +105,7 @@ final class RemoteLink extends ChannelInboundHandlerAdapter implements ClientCon
                     .maximumPacketSize((long) services.mqtt().maxPacketSize())
                     .build();
         }
-        Will will = config.notifications() ? new Will(config.notificationTopic(), bytes("0"), 1, true,
+        Will will = config.notifiesRemote() ? new Will(config.notificationTopic(), bytes("0"), 1, true,
                 MqttProperties.NONE) : null;
         ConnectPacket connect = new ConnectPacket(version, config.clientId(), config.cleanStart(),
                 (int) config.keepalive().toSeconds(), config.username(),
@@ -178,7 +178,10 @@ final class RemoteLink extends ChannelInboundHandlerAdapter implements ClientCon
             if (bridgeBit && protocolRefused) {
                 bridge.bridgeBitRefused();
             }
-            close("the remote refused the connection (CONNACK 0x" + Integer.toHexString(code) + ")");
+            String hint = config.notifiesRemote() && (code == ReasonCode.NOT_AUTHORIZED || (!isV5()
+                    && code == ReasonCode.V3_NOT_AUTHORIZED)) ? "; if its rules refuse the bridge's will on '"
+                    + config.notificationTopic() + "', allow it there or set notifications_local_only = true" : "";
+            close("the remote refused the connection (CONNACK 0x" + Integer.toHexString(code) + ")" + hint);
             return;
         }
         MqttProperties p = ack.properties();
@@ -197,7 +200,7 @@ final class RemoteLink extends ChannelInboundHandlerAdapter implements ClientCon
         connectedAtMillis = System.currentTimeMillis();
         LOG.info("{}: connected (MQTT {}{}, session {}, receive maximum {})", describe(), isV5() ? "5" : "3.1.1",
                 bridgeBit ? " as a bridge" : "", ack.sessionPresent() ? "resumed" : "new", remoteReceiveMaximum);
-        if (config.notifications()) {
+        if (config.notifiesRemote()) {
             send(new PublishPacket(0, config.notificationTopic(), bytes("1"), 0, retainAvailable, false,
                     MqttProperties.NONE));
         }
@@ -327,7 +330,7 @@ final class RemoteLink extends ChannelInboundHandlerAdapter implements ClientCon
         }
         closeReason = "stopped";
         if (phase == Phase.UP || phase == Phase.SUBSCRIBING) {
-            if (config.notifications()) {
+            if (config.notifiesRemote()) {
                 write(new PublishPacket(0, config.notificationTopic(), bytes("0"), 0, retainAvailable, false,
                         MqttProperties.NONE));
             }

@@ -17,11 +17,13 @@ import java.util.List;
  * @param maxInflight     QoS 1/2 messages in flight to the remote at most (its Receive Maximum lowers it)
  * @param queueMaxMessages messages waiting for the remote at most (in the node's storage when it is durable)
  * @param notificationTopic where the connection's state (1/0, retained) is published, locally and on the remote
+ * @param notificationsLocalOnly the state is published here only: no will and no state message on the remote
  */
 public record BridgeConfig(String name, boolean enabled, List<Address> addresses, boolean roundRobin,
         int protocolVersion, String clientId, boolean cleanStart, Duration keepalive, String username, String password,
         boolean tryPrivate, Tls tls, Duration reconnectMin, Duration reconnectMax, List<TopicRule> topics,
-        int maxInflight, int queueMaxMessages, DropPolicy whenFull, boolean notifications, String notificationTopic) {
+        int maxInflight, int queueMaxMessages, DropPolicy whenFull, boolean notifications, String notificationTopic,
+        boolean notificationsLocalOnly) {
 
     /** The prefix of every bridge's local client id: {@code bridge:<name>}. */
     public static final String CLIENT_ID_PREFIX = "bridge:";
@@ -29,6 +31,11 @@ public record BridgeConfig(String name, boolean enabled, List<Address> addresses
     public BridgeConfig {
         addresses = List.copyOf(addresses);
         topics = List.copyOf(topics);
+    }
+
+    /** Whether the remote gets the state: a will of 0 and 1 on connect. */
+    public boolean notifiesRemote() {
+        return notifications && !notificationsLocalOnly;
     }
 
     /** The client id of the bridge's local session, the publisher of what it brings in. */

@@ -105,7 +105,7 @@ final class BridgeConfigParser {
                 orNull(b, p + "password"), b.getBoolean(p + "try_private"), tls(b, p + "tls."), min, max, rules,
                 maxInflight, positive(b, p + "queue.max_messages"),
                 enumValue(b, p + "queue.when_full", DropPolicy.class), b.getBoolean(p + "notifications"),
-                notificationTopic);
+                notificationTopic, b.getBoolean(p + "notifications_local_only"));
     }
 
     private static Address address(Config b, String path, String value) {

@@ -24,13 +24,28 @@ final class Nodes implements AutoCloseable {
         try {
             Path dir = Files.createTempDirectory("starling-bridge-test");
             dirs.add(dir);
-            Starling node = Starling.builder().config(hocon).extensions(true)
-                    .ioThreads(2).host("127.0.0.1").port(0).dataDir(dir).start();
-            nodes.add(node);
-            return node;
+            return startIn(hocon, dir, 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Stops {@code node} and starts it again on the same port, data directory and configuration. */
+    Starling restart(Starling node) {
+        int port = node.port();
+        node.close();
+        nodes.remove(node);
+        Starling again = Starling.builder().config(node.config()).extensions(true).ioThreads(2).host("127.0.0.1")
+                .port(port).dataDir(node.dataDir()).start();
+        nodes.add(again);
+        return again;
+    }
+
+    private Starling startIn(String hocon, Path dir, int port) {
+        Starling node = Starling.builder().config(hocon).extensions(true).ioThreads(2).host("127.0.0.1").port(port)
+                .dataDir(dir).start();
+        nodes.add(node);
+        return node;
     }
 
     /** A bridge named {@code name} to {@code host:port} with the given rules and more settings. */

@@ -72,5 +72,14 @@ class BridgeManagementTest {
         String metrics = call("GET", "/metrics", null).body();
         assertThat(metrics).contains("starling_bridge_connected{bridge=\"up\"", "starling_bridge_reconnects_total{bridge=\"up\"");
         assertThat(metrics).containsPattern("starling_bridge_forwarded_messages_total\\{bridge=\"up\",[^}]*\\} 1.0");
+        if (java.nio.file.Files.isExecutable(Path.of("/usr/bin/promtool"))) {
+            Process check = new ProcessBuilder("/usr/bin/promtool", "check", "metrics").redirectErrorStream(true).start();
+            check.getOutputStream().write(metrics.getBytes(StandardCharsets.UTF_8));
+            check.getOutputStream().close();
+            String said = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(check.waitFor()).as(said).isZero();
+        } else {
+            System.err.println("*** SKIPPED the promtool check: promtool not installed (Debian's prometheus package)");
+        }
     }
 }

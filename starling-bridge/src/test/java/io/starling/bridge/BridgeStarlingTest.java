@@ -10,6 +10,8 @@ import io.starling.bridge.Clients.Got;
 import io.starling.broker.bootstrap.Starling;
 import io.starling.broker.session.Session;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** One Starling bridged to another. */
 class BridgeStarlingTest {
@@ -72,6 +75,23 @@ class BridgeStarlingTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> atRemote.size() == 2 && atLocal.size() == 2);
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
                 .until(() -> atRemote.size() == 2 && atLocal.size() == 2);
+    }
+
+    @Test
+    void whatComesInIsAuthorizedAsTheBridge(@TempDir Path dir) throws Exception {
+        Path acl = Files.writeString(dir.resolve("acl.conf"), "rules = [{ permission = deny, who = { clientid ="
+                + " \"bridge:s\" }, action = publish, topics = [\"in/secret/#\"] }]\n");
+        Starling remote = nodes.start("");
+        Starling node = nodes.start("authorization.acl_file = \"" + acl + "\"\n"
+                + bridge("s", remote.port(), "5", "", "in/# in 1"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> node.bridges().list().get(0).state().equals("connected"));
+        List<Got> atLocal = Clients.subscribe(node.port(), "in/#", 1);
+        Mqtt5AsyncClient publisher = Clients.connect(remote.port());
+        Clients.publish(publisher, "in/secret/x", "no", 1, false);
+        Clients.publish(publisher, "in/open/x", "yes", 1, false);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(atLocal)
+                .containsExactly(new Got("in/open/x", "yes", false)));
+        assertThat(node.bridges().list().get(0).received()).isEqualTo(1);
     }
 
     @Test

@@ -35,7 +35,7 @@ class BridgeConfigTest {
         assertThat(b.keepalive()).isEqualTo(Duration.ofSeconds(60));
         assertThat(b.queueMaxMessages()).isEqualTo(500);
         assertThat(b.whenFull()).isEqualTo(DropPolicy.DROP_NEWEST);
-        assertThat(b.notificationTopic()).isEqualTo("$SYS/broker/connection/cloud/state");
+        assertThat(b.notificationTopic()).isEqualTo("$SYS/broker/connection/starling@127.0.0.1.cloud/state");
         BridgeConfig.TopicRule sensors = b.topics().get(0);
         assertThat(sensors.localFilter()).isEqualTo("edge/sensors/#");
         assertThat(sensors.remoteFilter()).isEqualTo("site1/sensors/#");

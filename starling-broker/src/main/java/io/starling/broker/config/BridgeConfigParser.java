@@ -92,7 +92,8 @@ final class BridgeConfigParser {
         }
         String notificationTopic = b.getString(p + "notification_topic");
         if (notificationTopic.isEmpty()) {
-            notificationTopic = "$SYS/broker/connection/" + name + "/state";
+            // Mosquitto's default: the remote client id, which the remote's ACL can name with %c.
+            notificationTopic = "$SYS/broker/connection/" + (clientId.matches("[^/+#]+") ? clientId : name) + "/state";
         } else if (!Topics.isValidTopicName(notificationTopic)) {
             throw invalid(b, p + "notification_topic", "is not a valid topic name");
         }

@@ -48,6 +48,7 @@ public final class ManagementServer implements AutoCloseable {
         new NodeRoutes(node).register(app);
         new ClientRoutes(node).register(app);
         new MessageRoutes(node).register(app);
+        new BridgeRoutes(node).register(app);
         new AdminRoutes(node, auth, config.defaultUsername()).register(app);
         app.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(error(e.code(), e.getMessage())));
         app.exception(Exception.class, (e, ctx) -> {

@@ -29,6 +29,7 @@ import java.util.function.ToDoubleFunction;
 final class PrometheusMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ClusterMetrics cluster;
+    private final BridgeMetrics bridges;
 
     PrometheusMetrics(Starling node) {
         registry.config().commonTags("node", node.config().nodeName())
@@ -98,6 +99,7 @@ final class PrometheusMetrics {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         cluster = new ClusterMetrics(node, registry);
+        bridges = new BridgeMetrics(node, registry);
     }
 
     private <T> void counter(String name, String help, String tag, String value, T source, ToDoubleFunction<T> read) {
@@ -115,6 +117,7 @@ final class PrometheusMetrics {
     /** The text exposition format, version 0.0.4. */
     String scrape() {
         cluster.refresh();
+        bridges.refresh();
         return registry.scrape();
     }
 }

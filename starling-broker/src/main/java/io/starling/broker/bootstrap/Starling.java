@@ -99,6 +99,7 @@ public final class Starling implements AutoCloseable {
     private final long startedMillis = System.currentTimeMillis();
     private volatile boolean closed;
     private volatile ClusterView cluster;
+    private volatile io.starling.broker.bridge.BridgeView bridges = io.starling.broker.bridge.BridgeView.NONE;
     /**
      * A warm-up's throwaway node runs on the real node's threads (stopping threads would undo compiled code they
      * share) and logs its start and stop only at debug, so that no one mistakes it for the node.
@@ -147,6 +148,9 @@ public final class Starling implements AutoCloseable {
         SessionRegistry sessions = new SessionRegistry(router, nodeStorage, scheduler,
                 SessionSettings.from(config.mqtt()), new DeliveryEvents(hooks, metrics),
                 (owner, will) -> gateRef.get().publishWill(owner, will));
+        for (io.starling.broker.config.BridgeConfig bridge : config.bridges()) {
+            sessions.pin(bridge.localClientId(), SessionSettings.forBridge(config.mqtt(), bridge));
+        }
         AtomicInteger authThreadCount = new AtomicInteger();
         this.authThreads = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), r -> {
             Thread t = new Thread(r, "starling-auth-" + authThreadCount.incrementAndGet());
@@ -381,6 +385,16 @@ public final class Starling implements AutoCloseable {
         return view != null ? view : ClusterView.alone(() -> new ClusterView.Member(config.nodeName(), "running",
                 Version.current(), startedMillis, loops.connections().openConnections(), true, ""),
                 new io.starling.broker.admin.NodeAdmin(this));
+    }
+
+    /** The node's bridges to other brokers: none unless the bridge extension runs. */
+    public io.starling.broker.bridge.BridgeView bridges() {
+        return bridges;
+    }
+
+    /** Installs the bridges' view (the bridge extension); null for none. */
+    public void bridges(io.starling.broker.bridge.BridgeView view) {
+        this.bridges = view == null ? io.starling.broker.bridge.BridgeView.NONE : view;
     }
 
     /** Installs the cluster's view (the cluster extension, once it has joined). */

@@ -13,6 +13,7 @@ import java.util.List;
  * @param warmup         the connect path run before the listeners open
  * @param cluster        whether and how the node joins a cluster
  * @param stomp          the STOMP gateway (module starling-stomp)
+ * @param bridges        the bridges to other brokers, by name
  */
 public record BrokerConfig(
         String nodeName,
@@ -35,93 +36,95 @@ public record BrokerConfig(
         WarmupConfig warmup,
         ClusterConfig cluster,
         StompConfig stomp,
+        List<BridgeConfig> bridges,
         String source) {
 
     public BrokerConfig {
         listeners = List.copyOf(listeners);
         authorizationRules = List.copyOf(authorizationRules);
+        bridges = List.copyOf(bridges);
     }
 
     public BrokerConfig withListeners(List<ListenerConfig> newListeners) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, newListeners, mqtt, allowAnonymous, security, authorizationNoMatchAllows,
-                authorizationRules, storage, hooks, modules, plugins, management, warmup, cluster, stomp, source);
+                authorizationRules, storage, hooks, modules, plugins, management, warmup, cluster, stomp, bridges, source);
     }
 
     public BrokerConfig withDataDir(Path newDataDir) {
         return new BrokerConfig(nodeName, newDataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt, allowAnonymous, security, authorizationNoMatchAllows,
-                authorizationRules, storage, hooks, modules, plugins, management, warmup, cluster, stomp, source);
+                authorizationRules, storage, hooks, modules, plugins, management, warmup, cluster, stomp, bridges, source);
     }
 
     public BrokerConfig withStorage(StorageConfig newStorage) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt, allowAnonymous, security, authorizationNoMatchAllows,
-                authorizationRules, newStorage, hooks, modules, plugins, management, warmup, cluster, stomp, source);
+                authorizationRules, newStorage, hooks, modules, plugins, management, warmup, cluster, stomp, bridges, source);
     }
 
     public BrokerConfig withMqtt(MqttConfig newMqtt) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, newMqtt, allowAnonymous, security, authorizationNoMatchAllows,
-                authorizationRules, storage, hooks, modules, plugins, management, warmup, cluster, stomp, source);
+                authorizationRules, storage, hooks, modules, plugins, management, warmup, cluster, stomp, bridges, source);
     }
 
     public BrokerConfig withSecurity(SecurityConfig newSecurity) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt,
                 allowAnonymous, newSecurity, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
-                plugins, management, warmup, cluster, stomp, source);
+                plugins, management, warmup, cluster, stomp, bridges, source);
     }
 
     public BrokerConfig withPlugins(PluginsConfig newPlugins) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt, allowAnonymous, security,
-                authorizationNoMatchAllows, authorizationRules, storage, hooks, modules, newPlugins, management, warmup, cluster, stomp, source);
+                authorizationNoMatchAllows, authorizationRules, storage, hooks, modules, newPlugins, management, warmup, cluster, stomp, bridges, source);
     }
 
     public BrokerConfig withAuthorization(boolean noMatchAllows, List<AuthorizationRule> rules) {
-        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt, allowAnonymous, security, noMatchAllows, rules, storage, hooks, modules, plugins, management, warmup, cluster, stomp, source);
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt, allowAnonymous, security, noMatchAllows, rules, storage, hooks, modules, plugins, management, warmup, cluster, stomp, bridges, source);
     }
 
     public BrokerConfig withManagement(ManagementConfig newManagement) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt,
                 allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
-                plugins, newManagement, warmup, cluster, stomp, source);
+                plugins, newManagement, warmup, cluster, stomp, bridges, source);
     }
 
     public BrokerConfig withIoThreads(int newIoThreads) {
         return new BrokerConfig(nodeName, dataDir, newIoThreads, maxConnections, controlSocket, sysInterval, listeners,
                 mqtt, allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
-                plugins, management, warmup, cluster, stomp, source);
+                plugins, management, warmup, cluster, stomp, bridges, source);
     }
 
     public BrokerConfig withMaxConnections(int newMax) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, newMax, controlSocket, sysInterval, listeners, mqtt,
                 allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
-                plugins, management, warmup, cluster, stomp, source);
+                plugins, management, warmup, cluster, stomp, bridges, source);
     }
 
     public BrokerConfig withAccessDefaults(boolean newAllowAnonymous, boolean newNoMatchAllows) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt,
                 newAllowAnonymous, security, newNoMatchAllows, authorizationRules, storage, hooks, modules, plugins,
-                management, warmup, cluster, stomp, source);
+                management, warmup, cluster, stomp, bridges, source);
     }
 
     public BrokerConfig withControlSocket(String newControlSocket) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, newControlSocket, sysInterval, listeners,
                 mqtt, allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
-                plugins, management, warmup, cluster, stomp, source);
+                plugins, management, warmup, cluster, stomp, bridges, source);
     }
 
     public BrokerConfig withWarmup(WarmupConfig newWarmup) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt,
                 allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
-                plugins, management, newWarmup, cluster, stomp, source);
+                plugins, management, newWarmup, cluster, stomp, bridges, source);
     }
 
     public BrokerConfig withCluster(ClusterConfig newCluster) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt,
                 allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
-                plugins, management, warmup, newCluster, stomp, source);
+                plugins, management, warmup, newCluster, stomp, bridges, source);
     }
 
     public BrokerConfig withStomp(StompConfig newStomp) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt,
                 allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
-                plugins, management, warmup, cluster, newStomp, source);
+                plugins, management, warmup, cluster, newStomp, bridges, source);
     }
 }

@@ -136,6 +136,7 @@ public final class ConfigLoader {
                             positiveDuration(c, "node.warmup_max_time")),
                     ClusterConfigParser.parse(c),
                     StompConfigParser.parse(c),
+                    BridgeConfigParser.parse(c),
                     source);
         } catch (ConfigException e) {
             throw new ConfigurationException(describe(e), e);
@@ -180,6 +181,8 @@ public final class ConfigLoader {
             boolean known;
             if (parts.get(0).equals("listeners")) {
                 known = LISTENERS.isKnown(parts);
+            } else if (parts.get(0).equals("bridges")) {
+                known = BridgeConfigParser.isKnown(parts);
             } else if (path.equals("authorization.rules") || ModulesConfigParser.OBJECT_LISTS.contains(path)) {
                 known = true;
             } else {

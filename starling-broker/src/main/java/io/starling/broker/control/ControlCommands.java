@@ -20,7 +20,7 @@ public final class ControlCommands {
     static final String COMMANDS = "status, broker, stats, metrics, clients list|show|kick, sessions list|show|clear,"
             + " subscriptions [CLIENTID], topics, routes, retained list|delete, listeners [stop|start ID],"
             + " plugins list|load|unload|reload NAME, users list|add|passwd|del NAME, log level LEVEL [LOGGER], reload,"
-            + " " + ClusterCommands.USAGE;
+            + " " + ClusterCommands.USAGE + ", " + BridgeCommands.USAGE;
 
     /** An answer: {@code code} 0 when done, {@code output} for the terminal, {@code data} for {@code --json}. */
     public record Reply(int code, String output, Object data) {
@@ -29,11 +29,13 @@ public final class ControlCommands {
     private final Starling node;
     private final ViewCommands views;
     private final ClusterCommands cluster;
+    private final BridgeCommands bridges;
 
     public ControlCommands(Starling node) {
         this.node = node;
         this.views = new ViewCommands(node);
         this.cluster = new ClusterCommands(node);
+        this.bridges = new BridgeCommands(node);
     }
 
     static Reply ok(String output, Object data) {
@@ -73,6 +75,7 @@ public final class ControlCommands {
                 case "log" -> log(rest);
                 case "reload" -> reload();
                 case "cluster" -> cluster.run(rest);
+                case "bridges" -> bridges.run(rest);
                 default -> usage("unknown command '" + args.get(0) + "'");
             };
         } catch (PluginException | ViewCommands.RefusedException e) {

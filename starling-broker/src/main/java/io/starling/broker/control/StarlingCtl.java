@@ -162,6 +162,8 @@ public final class StarlingCtl implements Callable<Integer> {
         m.put("routes", "The same as topics.");
         m.put("cluster", "cluster status | join HOST:PORT | leave | force-leave NODE: the members, this node's links"
                 + " to them, and changes to membership.");
+        m.put("bridges", "bridges [list] | stop NAME | start NAME: the bridges to other brokers, their state and"
+                + " counters; stop disconnects one (its messages keep queuing), start connects it again.");
         m.put("retained", "retained list [FILTER] | delete TOPIC");
         m.put("listeners", "listeners [list] | stop ID | start ID (ids look like tcp:default)");
         m.put("log", "log level LEVEL [LOGGER]: trace, debug, info, warn, error (root logger unless named)");

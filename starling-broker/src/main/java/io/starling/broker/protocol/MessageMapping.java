@@ -6,13 +6,13 @@ import io.starling.api.QoS;
 import io.starling.codec.MqttProperties;
 import io.starling.codec.packet.Will;
 
-/** Converts between packet properties and the message properties that travel with a message. */
-final class MessageMapping {
+/** Converts between packet properties and the message properties that travel with a message (connections, bridges). */
+public final class MessageMapping {
 
     private MessageMapping() {
     }
 
-    static Message toMessage(String topic, byte[] payload, int qos, boolean retain, MqttProperties p,
+    public static Message toMessage(String topic, byte[] payload, int qos, boolean retain, MqttProperties p,
             String publisherId, long now) {
         return new Message(topic, payload, QoS.of(qos), retain, messageProperties(p), publisherId, now);
     }
@@ -34,7 +34,7 @@ final class MessageMapping {
     }
 
     /** The MQTT 5 properties of an outbound PUBLISH: the message's own, expiry counted down, and the ids. */
-    static MqttProperties publishProperties(Message m, int[] subscriptionIds, Integer topicAlias, long now) {
+    public static MqttProperties publishProperties(Message m, int[] subscriptionIds, Integer topicAlias, long now) {
         MessageProperties mp = m.properties();
         if (mp == MessageProperties.NONE && subscriptionIds.length == 0 && topicAlias == null) {
             return MqttProperties.NONE;

@@ -21,6 +21,10 @@ public final class DeliveryEvents {
             new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - QUEUE_WARNING_NANOS);
     private final java.util.concurrent.atomic.LongAdder queueDrops = new java.util.concurrent.atomic.LongAdder();
 
+    /** Drop counters of some client ids (the bridges'): looked up only when a message is dropped. */
+    private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> watched =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     public DeliveryEvents(Hooks hooks, BrokerMetrics metrics) {
         this.hooks = hooks;
         this.metrics = metrics;
@@ -43,6 +47,7 @@ public final class DeliveryEvents {
     /** Messages dropped without being read back from the storage: counted, but hooks cannot be shown them. */
     void droppedUnread(String clientId, int count, DropReason reason) {
         metrics.messagesDropped(reason, count);
+        countFor(clientId, count);
         if (reason == DropReason.QUEUE_FULL) {
             queueFull(clientId, count);
         }
@@ -53,6 +58,7 @@ public final class DeliveryEvents {
 
     void dropped(String clientId, Message message, DropReason reason) {
         metrics.messageDropped(reason);
+        countFor(clientId, 1);
         if (reason == DropReason.QUEUE_FULL) {
             queueFull(clientId, 1);
         }
@@ -60,6 +66,24 @@ public final class DeliveryEvents {
             LOG.debug("dropped message on '{}' for {}: {}", message.topic(), LogSafe.escape(clientId), reason);
         }
         hooks.dropped(clientId, message, reason);
+    }
+
+    /** Counts the session's drops into {@code counter} too, from now on; null stops it. */
+    void watch(String clientId, java.util.concurrent.atomic.LongAdder counter) {
+        if (counter == null) {
+            watched.remove(clientId);
+        } else {
+            watched.put(clientId, counter);
+        }
+    }
+
+    private void countFor(String clientId, int count) {
+        if (!watched.isEmpty()) {
+            java.util.concurrent.atomic.LongAdder counter = watched.get(clientId);
+            if (counter != null) {
+                counter.add(count);
+            }
+        }
     }
 
     /** Says, now and then, that sessions overflow: messages acknowledged to publishers are being given up. */

@@ -747,6 +747,11 @@ public final class Session implements Destination {
         return queue.size();
     }
 
+    /** Whether a message is in flight under {@code packetId}: another packet of the client must not take it. */
+    public synchronized boolean packetIdInUse(int packetId) {
+        return inflight.get(packetId) != null;
+    }
+
     public synchronized int inflightCount() {
         return inflight.size();
     }

@@ -51,6 +51,8 @@ public final class SessionRegistry {
     /** Set while the node stops: durable sessions keep their wills for the next start. */
     private volatile boolean stopping;
     private volatile SessionDirectory directory = SessionDirectory.LOCAL;
+    /** Limits of their own for some client ids (a bridge's queue bound), whatever the node's. */
+    private final Map<String, SessionSettings> pinned = new ConcurrentHashMap<>();
     private static final CompletionStage<SessionExport> NOTHING_MOVES = CompletableFuture.completedStage(null);
 
     public SessionRegistry(Router router, NodeStorage store, ScheduledExecutorService scheduler,
@@ -73,6 +75,24 @@ public final class SessionRegistry {
     /** Limits for the sessions created from now on (reload); existing sessions keep theirs. */
     public void settings(SessionSettings newSettings) {
         this.settings = newSettings;
+    }
+
+    /**
+     * Gives the sessions of {@code clientId} created from now on (restored from the storage, too) limits of their
+     * own rather than the node's: a bridge's queue is bounded by the bridge's settings. Set before the restore.
+     */
+    public void pin(String clientId, SessionSettings own) {
+        pinned.put(clientId, own);
+    }
+
+    /** Counts every message dropped from the sessions of {@code clientId} into {@code counter}; null stops it. */
+    public void countDrops(String clientId, java.util.concurrent.atomic.LongAdder counter) {
+        events.watch(clientId, counter);
+    }
+
+    private SessionSettings settingsFor(String clientId) {
+        SessionSettings own = pinned.get(clientId);
+        return own != null ? own : settings;
     }
 
     public Session get(String clientId) {
@@ -124,7 +144,7 @@ public final class SessionRegistry {
                     }
                     end(existing, cleanStart ? "clean_start" : foreign ? "another_user" : "closed");
                 }
-                session = new Session(clientId, settings, events, store);
+                session = new Session(clientId, settingsFor(clientId), events, store);
                 sessions.put(clientId, session);
             }
             session.owner(connection);
@@ -560,7 +580,7 @@ public final class SessionRegistry {
                 existing.cancelPendingWill();
                 end(existing, "superseded");
             }
-            Session session = new Session(clientId, settings, events, store);
+            Session session = new Session(clientId, settingsFor(clientId), events, store);
             session.durable(store.durable() && exported.expirySeconds() > 0);
             session.principal(exported.owner());
             session.expirySeconds(exported.expirySeconds());
@@ -583,7 +603,7 @@ public final class SessionRegistry {
      * every session is back: a will must not go out while its subscribers are still being restored.
      */
     public void restore(StoredSession stored, long nowMillis, List<Runnable> timers) {
-        Session session = new Session(stored.clientId(), settings, events, store);
+        Session session = new Session(stored.clientId(), settingsFor(stored.clientId()), events, store);
         session.durable(true);
         session.principal(stored.owner());
         session.expirySeconds(stored.expiryIntervalSeconds());

@@ -12,6 +12,15 @@ public record SessionSettings(int maxInflight, int maxQueued, boolean queueQos0,
                 mqtt.maxSubscriptions(), mqtt.pausePublishers(), mqtt.maxPublisherPause().toNanos());
     }
 
+    /**
+     * A bridge's session: its own in-flight window and queue bound and policy; QoS 0 messages wait for the remote
+     * too (within the bound), as in Mosquitto's bridges.
+     */
+    public static SessionSettings forBridge(MqttConfig mqtt, io.starling.broker.config.BridgeConfig bridge) {
+        return new SessionSettings(bridge.maxInflight(), bridge.queueMaxMessages(), true, bridge.whenFull(),
+                mqtt.maxSubscriptions(), mqtt.pausePublishers(), mqtt.maxPublisherPause().toNanos());
+    }
+
     /** Backlog (handed over plus queued) from which a session asks its publishers to pause. */
     public int highWater() {
         return Math.max(1, maxQueued / 2);

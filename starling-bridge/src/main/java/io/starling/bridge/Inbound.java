@@ -1,0 +1,131 @@
+package io.starling.bridge;
+
+import io.starling.api.Message;
+import io.starling.broker.protocol.BrokerServices;
+import io.starling.broker.protocol.MessageMapping;
+import io.starling.broker.routing.PublishGate;
+import io.starling.broker.routing.PublishGate.Verdict;
+import io.starling.codec.LogSafe;
+import io.starling.codec.MqttProperties;
+import io.starling.codec.PacketType;
+import io.starling.codec.ReasonCode;
+import io.starling.codec.packet.AckPacket;
+import io.starling.codec.packet.PublishPacket;
+import java.util.HashSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code in} direction: a PUBLISH from the remote is renamed by its rule and published on this node through
+ * the publish gate as the bridge ({@code bridge:<name>}, its username): hooks, authorization and limits apply, and
+ * it is counted. The remote gets PUBACK or PUBREC only once the gate took the message and the storage holds what
+ * it made of it, so a crash before that makes the remote send it again. The QoS 2 packet ids awaiting PUBREL
+ * outlive a connection (the remote's session does); they are kept on the bridge's network thread only.
+ */
+final class Inbound {
+    private static final Logger LOG = LoggerFactory.getLogger(Inbound.class);
+
+    private final BrokerServices services;
+    private final TopicMap topics;
+    private final PublishGate.Publisher source;
+    private final String clientId;
+    private final BridgeStats stats;
+    private final String description;
+    private final Set<Integer> awaitingRelease = new HashSet<>();
+
+    Inbound(BrokerServices services, TopicMap topics, PublishGate.Publisher source, BridgeStats stats) {
+        this.services = services;
+        this.topics = topics;
+        this.source = source;
+        this.clientId = source.client().clientId();
+        this.stats = stats;
+        this.description = source.describe();
+    }
+
+    /** A PUBLISH from the remote, on the link's thread. */
+    void publish(RemoteLink link, PublishPacket p) {
+        if (p.qos() == 2 && awaitingRelease.contains(p.packetId())) {
+            // Sent again because our PUBREC was lost: answered, not published twice.
+            link.send(AckPacket.of(PacketType.PUBREC, p.packetId()));
+            return;
+        }
+        String local = topics.toLocal(p.topic());
+        if (local == null) {
+            LOG.info("{}: a message on remote topic '{}' matches none of its 'in' rules: dropped", description,
+                    LogSafe.escape(p.topic()));
+            answer(link, p, ReasonCode.SUCCESS);
+            return;
+        }
+        Message m = MessageMapping.toMessage(local, p.payload(), p.qos(), p.retain(), p.properties(), clientId,
+                System.currentTimeMillis());
+        link.inboundStarted();
+        services.gate().publish(source, m).whenComplete((verdict, failure) -> link.execute(() -> {
+            link.inboundFinished();
+            decided(link, p, verdict, failure);
+        }));
+    }
+
+    private void decided(RemoteLink link, PublishPacket p, Verdict verdict, Throwable failure) {
+        if (failure != null) {
+            LOG.warn("{}: publishing a message from the remote on '{}' failed: {}", description,
+                    LogSafe.escape(p.topic()), failure.toString());
+            link.close("the node could not take a message");
+            return;
+        }
+        int reason;
+        if (verdict.accepted()) {
+            stats.received.increment();
+            reason = ReasonCode.SUCCESS;
+        } else if (verdict == Verdict.NOT_AUTHORIZED) {
+            reason = ReasonCode.NOT_AUTHORIZED;
+        } else {
+            reason = ReasonCode.QUOTA_EXCEEDED;
+            if (!link.isV5() && (verdict == Verdict.STORAGE_UNAVAILABLE || verdict == Verdict.DELAYED_QUOTA)) {
+                // MQTT 3.1.1 cannot refuse one message: unacknowledged, it comes again after the reconnect.
+                link.close("the node cannot take messages now (" + verdict + ")");
+                return;
+            }
+        }
+        if (p.qos() == 0) {
+            return;
+        }
+        // The storage holds the message (queued for its durable subscribers) before the remote forgets it.
+        services.storage().barrier().whenComplete((r, e) -> link.execute(() -> {
+            if (e != null) {
+                link.close("the storage failed: " + e);
+            } else {
+                answer(link, p, reason);
+            }
+        }));
+    }
+
+    private void answer(RemoteLink link, PublishPacket p, int reason) {
+        int code = link.isV5() ? reason : ReasonCode.SUCCESS;
+        if (p.qos() == 1) {
+            link.send(ack(PacketType.PUBACK, p.packetId(), code));
+        } else if (p.qos() == 2) {
+            if (!ReasonCode.isError(code)) {
+                awaitingRelease.add(p.packetId());
+            }
+            link.send(ack(PacketType.PUBREC, p.packetId(), code));
+        }
+    }
+
+    /** PUBREL from the remote: the exchange ends. */
+    void release(RemoteLink link, int packetId) {
+        boolean known = awaitingRelease.remove(packetId);
+        link.send(ack(PacketType.PUBCOMP, packetId, known || !link.isV5() ? ReasonCode.SUCCESS
+                : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND));
+    }
+
+    /** A clean start on the remote: its QoS 2 ids begin anew. */
+    void forgetPending() {
+        awaitingRelease.clear();
+    }
+
+    private static AckPacket ack(PacketType type, int packetId, int reason) {
+        return reason == ReasonCode.SUCCESS ? AckPacket.of(type, packetId)
+                : new AckPacket(type, packetId, reason, MqttProperties.NONE);
+    }
+}

@@ -1,0 +1,450 @@
+package io.starling.bridge;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.starling.api.ClientInfo;
+import io.starling.api.Message;
+import io.starling.broker.config.BridgeConfig;
+import io.starling.broker.config.BridgeConfig.TopicRule;
+import io.starling.broker.delivery.Delivery;
+import io.starling.broker.protocol.BrokerServices;
+import io.starling.broker.protocol.MessageMapping;
+import io.starling.broker.session.ClientConnection;
+import io.starling.broker.session.Session;
+import io.starling.codec.LogSafe;
+import io.starling.codec.MqttProperties;
+import io.starling.codec.MqttVersion;
+import io.starling.codec.PacketEncoder;
+import io.starling.codec.PacketType;
+import io.starling.codec.ReasonCode;
+import io.starling.codec.packet.AckPacket;
+import io.starling.codec.packet.ConnAckPacket;
+import io.starling.codec.packet.ConnectPacket;
+import io.starling.codec.packet.DisconnectPacket;
+import io.starling.codec.packet.InvalidPacket;
+import io.starling.codec.packet.MqttPacket;
+import io.starling.codec.packet.PingReqPacket;
+import io.starling.codec.packet.PublishPacket;
+import io.starling.codec.packet.SubAckPacket;
+import io.starling.codec.packet.SubscribePacket;
+import io.starling.codec.packet.TopicSubscription;
+import io.starling.codec.packet.Will;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection of a bridge to its remote broker: an MQTT client (CONNECT with the bridge bit on 3.1.1, the
+ * bridge's will, SUBSCRIBE to the {@code in} rules) and, once the remote accepted it, the connection the bridge's
+ * local session is attached to ({@link ClientConnection}): the session's packet ids, in-flight window (the
+ * remote's Receive Maximum) and resends after a reconnect are the remote's. Everything runs on the channel's
+ * event loop.
+ */
+final class RemoteLink extends ChannelInboundHandlerAdapter implements ClientConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteLink.class);
+    /** Inbound messages waiting for the node's decision before the link stops reading the remote. */
+    private static final int MAX_PENDING_INBOUND = 1000;
+
+    enum Phase { CONNECTING, SUBSCRIBING, UP, CLOSED }
+
+    private final Bridge bridge;
+    private final BridgeConfig config;
+    private final BrokerServices services;
+    private final MqttVersion version;
+    private final boolean bridgeBit;
+    private final String remote;
+    private ChannelHandlerContext ctx;
+    private Phase phase = Phase.CONNECTING;
+    private Session session;
+    private int subscribeId;
+    private int remoteReceiveMaximum = 65535;
+    private long remoteMaxPacketSize = Long.MAX_VALUE;
+    private boolean retainAvailable = true;
+    private boolean flushScheduled;
+    private int pendingInbound;
+    private long connectedAtMillis;
+    private String closeReason;
+
+    RemoteLink(Bridge bridge, BrokerServices services, boolean bridgeBit, String remote) {
+        this.bridge = bridge;
+        this.config = bridge.config();
+        this.services = services;
+        this.version = config.protocolVersion() == 5 ? MqttVersion.MQTT_5 : MqttVersion.MQTT_3_1_1;
+        this.bridgeBit = bridgeBit;
+        this.remote = remote;
+    }
+
+    boolean isV5() {
+        return version.isV5();
+    }
+
+    MqttVersion version() {
+        return version;
+    }
+
+    Phase phase() {
+        return phase;
+    }
+
+    // ---- the MQTT client ----
+
+    @Override
+    public void channelActive(ChannelHandlerContext context) {
+        this.ctx = context;
+        MqttProperties props = MqttProperties.NONE;
+        if (isV5()) {
+            props = MqttProperties.builder()
+                    .sessionExpiryInterval(config.cleanStart() ? 0L : 0xFFFFFFFFL)
+                    .receiveMaximum(MAX_PENDING_INBOUND)
+                    .maximumPacketSize((long) services.mqtt().maxPacketSize())
+                    .build();
+        }
+        Will will = config.notifiesRemote() ? new Will(config.notificationTopic(), bytes("0"), 1, true,
+                MqttProperties.NONE) : null;
+        ConnectPacket connect = new ConnectPacket(version, config.clientId(), config.cleanStart(),
+                (int) config.keepalive().toSeconds(), config.username(),
+                config.password() == null ? null : config.password().getBytes(StandardCharsets.UTF_8), will, props);
+        ByteBuf encoded = PacketEncoder.encode(connect, version, context.alloc());
+        if (bridgeBit) {
+            // The protocol level follows the fixed header, its length and the protocol name "MQTT".
+            int lengthEnd = 1;
+            while ((encoded.getByte(lengthEnd) & 0x80) != 0) {
+                lengthEnd++;
+            }
+            int levelAt = lengthEnd + 1 + 2 + 4;
+            encoded.setByte(levelAt, encoded.getByte(levelAt) | 0x80);
+        }
+        context.writeAndFlush(encoded);
+        context.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object msg) {
+        MqttPacket packet = (MqttPacket) msg;
+        switch (packet.type()) {
+            case CONNACK -> onConnAck((ConnAckPacket) packet);
+            case SUBACK -> onSubAck((SubAckPacket) packet);
+            case PUBLISH -> {
+                if (phase != Phase.UP) {
+                    // Sent before our SUBACK came: the session is not attached yet, but the node can take it.
+                    LOG.debug("{}: PUBLISH before the bridge is up", describe());
+                }
+                bridge.inbound().publish(this, (PublishPacket) packet);
+                if (pendingInbound >= MAX_PENDING_INBOUND) {
+                    ctx.channel().config().setAutoRead(false);
+                }
+            }
+            case PUBACK -> {
+                if (session != null && session.onPubAck(((AckPacket) packet).packetId())) {
+                    bridge.stats().forwarded.increment();
+                }
+            }
+            case PUBREC -> onPubRec((AckPacket) packet);
+            case PUBCOMP -> {
+                if (session != null && session.onPubComp(((AckPacket) packet).packetId())) {
+                    bridge.stats().forwarded.increment();
+                }
+            }
+            case PUBREL -> bridge.inbound().release(this, ((AckPacket) packet).packetId());
+            case PINGRESP, UNSUBACK -> {
+            }
+            case DISCONNECT -> close("the remote disconnected (reason 0x"
+                    + Integer.toHexString(((DisconnectPacket) packet).reasonCode()) + ")");
+            default -> {
+                if (packet instanceof InvalidPacket invalid) {
+                    close("the remote sent a malformed packet: " + invalid);
+                } else {
+                    close("the remote sent an unexpected " + packet.type());
+                }
+            }
+        }
+    }
+
+    private void onConnAck(ConnAckPacket ack) {
+        if (phase != Phase.CONNECTING) {
+            close("a second CONNACK");
+            return;
+        }
+        if (ack.reasonCode() != 0) {
+            int code = ack.reasonCode();
+            boolean protocolRefused = !isV5() && (code == ReasonCode.V3_UNACCEPTABLE_PROTOCOL_VERSION
+                    || code == ReasonCode.UNSUPPORTED_PROTOCOL_VERSION);
+            if (bridgeBit && protocolRefused) {
+                bridge.bridgeBitRefused();
+            }
+            String hint = config.notifiesRemote() && (code == ReasonCode.NOT_AUTHORIZED || (!isV5()
+                    && code == ReasonCode.V3_NOT_AUTHORIZED)) ? "; if its rules refuse the bridge's will on '"
+                    + config.notificationTopic() + "', allow it there or set notifications_local_only = true" : "";
+            close("the remote refused the connection (CONNACK 0x" + Integer.toHexString(code) + ")" + hint);
+            return;
+        }
+        MqttProperties p = ack.properties();
+        if (p.receiveMaximum() != null) {
+            remoteReceiveMaximum = p.receiveMaximum();
+        }
+        if (p.maximumPacketSize() != null) {
+            remoteMaxPacketSize = p.maximumPacketSize();
+        }
+        if (p.retainAvailable() != null) {
+            retainAvailable = p.retainAvailable() != 0;
+        }
+        if (!ack.sessionPresent()) {
+            bridge.inbound().forgetPending();
+        }
+        connectedAtMillis = System.currentTimeMillis();
+        LOG.info("{}: connected (MQTT {}{}, session {}, receive maximum {})", describe(), isV5() ? "5" : "3.1.1",
+                bridgeBit ? " as a bridge" : "", ack.sessionPresent() ? "resumed" : "new", remoteReceiveMaximum);
+        if (config.notifiesRemote()) {
+            send(new PublishPacket(0, config.notificationTopic(), bytes("1"), 0, retainAvailable, false,
+                    MqttProperties.NONE));
+        }
+        // The session is ours from here: its in-flight ids are known, and SUBSCRIBE takes one that is free.
+        session = bridge.local().open(this);
+        List<TopicSubscription> in = new ArrayList<>();
+        for (TopicRule r : bridge.topics().rules()) {
+            if (r.direction().in()) {
+                // MQTT 5: no-local, so what goes out does not come back; retain as published, flags kept.
+                in.add(isV5() ? new TopicSubscription(r.remoteFilter(), r.qos(), true, true, 0)
+                        : TopicSubscription.of(r.remoteFilter(), r.qos()));
+            }
+        }
+        if (in.isEmpty()) {
+            up();
+            return;
+        }
+        subscribeId = 65535;
+        while (session.packetIdInUse(subscribeId)) {
+            subscribeId--;
+        }
+        phase = Phase.SUBSCRIBING;
+        send(new SubscribePacket(subscribeId, in, MqttProperties.NONE));
+    }
+
+    private void onSubAck(SubAckPacket ack) {
+        if (phase != Phase.SUBSCRIBING || ack.packetId() != subscribeId) {
+            close("an unexpected SUBACK");
+            return;
+        }
+        List<String> refused = new ArrayList<>();
+        List<TopicRule> rules = bridge.topics().rules().stream().filter(r -> r.direction().in()).toList();
+        for (int i = 0; i < ack.reasonCodes().size() && i < rules.size(); i++) {
+            if (ReasonCode.isError(ack.reasonCodes().get(i))) {
+                refused.add(rules.get(i).remoteFilter() + " (0x" + Integer.toHexString(ack.reasonCodes().get(i)) + ")");
+            }
+        }
+        if (!refused.isEmpty()) {
+            LOG.warn("{}: the remote refused the subscriptions {}: nothing comes in for them", describe(), refused);
+        }
+        up();
+    }
+
+    private void up() {
+        phase = Phase.UP;
+        services.sessions().attach(session, this, remoteReceiveMaximum);
+        bridge.linkUp(this);
+    }
+
+    private void onPubRec(AckPacket ack) {
+        boolean failed = ReasonCode.isError(ack.reasonCode());
+        if (session != null && session.onPubRec(ack.packetId(), failed)) {
+            if (!failed) {
+                // Once the PUBREC is stored: a restarted node resends PUBREL, never the PUBLISH again.
+                services.storage().barrier().whenComplete((r, e) -> execute(() -> {
+                    if (e == null) {
+                        sendPubRel(ack.packetId());
+                    } else {
+                        close("the storage failed: " + e);
+                    }
+                }));
+            }
+        } else if (!failed) {
+            send(new AckPacket(PacketType.PUBREL, ack.packetId(),
+                    isV5() ? ReasonCode.PACKET_IDENTIFIER_NOT_FOUND : ReasonCode.SUCCESS, MqttProperties.NONE));
+        }
+    }
+
+    void inboundStarted() {
+        pendingInbound++;
+    }
+
+    void inboundFinished() {
+        pendingInbound--;
+        if (pendingInbound <= MAX_PENDING_INBOUND / 2 && ctx != null && !ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext context, Object evt) {
+        if (evt instanceof IdleStateEvent idle) {
+            if (idle.state() == IdleState.WRITER_IDLE) {
+                context.writeAndFlush(encode(new PingReqPacket()));
+            } else if (idle.state() == IdleState.READER_IDLE) {
+                close("the remote was silent for 1.5 keep-alive periods");
+            }
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext context) {
+        if (context.channel().isWritable() && session != null && phase == Phase.UP) {
+            session.drain();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+        close(cause.getMessage() == null ? cause.toString() : cause.getMessage());
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) {
+        Phase was = phase;
+        phase = Phase.CLOSED;
+        if (session != null) {
+            services.sessions().closed(session, this, false);
+        }
+        bridge.linkClosed(this, was, closeReason == null ? "connection lost" : closeReason);
+    }
+
+    /** Closes the connection, saying why in the log; the bridge reconnects unless it was stopped. */
+    void close(String why) {
+        if (closeReason == null) {
+            closeReason = why;
+        }
+        if (ctx != null) {
+            ctx.close();
+        }
+    }
+
+    /** A stop: the remote is told (state 0, a normal DISCONNECT, which discards the will), then the link closes. */
+    void shutdown() {
+        if (ctx == null) {
+            return;
+        }
+        closeReason = "stopped";
+        if (phase == Phase.UP || phase == Phase.SUBSCRIBING) {
+            if (config.notifiesRemote()) {
+                write(new PublishPacket(0, config.notificationTopic(), bytes("0"), 0, retainAvailable, false,
+                        MqttProperties.NONE));
+            }
+            write(DisconnectPacket.NORMAL);
+        }
+        ctx.flush();
+        ctx.close();
+    }
+
+    // ---- the connection the bridge's local session is attached to ----
+
+    @Override
+    public boolean inEventLoop() {
+        return ctx.executor().inEventLoop();
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        ctx.executor().execute(task);
+    }
+
+    @Override
+    public boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public boolean sendPublish(Delivery delivery, int packetId, boolean dup) {
+        Message m = delivery.message();
+        String topic = bridge.topics().toRemote(m.topic(), delivery.subscriptionIds());
+        if (topic == null) {
+            // A subscription no rule accounts for (a hook rewrote it): nowhere to send it.
+            LOG.warn("{}: no 'out' rule renames '{}': not forwarded", describe(), LogSafe.escape(m.topic()));
+            return false;
+        }
+        MqttProperties props = isV5() ? MessageMapping.publishProperties(m, Delivery.NO_IDS, null,
+                System.currentTimeMillis()) : MqttProperties.NONE;
+        PublishPacket packet = new PublishPacket(packetId, topic, m.payload(), delivery.qos().value(),
+                delivery.retain() && retainAvailable, dup, props);
+        if (PacketEncoder.encodedSize(packet, version) > remoteMaxPacketSize) {
+            return false;
+        }
+        send(packet);
+        if (packet.qos() == 0) {
+            bridge.stats().forwarded.increment();
+        }
+        return true;
+    }
+
+    @Override
+    public void sendPubRel(int packetId) {
+        send(AckPacket.of(PacketType.PUBREL, packetId));
+    }
+
+    @Override
+    public void takenOver() {
+        execute(() -> {
+            LOG.warn("{}: another connection took the session '{}' over; client ids beginning 'bridge:' are the"
+                    + " bridges'", describe(), LogSafe.escape(bridge.local().client().clientId()));
+            close("session taken over");
+        });
+    }
+
+    @Override
+    public ClientInfo client() {
+        return bridge.local().client();
+    }
+
+    @Override
+    public long connectedAtMillis() {
+        return connectedAtMillis;
+    }
+
+    @Override
+    public void kick() {
+        execute(() -> close("disconnected by an administrator"));
+    }
+
+    @Override
+    public void onBehalf(MqttPacket packet) {
+        LOG.debug("{}: {} on its behalf ignored: its subscriptions are its rules", describe(), packet.type());
+    }
+
+    // ---- writing ----
+
+    /** Writes on the event loop; one flush for what a batch of work wrote. */
+    void send(MqttPacket packet) {
+        write(packet);
+        if (!flushScheduled) {
+            flushScheduled = true;
+            ctx.executor().execute(() -> {
+                flushScheduled = false;
+                ctx.flush();
+            });
+        }
+    }
+
+    private void write(MqttPacket packet) {
+        ctx.write(encode(packet), ctx.voidPromise());
+    }
+
+    private ByteBuf encode(MqttPacket packet) {
+        return PacketEncoder.encode(packet, version, ctx.alloc());
+    }
+
+    private String describe() {
+        return "bridge '" + config.name() + "' to " + remote;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    Channel channel() {
+        return ctx == null ? null : ctx.channel();
+    }
+}

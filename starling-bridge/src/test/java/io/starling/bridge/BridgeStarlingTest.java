@@ -2,10 +2,15 @@ package io.starling.bridge;
 
 import static io.starling.bridge.Nodes.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import io.starling.bridge.Clients.Got;
 import io.starling.broker.bootstrap.Starling;
 import io.starling.broker.session.Session;
@@ -92,6 +97,27 @@ class BridgeStarlingTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(atLocal)
                 .containsExactly(new Got("in/open/x", "yes", false)));
         assertThat(node.bridges().list().get(0).received()).isEqualTo(1);
+    }
+
+    /**
+     * The bridge's local session is the node's own: a client that connects as {@code bridge:<name>} would otherwise
+     * resume it and receive what waits for the remote. It is refused (0x85), and the bridge goes on.
+     */
+    @Test
+    void aClientCannotTakeTheBridgesOwnClientId() {
+        Starling remote = nodes.start("");
+        Starling node = nodes.start(bridge("s", remote.port(), "5", "", "own/# out 1"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> node.bridges().list().get(0).state().equals("connected"));
+        Mqtt5BlockingClient thief = Mqtt5Client.builder().identifier("bridge:s").serverHost("127.0.0.1")
+                .serverPort(node.port()).buildBlocking();
+        assertThatThrownBy(() -> thief.connectWith().cleanStart(false).sessionExpiryInterval(600).send())
+                .isInstanceOfSatisfying(Mqtt5ConnAckException.class, e -> assertThat(e.getMqttMessage().getReasonCode())
+                        .isEqualTo(Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID));
+        List<Got> atRemote = Clients.subscribe(remote.port(), "own/#", 1);
+        Clients.publish(Clients.connect(node.port()), "own/x", "still bridged", 1, false);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(atRemote)
+                .containsExactly(new Got("own/x", "still bridged", false)));
+        assertThat(node.bridges().list().get(0).reconnects()).isZero();
     }
 
     @Test

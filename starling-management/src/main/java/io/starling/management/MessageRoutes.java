@@ -116,6 +116,9 @@ final class MessageRoutes {
             case RETAINED_QUOTA -> throw new ApiException(409, "QUOTA_EXCEEDED", "the retained message limits"
                     + " (mqtt.max_retained_messages, mqtt.max_retained_payload_size) refuse it");
             case DELAYED_QUOTA -> throw new ApiException(409, "QUOTA_EXCEEDED", "too many delayed messages wait");
+            case NOT_SUPPORTED -> throw new ApiException(400, "NOT_SUPPORTED", "the node does not support it (QoS"
+                    + " above mqtt.max_qos, retain while mqtt.retain_available is off, or more levels than"
+                    + " mqtt.max_topic_levels)");
             case STORAGE_UNAVAILABLE -> throw new ApiException(503, "STORAGE_UNAVAILABLE",
                     "the storage cannot take QoS 1/2 messages now (see the node's log)");
         };

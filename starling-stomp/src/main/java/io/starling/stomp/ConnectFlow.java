@@ -6,6 +6,7 @@ import io.starling.api.auth.AuthResult;
 import io.starling.api.hook.ConnectVerdict;
 import io.starling.broker.config.MqttConfig;
 import io.starling.broker.protocol.BrokerServices;
+import io.starling.broker.session.ReservedClientIds;
 import io.starling.broker.session.SessionDirectory;
 import io.starling.broker.session.SessionRegistry;
 import io.starling.codec.LogSafe;
@@ -58,6 +59,8 @@ final class ConnectFlow {
             clientId = "stomp-" + UUID.randomUUID();
         } else if (clientId.length() > mqtt.maxClientIdLength()) {
             throw new FrameException("client-id longer than " + mqtt.maxClientIdLength() + " characters");
+        } else if (ReservedClientIds.refusal(clientId) != null) {
+            throw new FrameException(ReservedClientIds.refusal(clientId));
         }
         // A made-up id can never come back: its session would only wait for nobody.
         long expiry = assigned ? 0 : expiry(f.header("session-expiry"), mqtt);

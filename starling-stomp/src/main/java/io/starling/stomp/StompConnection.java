@@ -297,6 +297,8 @@ public final class StompConnection implements ClientConnection, PublishGate.Sour
                 case STORAGE_UNAVAILABLE -> "the storage cannot take it now";
                 case RETAINED_QUOTA -> "over the retained message quota";
                 case DELAYED_QUOTA -> "too many delayed messages wait already";
+                case NOT_SUPPORTED -> "the node does not support it (a QoS above its maximum, retain while"
+                        + " retained messages are off, or too many topic levels)";
                 default -> verdict.name();
             }, f);
         }

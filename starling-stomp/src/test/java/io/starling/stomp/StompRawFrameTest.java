@@ -21,6 +21,7 @@ class StompRawFrameTest {
             stomp.heartbeat.send = 100ms
             stomp.heartbeat.receive = 200ms
             stomp.heartbeat.tolerance = 1.5
+            mqtt.max_topic_levels = 16
             """);
 
     private static RawStomp client() {
@@ -124,6 +125,25 @@ class StompRawFrameTest {
             bad.connect("");
             bad.write("SEND\ndestination:x\ncontent-length:2\n\nabc^@");
             assertThat(bad.read().header("message")).contains("not followed by a NUL");
+        }
+    }
+
+    /** The limits an MQTT PUBLISH meets hold for a SEND too, and a bridge's client id is the node's own. */
+    @Test
+    void aSendBeyondTheNodesLimitsAndABridgesClientIdAreRefused() {
+        try (RawStomp deep = client()) {
+            deep.connect("");
+            deep.write("SEND\ndestination:/topic/" + "a.".repeat(20) + "z\nreceipt:r1\n\nx^@");
+            StompFrame error = deep.read();
+            assertThat(error.command()).isEqualTo("ERROR");
+            assertThat(error.header("message")).contains("too many topic levels");
+        }
+        try (RawStomp thief = client()) {
+            thief.write("CONNECT\naccept-version:1.2\nhost:h\nclient-id:bridge:cloud\n\n^@");
+            StompFrame error = thief.read();
+            assertThat(error.command()).isEqualTo("ERROR");
+            assertThat(error.header("message")).contains("are the node's bridges'");
+            assertThat(thief.closedByNode()).isTrue();
         }
     }
 

@@ -15,6 +15,7 @@ import io.starling.broker.module.AutoSubscribe;
 import io.starling.codec.packet.SubscribePacket;
 import io.starling.codec.packet.TopicSubscription;
 import java.util.List;
+import io.starling.broker.session.ReservedClientIds;
 import io.starling.broker.session.SessionDirectory;
 import io.starling.broker.session.SessionRegistry;
 import io.starling.codec.LogSafe;
@@ -76,6 +77,10 @@ final class ConnectFlow {
         if (clientId.length() > mqtt.maxClientIdLength()) {
             return refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
                     "client id longer than " + mqtt.maxClientIdLength() + " characters");
+        }
+        String reserved = ReservedClientIds.refusal(clientId);
+        if (reserved != null) {
+            return refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, reserved);
         }
         if (!mqtt.serverReference().isEmpty()) {
             return redirect();

@@ -120,6 +120,8 @@ final class PublishFlow {
             // MQTT 3 has no way to say no: the message is acknowledged and dropped.
             case NOT_AUTHORIZED -> answer(packet, conn.isV5() ? ReasonCode.NOT_AUTHORIZED : ReasonCode.SUCCESS);
             case RETAINED_QUOTA -> answer(packet, conn.isV5() ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.SUCCESS);
+            // Checked before the gate for a connection (a hook may still make the topic too deep).
+            case NOT_SUPPORTED -> answer(packet, conn.isV5() ? ReasonCode.TOPIC_NAME_INVALID : ReasonCode.SUCCESS);
             // A retained QoS 0 message has no answer to carry the refusal: the gate's log line says it was dropped.
             case STORAGE_UNAVAILABLE, DELAYED_QUOTA -> {
                 if (packet.qos() == 0 && verdict == Verdict.STORAGE_UNAVAILABLE) {

@@ -45,6 +45,11 @@ public final class PublishGate {
         RETAINED_QUOTA,
         /** Too many delayed messages wait already (on the node or from this client). */
         DELAYED_QUOTA,
+        /**
+         * Beyond what the node supports: a QoS above {@code mqtt.max_qos}, a retained message while
+         * {@code mqtt.retain_available} is off, or more levels than {@code mqtt.max_topic_levels}.
+         */
+        NOT_SUPPORTED,
         /** The source closed while the message waited for a decision: nothing was routed. */
         SOURCE_CLOSED;
 
@@ -153,6 +158,15 @@ public final class PublishGate {
             metrics.messageDropped(DropReason.STOPPED_BY_HOOK);
             return Verdict.STOPPED_BY_HOOK.done;
         }
+        // An MQTT connection checks these before (it closes on them); other ways in (STOMP, bridges, the HTTP API)
+        // meet them here.
+        String unsupported = unsupported(message);
+        if (unsupported != null) {
+            LOG.info("{}: PUBLISH to '{}' refused: {}", source.describe(), LogSafe.escape(message.topic()),
+                    unsupported);
+            metrics.messageDropped(DropReason.QUOTA_EXCEEDED);
+            return Verdict.NOT_SUPPORTED.done;
+        }
         CompletableFuture<Boolean> allowed = source.authorize(Action.PUBLISH, message.topic());
         if (allowed.isDone()) {
             return admit(source, message, !allowed.isCompletedExceptionally() && allowed.join(), delaySeconds).done;
@@ -160,6 +174,20 @@ public final class PublishGate {
         return allowed.exceptionally(e -> false).thenApplyAsync(
                 ok -> source.open() ? admit(source, message, ok, delaySeconds) : Verdict.SOURCE_CLOSED,
                 source.executor());
+    }
+
+    private String unsupported(Message message) {
+        MqttConfig mqtt = limits.get();
+        if (message.qos().value() > mqtt.maxQos()) {
+            return "QoS " + message.qos().value() + " is above mqtt.max_qos (" + mqtt.maxQos() + ")";
+        }
+        if (message.retain() && !mqtt.retainAvailable()) {
+            return "retained messages are off (mqtt.retain_available)";
+        }
+        if (Topics.levels(message.topic()) > mqtt.maxTopicLevels()) {
+            return "the topic has more than mqtt.max_topic_levels (" + mqtt.maxTopicLevels() + ") levels";
+        }
+        return null;
     }
 
     private Verdict admit(Source source, Message message, boolean allowed, long delaySeconds) {

@@ -69,7 +69,8 @@ public final class StompConnection implements ClientConnection, PublishGate.Sour
         this.sink = sink;
         this.number = gateway.connections().incrementAndGet();
         this.transactions = new Transactions(gateway.config().maxTransactions(),
-                gateway.config().maxTransactionFrames());
+                gateway.config().maxTransactionFrames(),
+                (long) Transactions.FRAMES_OF_BYTES * gateway.config().maxFrameBytes());
     }
 
     /** The transport is open: CONNECT must come within the timeout. */

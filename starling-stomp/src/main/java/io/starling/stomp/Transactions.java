@@ -7,15 +7,25 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The open transactions of one connection: the SEND, ACK and NACK frames each holds until COMMIT. */
+/**
+ * The open transactions of one connection: the SEND, ACK and NACK frames each holds until COMMIT, on the heap. Bound
+ * in count and in bytes across all of them, so that a connection cannot hold more than {@code maxBytes} however many
+ * transactions it opens.
+ */
 final class Transactions {
+    /** A connection's transactions hold at most this many times {@code stomp.max_frame_bytes}. */
+    static final int FRAMES_OF_BYTES = 4;
+
     private final Map<String, List<StompFrame>> open = new HashMap<>();
     private final int maxTransactions;
     private final int maxFrames;
+    private final long maxBytes;
+    private long heldBytes;
 
-    Transactions(int maxTransactions, int maxFrames) {
+    Transactions(int maxTransactions, int maxFrames, long maxBytes) {
         this.maxTransactions = maxTransactions;
         this.maxFrames = maxFrames;
+        this.maxBytes = maxBytes;
     }
 
     void begin(String id) {
@@ -34,13 +44,30 @@ final class Transactions {
         if (frames.size() >= maxFrames) {
             throw new FrameException("transaction '" + id + "' holds more than " + maxFrames + " frames");
         }
-        frames.add(frame.without("transaction").without("receipt"));
+        StompFrame held = frame.without("transaction").without("receipt");
+        long size = size(held);
+        if (heldBytes + size > maxBytes) {
+            throw new FrameException("the open transactions hold more than " + maxBytes + " bytes");
+        }
+        heldBytes += size;
+        frames.add(held);
+    }
+
+    private static long size(StompFrame frame) {
+        long size = frame.command().length() + frame.body().length;
+        for (Map.Entry<String, String> h : frame.headers().entrySet()) {
+            size += h.getKey().length() + h.getValue().length() + 2;
+        }
+        return size;
     }
 
     /** Ends the transaction; returns what it held, in order. */
     List<StompFrame> end(String id) {
         List<StompFrame> frames = opened(id);
         open.remove(id);
+        for (StompFrame f : frames) {
+            heldBytes -= size(f);
+        }
         return frames;
     }
 

@@ -199,6 +199,25 @@ class StompRawFrameTest {
         }
     }
 
+    /** Transactions hold their frames on the heap: 4 x max_frame_bytes (16 KiB here) across all of them. */
+    @Test
+    void theOpenTransactionsOfAConnectionHoldABoundedNumberOfBytes() {
+        try (RawStomp c = client()) {
+            c.connect("");
+            c.write("BEGIN\ntransaction:t1\n\n^@BEGIN\ntransaction:t2\n\n^@");
+            String body = "x".repeat(3_000);
+            for (int i = 0; i < 5; i++) {
+                c.write("SEND\ndestination:/topic/tx.big\ntransaction:t" + (1 + i % 2) + "\n\n" + body + "^@");
+            }
+            assertThat(c.poll(1)).isNull();
+            c.write("SEND\ndestination:/topic/tx.big\ntransaction:t1\n\n" + body + "^@");
+            StompFrame error = c.read();
+            assertThat(error.command()).isEqualTo("ERROR");
+            assertThat(error.header("message")).contains("the open transactions hold more than 16384 bytes");
+            assertThat(c.closedByNode()).isTrue();
+        }
+    }
+
     @Test
     void transactionHoldsSendsUntilCommitAndAbortDropsThem() {
         try (RawStomp sub = client(); RawStomp pub = client()) {

@@ -61,17 +61,22 @@ final class Inbound {
                 System.currentTimeMillis());
         link.inboundStarted();
         services.gate().publish(source, m).whenComplete((verdict, failure) -> link.execute(() -> {
-            link.inboundFinished();
-            decided(link, p, verdict, failure);
+            if (!decided(link, p, verdict, failure)) {
+                link.inboundFinished();
+            }
         }));
     }
 
-    private void decided(RemoteLink link, PublishPacket p, Verdict verdict, Throwable failure) {
+    /**
+     * Answers the remote once the gate decided and the storage holds what it took. True while the answer waits for
+     * the storage: the message counts as pending until then (so that a stalled disk stops reading from the remote).
+     */
+    private boolean decided(RemoteLink link, PublishPacket p, Verdict verdict, Throwable failure) {
         if (failure != null) {
             LOG.warn("{}: publishing a message from the remote on '{}' failed: {}", description,
                     LogSafe.escape(p.topic()), failure.toString());
             link.close("the node could not take a message");
-            return;
+            return false;
         }
         int reason;
         if (verdict.accepted()) {
@@ -84,20 +89,22 @@ final class Inbound {
             if (!link.isV5() && (verdict == Verdict.STORAGE_UNAVAILABLE || verdict == Verdict.DELAYED_QUOTA)) {
                 // MQTT 3.1.1 cannot refuse one message: unacknowledged, it comes again after the reconnect.
                 link.close("the node cannot take messages now (" + verdict + ")");
-                return;
+                return false;
             }
         }
         if (p.qos() == 0) {
-            return;
+            return false;
         }
         // The storage holds the message (queued for its durable subscribers) before the remote forgets it.
         services.storage().barrier().whenComplete((r, e) -> link.execute(() -> {
+            link.inboundFinished();
             if (e != null) {
                 link.close("the storage failed: " + e);
             } else {
                 answer(link, p, reason);
             }
         }));
+        return true;
     }
 
     private void answer(RemoteLink link, PublishPacket p, int reason) {

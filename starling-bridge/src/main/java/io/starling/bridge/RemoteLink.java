@@ -68,6 +68,8 @@ final class RemoteLink extends ChannelInboundHandlerAdapter implements ClientCon
     private boolean retainAvailable = true;
     private boolean flushScheduled;
     private int pendingInbound;
+    /** Set once MAX_PENDING_INBOUND messages wait for the node, cleared at half. */
+    private boolean inboundFull;
     private long connectedAtMillis;
     private String closeReason;
 
@@ -137,7 +139,8 @@ final class RemoteLink extends ChannelInboundHandlerAdapter implements ClientCon
                 }
                 bridge.inbound().publish(this, (PublishPacket) packet);
                 if (pendingInbound >= MAX_PENDING_INBOUND) {
-                    ctx.channel().config().setAutoRead(false);
+                    inboundFull = true;
+                    applyAutoRead();
                 }
             }
             case PUBACK -> {
@@ -275,8 +278,19 @@ final class RemoteLink extends ChannelInboundHandlerAdapter implements ClientCon
 
     void inboundFinished() {
         pendingInbound--;
-        if (pendingInbound <= MAX_PENDING_INBOUND / 2 && ctx != null && !ctx.channel().config().isAutoRead()) {
-            ctx.channel().config().setAutoRead(true);
+        if (inboundFull && pendingInbound <= MAX_PENDING_INBOUND / 2) {
+            inboundFull = false;
+            applyAutoRead();
+        }
+    }
+
+    /**
+     * Reads from the remote while the node keeps up with what it sends and the remote reads our answers: a remote
+     * that publishes and never reads its PUBACKs is not read either, so the answers cannot pile up here.
+     */
+    private void applyAutoRead() {
+        if (ctx != null) {
+            ctx.channel().config().setAutoRead(!inboundFull && ctx.channel().isWritable());
         }
     }
 
@@ -293,6 +307,7 @@ final class RemoteLink extends ChannelInboundHandlerAdapter implements ClientCon
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext context) {
+        applyAutoRead();
         if (context.channel().isWritable() && session != null && phase == Phase.UP) {
             session.drain();
         }

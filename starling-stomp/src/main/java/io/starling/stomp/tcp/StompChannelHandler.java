@@ -36,6 +36,8 @@ final class StompChannelHandler extends ByteToMessageDecoder implements FrameSin
     private StompConnection connection;
     private ChannelHandlerContext ctx;
     private boolean failed;
+    /** What the connection asks for; reading also waits while the socket's outbound buffer is full. */
+    private volatile boolean readWanted = true;
     private boolean inRead;
     private boolean flushPending;
     private boolean flushScheduled;
@@ -114,10 +116,19 @@ final class StompChannelHandler extends ByteToMessageDecoder implements FrameSin
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext context) throws Exception {
+        applyAutoRead();
         if (context.channel().isWritable()) {
             connection.writable();
         }
         super.channelWritabilityChanged(context);
+    }
+
+    /**
+     * Reads while the connection wants frames and the client reads what it is sent: a client that sends frames
+     * asking for answers (receipts) and never reads them is not read either, so the answers cannot pile up.
+     */
+    private void applyAutoRead() {
+        ctx.channel().config().setAutoRead(readWanted && ctx.channel().isWritable());
     }
 
     @Override
@@ -168,7 +179,8 @@ final class StompChannelHandler extends ByteToMessageDecoder implements FrameSin
 
     @Override
     public void autoRead(boolean on) {
-        ctx.channel().config().setAutoRead(on);
+        readWanted = on;
+        applyAutoRead();
     }
 
     @Override

@@ -20,6 +20,11 @@ public final class FrameParser {
     private int headerBytes;
     /** How far the search for the body's NUL got, from the start of the body. */
     private int scanned;
+    /** The command and header lines of the frame being read, consumed as they came, before its blank line. */
+    private String pendingCommand;
+    private Map<String, String> pendingHeaders;
+    private int pendingLines;
+    private int pendingBytes;
     private long heartbeats;
 
     public FrameParser(FrameLimits limits) {
@@ -78,8 +83,87 @@ public final class FrameParser {
         return frame;
     }
 
-    /** Skips heart-beats and reads a command and its headers; false when they are not all here yet. */
+    /**
+     * Skips heart-beats and reads a command and its headers; false when they are not all here yet. Each whole line
+     * is consumed as it comes, so a header block trickled in a byte at a time is read once, not again at each read.
+     */
     private boolean readHeaders(ByteBuf in) {
+        if (pendingCommand == null && !skipHeartbeats(in)) {
+            return false;
+        }
+        int end = in.writerIndex();
+        while (true) {
+            int pos = in.readerIndex();
+            int lf = in.indexOf(pos, Math.min(end, pos + limits.maxHeaderBytes() + 2), (byte) '\n');
+            if (lf < 0) {
+                if (end - pos > limits.maxHeaderBytes() + 1) {
+                    throw new FrameException(pendingCommand == null ? "command line longer than "
+                            + limits.maxHeaderBytes() + " bytes" : "header line longer than " + limits.maxHeaderBytes()
+                            + " bytes");
+                }
+                if (pendingBytes + end - pos > limits.maxFrameBytes()) {
+                    throw new FrameException("frame larger than " + limits.maxFrameBytes() + " bytes");
+                }
+                return false;
+            }
+            int lineEnd = lf > pos && in.getByte(lf - 1) == '\r' ? lf - 1 : lf;
+            if (lineEnd - pos > limits.maxHeaderBytes()) {
+                throw new FrameException("header line longer than " + limits.maxHeaderBytes() + " bytes");
+            }
+            String line = in.toString(pos, lineEnd - pos, StandardCharsets.UTF_8);
+            in.readerIndex(lf + 1);
+            pendingBytes += lf + 1 - pos;
+            if (pendingBytes > limits.maxFrameBytes()) {
+                throw new FrameException("frame larger than " + limits.maxFrameBytes() + " bytes");
+            }
+            if (pendingCommand == null) {
+                if (line.isEmpty() || !isCommand(line)) {
+                    throw new FrameException("not a STOMP command: '" + printable(line) + "'");
+                }
+                pendingCommand = line;
+                pendingHeaders = new LinkedHashMap<>();
+                pendingLines = 0;
+                continue;
+            }
+            if (line.isEmpty()) {
+                break;
+            }
+            if (++pendingLines > limits.maxHeaders()) {
+                throw new FrameException("more than " + limits.maxHeaders() + " headers");
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                throw new FrameException("header line without a name and a colon: '" + printable(line) + "'");
+            }
+            // The first colon ends the name: a value may hold more (1.0 and 1.1 do not escape them; a passcode
+            // in CONNECT never is escaped).
+            pendingHeaders.putIfAbsent(line.substring(0, colon), line.substring(colon + 1));
+        }
+        String length = pendingHeaders.get("content-length");
+        int len = -1;
+        if (length != null) {
+            try {
+                len = Integer.parseInt(length.trim());
+            } catch (NumberFormatException e) {
+                len = -2;
+            }
+            if (len < 0) {
+                throw new FrameException("content-length is not a number of bytes: '" + printable(length) + "'");
+            }
+        }
+        command = pendingCommand;
+        headers = pendingHeaders;
+        contentLength = len;
+        headerBytes = pendingBytes;
+        scanned = 0;
+        pendingCommand = null;
+        pendingHeaders = null;
+        pendingBytes = 0;
+        return true;
+    }
+
+    /** Skips the EOLs between frames; false when nothing else is here yet. */
+    private boolean skipHeartbeats(ByteBuf in) {
         while (in.isReadable()) {
             byte b = in.getByte(in.readerIndex());
             if (b == '\n') {
@@ -95,79 +179,10 @@ public final class FrameParser {
                 in.skipBytes(2);
                 heartbeats++;
             } else {
-                break;
+                return true;
             }
         }
-        if (!in.isReadable()) {
-            return false;
-        }
-        int start = in.readerIndex();
-        int pos = start;
-        int end = in.writerIndex();
-        String cmd = null;
-        Map<String, String> hs = new LinkedHashMap<>();
-        int lines = 0;
-        while (true) {
-            int lf = in.indexOf(pos, Math.min(end, pos + limits.maxHeaderBytes() + 2), (byte) '\n');
-            if (lf < 0) {
-                if (end - pos > limits.maxHeaderBytes() + 1) {
-                    throw new FrameException(cmd == null ? "command line longer than " + limits.maxHeaderBytes()
-                            + " bytes" : "header line longer than " + limits.maxHeaderBytes() + " bytes");
-                }
-                if (end - start > limits.maxFrameBytes()) {
-                    throw new FrameException("frame larger than " + limits.maxFrameBytes() + " bytes");
-                }
-                return false;
-            }
-            int lineEnd = lf > pos && in.getByte(lf - 1) == '\r' ? lf - 1 : lf;
-            if (lineEnd - pos > limits.maxHeaderBytes()) {
-                throw new FrameException("header line longer than " + limits.maxHeaderBytes() + " bytes");
-            }
-            String line = in.toString(pos, lineEnd - pos, StandardCharsets.UTF_8);
-            pos = lf + 1;
-            if (pos - start > limits.maxFrameBytes()) {
-                throw new FrameException("frame larger than " + limits.maxFrameBytes() + " bytes");
-            }
-            if (cmd == null) {
-                if (line.isEmpty() || !isCommand(line)) {
-                    throw new FrameException("not a STOMP command: '" + printable(line) + "'");
-                }
-                cmd = line;
-                continue;
-            }
-            if (line.isEmpty()) {
-                break;
-            }
-            if (++lines > limits.maxHeaders()) {
-                throw new FrameException("more than " + limits.maxHeaders() + " headers");
-            }
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                throw new FrameException("header line without a name and a colon: '" + printable(line) + "'");
-            }
-            // The first colon ends the name: a value may hold more (1.0 and 1.1 do not escape them; a passcode
-            // in CONNECT never is escaped).
-            hs.putIfAbsent(line.substring(0, colon), line.substring(colon + 1));
-        }
-        String length = hs.get("content-length");
-        int len = -1;
-        if (length != null) {
-            try {
-                len = Integer.parseInt(length.trim());
-            } catch (NumberFormatException e) {
-                len = -2;
-            }
-            if (len < 0) {
-                throw new FrameException("content-length is not a number of bytes: '" + printable(length) + "'");
-            }
-        }
-        in.readerIndex(pos);
-        command = cmd;
-        headers = hs;
-        contentLength = len;
-        headerBytes = pos - start;
-        scanned = 0;
-        return true;
+        return false;
     }
 
     private static boolean isCommand(String line) {

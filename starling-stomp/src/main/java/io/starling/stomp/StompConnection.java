@@ -84,6 +84,14 @@ public final class StompConnection implements ClientConnection, PublishGate.Sour
 
     // ---- input ----
 
+    /**
+     * Whether the transport should hand over another frame now: false once {@code MAX_WAITING} frames wait behind a
+     * slow step, so that the rest stays unparsed in the transport's buffer (bounded by its reads being off).
+     */
+    public boolean takesFrames() {
+        return waiting.size() < MAX_WAITING;
+    }
+
     /** A frame as received (headers still escaped); on the connection's thread. */
     public void received(StompFrame frame) {
         if (state == State.CLOSED) {

@@ -199,6 +199,27 @@ class StompRawFrameTest {
         }
     }
 
+    /**
+     * Frames pipelined in one write, each waiting for the node before the next runs: the connection takes 64 of
+     * them at a time and leaves the rest in its buffer, then reads them without waiting for more bytes.
+     */
+    @Test
+    void pipelinedFramesBeyondWhatTheConnectionHoldsAreAllAnswered() {
+        try (RawStomp c = client()) {
+            c.connect("");
+            StringBuilder frames = new StringBuilder();
+            for (int i = 0; i < 300; i++) {
+                frames.append("SEND\ndestination:/topic/pipelined\nreceipt:r").append(i).append("\n\nm^@");
+            }
+            c.write(frames.toString());
+            for (int i = 0; i < 300; i++) {
+                StompFrame receipt = c.read();
+                assertThat(receipt.command()).isEqualTo("RECEIPT");
+                assertThat(receipt.header("receipt-id")).isEqualTo("r" + i);
+            }
+        }
+    }
+
     /** Transactions hold their frames on the heap: 4 x max_frame_bytes (16 KiB here) across all of them. */
     @Test
     void theOpenTransactionsOfAConnectionHoldABoundedNumberOfBytes() {

@@ -91,7 +91,7 @@ final class StompChannelHandler extends ByteToMessageDecoder implements FrameSin
         }
         try {
             StompFrame frame;
-            while (!failed && (frame = parser.next(in)) != null) {
+            while (!failed && connection.takesFrames() && (frame = parser.next(in)) != null) {
                 connection.received(frame);
             }
         } catch (FrameException e) {
@@ -181,6 +181,22 @@ final class StompChannelHandler extends ByteToMessageDecoder implements FrameSin
     public void autoRead(boolean on) {
         readWanted = on;
         applyAutoRead();
+        if (on) {
+            // Frames left unparsed while the connection was full: read them now, without waiting for more bytes.
+            ctx.executor().execute(this::decodeLeftOver);
+        }
+    }
+
+    private void decodeLeftOver() {
+        if (failed || !ctx.channel().isActive()) {
+            return;
+        }
+        try {
+            channelRead(ctx, Unpooled.EMPTY_BUFFER);
+            channelReadComplete(ctx);
+        } catch (Exception e) {
+            exceptionCaught(ctx, e);
+        }
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.List;
  * @param sysInterval    how often the $SYS stats and metrics are published; zero: never
  * @param warmup         the connect path run before the listeners open
  * @param cluster        whether and how the node joins a cluster
+ * @param dashboard      the web dashboard on the management port
  */
 public record BrokerConfig(
         String nodeName,
@@ -33,6 +34,7 @@ public record BrokerConfig(
         ManagementConfig management,
         WarmupConfig warmup,
         ClusterConfig cluster,
+        DashboardConfig dashboard,
         String source) {
 
     public BrokerConfig {
@@ -42,78 +44,78 @@ public record BrokerConfig(
 
     public BrokerConfig withListeners(List<ListenerConfig> newListeners) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, newListeners, mqtt, allowAnonymous, security, authorizationNoMatchAllows,
-                authorizationRules, storage, hooks, modules, plugins, management, warmup, cluster, source);
+                authorizationRules, storage, hooks, modules, plugins, management, warmup, cluster, dashboard, source);
     }
 
     public BrokerConfig withDataDir(Path newDataDir) {
         return new BrokerConfig(nodeName, newDataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt, allowAnonymous, security, authorizationNoMatchAllows,
-                authorizationRules, storage, hooks, modules, plugins, management, warmup, cluster, source);
+                authorizationRules, storage, hooks, modules, plugins, management, warmup, cluster, dashboard, source);
     }
 
     public BrokerConfig withStorage(StorageConfig newStorage) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt, allowAnonymous, security, authorizationNoMatchAllows,
-                authorizationRules, newStorage, hooks, modules, plugins, management, warmup, cluster, source);
+                authorizationRules, newStorage, hooks, modules, plugins, management, warmup, cluster, dashboard, source);
     }
 
     public BrokerConfig withMqtt(MqttConfig newMqtt) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, newMqtt, allowAnonymous, security, authorizationNoMatchAllows,
-                authorizationRules, storage, hooks, modules, plugins, management, warmup, cluster, source);
+                authorizationRules, storage, hooks, modules, plugins, management, warmup, cluster, dashboard, source);
     }
 
     public BrokerConfig withSecurity(SecurityConfig newSecurity) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt,
                 allowAnonymous, newSecurity, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
-                plugins, management, warmup, cluster, source);
+                plugins, management, warmup, cluster, dashboard, source);
     }
 
     public BrokerConfig withPlugins(PluginsConfig newPlugins) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt, allowAnonymous, security,
-                authorizationNoMatchAllows, authorizationRules, storage, hooks, modules, newPlugins, management, warmup, cluster, source);
+                authorizationNoMatchAllows, authorizationRules, storage, hooks, modules, newPlugins, management, warmup, cluster, dashboard, source);
     }
 
     public BrokerConfig withAuthorization(boolean noMatchAllows, List<AuthorizationRule> rules) {
-        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt, allowAnonymous, security, noMatchAllows, rules, storage, hooks, modules, plugins, management, warmup, cluster, source);
+        return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt, allowAnonymous, security, noMatchAllows, rules, storage, hooks, modules, plugins, management, warmup, cluster, dashboard, source);
     }
 
     public BrokerConfig withManagement(ManagementConfig newManagement) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt,
                 allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
-                plugins, newManagement, warmup, cluster, source);
+                plugins, newManagement, warmup, cluster, dashboard, source);
     }
 
     public BrokerConfig withIoThreads(int newIoThreads) {
         return new BrokerConfig(nodeName, dataDir, newIoThreads, maxConnections, controlSocket, sysInterval, listeners,
                 mqtt, allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
-                plugins, management, warmup, cluster, source);
+                plugins, management, warmup, cluster, dashboard, source);
     }
 
     public BrokerConfig withMaxConnections(int newMax) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, newMax, controlSocket, sysInterval, listeners, mqtt,
                 allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
-                plugins, management, warmup, cluster, source);
+                plugins, management, warmup, cluster, dashboard, source);
     }
 
     public BrokerConfig withAccessDefaults(boolean newAllowAnonymous, boolean newNoMatchAllows) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt,
                 newAllowAnonymous, security, newNoMatchAllows, authorizationRules, storage, hooks, modules, plugins,
-                management, warmup, cluster, source);
+                management, warmup, cluster, dashboard, source);
     }
 
     public BrokerConfig withControlSocket(String newControlSocket) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, newControlSocket, sysInterval, listeners,
                 mqtt, allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
-                plugins, management, warmup, cluster, source);
+                plugins, management, warmup, cluster, dashboard, source);
     }
 
     public BrokerConfig withWarmup(WarmupConfig newWarmup) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt,
                 allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
-                plugins, management, newWarmup, cluster, source);
+                plugins, management, newWarmup, cluster, dashboard, source);
     }
 
     public BrokerConfig withCluster(ClusterConfig newCluster) {
         return new BrokerConfig(nodeName, dataDir, ioThreads, maxConnections, controlSocket, sysInterval, listeners, mqtt,
                 allowAnonymous, security, authorizationNoMatchAllows, authorizationRules, storage, hooks, modules,
-                plugins, management, warmup, newCluster, source);
+                plugins, management, warmup, newCluster, dashboard, source);
     }
 }

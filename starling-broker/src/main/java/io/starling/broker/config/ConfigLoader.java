@@ -135,6 +135,7 @@ public final class ConfigLoader {
                     new WarmupConfig(nonNegative(c, "node.warmup_connections"),
                             positiveDuration(c, "node.warmup_max_time")),
                     ClusterConfigParser.parse(c),
+                    DashboardConfigParser.parse(c),
                     source);
         } catch (ConfigException e) {
             throw new ConfigurationException(describe(e), e);

@@ -7,6 +7,9 @@ import { Clients } from './pages/clients.js';
 import { Subscriptions } from './pages/subscriptions.js';
 import { Retained } from './pages/retained.js';
 import { Publish } from './pages/publish.js';
+import { Viewer } from './pages/viewer.js';
+import { Listeners } from './pages/listeners.js';
+import { Plugins } from './pages/plugins.js';
 
 const PAGES = [
   { path: '/overview', title: 'Overview', component: Overview },
@@ -14,6 +17,9 @@ const PAGES = [
   { path: '/subscriptions', title: 'Subscriptions', component: Subscriptions },
   { path: '/retained', title: 'Retained', component: Retained },
   { path: '/publish', title: 'Publish', component: Publish },
+  { path: '/viewer', title: 'Topic viewer', component: Viewer },
+  { path: '/listeners', title: 'Listeners', component: Listeners },
+  { path: '/plugins', title: 'Plugins', component: Plugins },
 ];
 
 const state = reactive({

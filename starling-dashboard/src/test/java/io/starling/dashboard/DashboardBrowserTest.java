@@ -36,9 +36,16 @@ class DashboardBrowserTest {
     static final String PASSWORD = "dashboard-secret-1";
     private static Browser browser;
 
+    @org.junit.jupiter.api.io.TempDir
+    static java.nio.file.Path home;
+
+    /** The example plugin's jar, copied there by the build as an operator would drop it into plugins/. */
+    private static final java.nio.file.Path TEST_PLUGINS = java.nio.file.Path.of("target/test-plugins");
+
     @RegisterExtension
     final StarlingExtension broker = StarlingExtension.create(b -> b.extensions(true).storageType("memory")
-            .config("management.bind = \"127.0.0.1:0\"\n"));
+            .allListeners().config("management.bind = \"127.0.0.1:0\"\nplugins.dir = \""
+                    + TEST_PLUGINS.toAbsolutePath() + "\"\nplugins.config_dir = \"" + home.resolve("etc") + "\"\n"));
 
     private final List<Mqtt5BlockingClient> clients = new ArrayList<>();
 
@@ -258,7 +265,8 @@ class DashboardBrowserTest {
         client("dash-phone");
         firstLogin();
         browser.size(390, 844);
-        for (String page : List.of("clients", "subscriptions", "retained", "publish", "overview")) {
+        for (String page : List.of("clients", "subscriptions", "retained", "publish", "viewer", "listeners", "plugins",
+                "overview")) {
             go(page);
             Long overflow = (Long) browser.driver.executeScript(
                     "return document.documentElement.scrollWidth - window.innerWidth;");
@@ -279,5 +287,54 @@ class DashboardBrowserTest {
         Long unlabelled = (Long) browser.driver.executeScript("return [...document.querySelectorAll('input, select, "
                 + "textarea')].filter(e => !e.labels || e.labels.length === 0).length;");
         assertThat(unlabelled).isZero();
+    }
+
+    @Test
+    void loadsAndUnloadsAPluginAndStopsAndStartsAListener() {
+        firstLogin();
+        go("plugins");
+        By state = By.cssSelector("tr[data-plugin='starling-plugin-template'] [data-field=state]");
+        browser.awaitText(state, "not loaded");
+        browser.driver.findElement(By.cssSelector("button[aria-label='Load starling-plugin-template']")).click();
+        browser.waiting().until(ExpectedConditions.textToBe(state, "loaded"));
+        assertThat(broker.node().plugins().list()).anySatisfy(p -> {
+            assertThat(p.name()).isEqualTo("starling-plugin-template");
+            assertThat(p.loaded()).isTrue();
+        });
+        browser.screenshot("plugins");
+        browser.driver.findElement(By.cssSelector("button[aria-label='Unload starling-plugin-template']")).click();
+        browser.waiting().until(ExpectedConditions.textToBe(state, "not loaded"));
+
+        go("listeners");
+        By ws = By.cssSelector("tr[data-listener='ws:default'] [data-field=state]");
+        browser.awaitText(ws, "running");
+        browser.driver.findElement(By.cssSelector("button[aria-label='Stop ws:default']")).click();
+        browser.waiting().until(ExpectedConditions.textToBe(ws, "stopped"));
+        assertThat(broker.node().listenerStatus()).anySatisfy(l -> {
+            assertThat(l.id()).isEqualTo("ws:default");
+            assertThat(l.running()).isFalse();
+        });
+        browser.driver.findElement(By.cssSelector("button[aria-label='Start ws:default']")).click();
+        browser.waiting().until(ExpectedConditions.textToBe(ws, "running"));
+        browser.screenshot("listeners");
+    }
+
+    @Test
+    void theTopicViewerShowsMessagesAsTheyArriveOverWebSocket() {
+        Mqtt5BlockingClient publisher = client("dash-viewer-source");
+        firstLogin();
+        go("viewer");
+        browser.waiting().until(d -> d.findElement(By.id("v-url")).getAttribute("value").endsWith("/mqtt"));
+        browser.driver.findElement(By.cssSelector("form[aria-label='Connect the viewer'] button")).click();
+        browser.type(By.id("v-filter"), "viewer/#");
+        browser.driver.findElement(By.xpath("//button[normalize-space()='Subscribe']")).click();
+        browser.awaitText(By.cssSelector("[data-field=viewer-state]"), "subscribed to viewer/#");
+        publisher.publishWith().topic("viewer/kitchen/temp").payload("21.5".getBytes(StandardCharsets.UTF_8)).send();
+        publisher.publishWith().topic("elsewhere/x").payload("no".getBytes(StandardCharsets.UTF_8)).send();
+        publisher.publishWith().topic("viewer/hall/temp").payload("19.0".getBytes(StandardCharsets.UTF_8)).send();
+        browser.await(By.xpath("//table[@aria-label='Messages received']//tr[td[text()='viewer/hall/temp']]"));
+        String table = browser.driver.findElement(By.cssSelector("table[aria-label='Messages received']")).getText();
+        assertThat(table).contains("viewer/kitchen/temp", "21.5", "19.0").doesNotContain("elsewhere/x");
+        browser.screenshot("viewer");
     }
 }

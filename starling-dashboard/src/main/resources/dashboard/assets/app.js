@@ -10,16 +10,20 @@ import { Publish } from './pages/publish.js';
 import { Viewer } from './pages/viewer.js';
 import { Listeners } from './pages/listeners.js';
 import { Plugins } from './pages/plugins.js';
+import { Sessions } from './pages/sessions.js';
+import { Access } from './pages/access.js';
 
 const PAGES = [
   { path: '/overview', title: 'Overview', component: Overview },
   { path: '/clients', title: 'Clients', component: Clients },
+  { path: '/sessions', title: 'Sessions', component: Sessions },
   { path: '/subscriptions', title: 'Subscriptions', component: Subscriptions },
   { path: '/retained', title: 'Retained', component: Retained },
   { path: '/publish', title: 'Publish', component: Publish },
   { path: '/viewer', title: 'Topic viewer', component: Viewer },
   { path: '/listeners', title: 'Listeners', component: Listeners },
   { path: '/plugins', title: 'Plugins', component: Plugins },
+  { path: '/access', title: 'Users and keys', component: Access },
 ];
 
 const state = reactive({

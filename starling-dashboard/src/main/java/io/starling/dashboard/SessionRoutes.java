@@ -42,6 +42,13 @@ final class SessionRoutes {
         context.publicPath(LOGOUT);
         context.authenticator(this::authenticate);
         context.app().post(LOGIN, this::login);
+        // A changed password ends the administrator's other logins (a stolen session, say): the one that changed
+        // it goes on.
+        context.app().after("/api/v5/admins/{name}/password", ctx -> {
+            if (ctx.method() == HandlerType.PUT && ctx.status().getCode() == 204) {
+                sessions.removeOthers(ctx.pathParam("name"), ctx.cookie(COOKIE));
+            }
+        });
         context.app().post(LOGOUT, this::logout);
         // Public, as login and logout are: it answers from the cookie alone, also while the default password must
         // be changed (when the API refuses everything else).

@@ -16,7 +16,7 @@ export const Clients = {
   template: `
     <section aria-labelledby="clients-title">
       <h1 id="clients-title" tabindex="-1">Clients</h1>
-      <form class="filters" @submit.prevent="load(1)" role="search" aria-label="Search clients">
+      <form class="filters" @submit.prevent="load(1)" aria-label="Search clients">
         <label for="c-id">Client id contains <input id="c-id" name="clientid" v-model.trim="filters.like_clientid"></label>
         <label for="c-user">Username <input id="c-user" v-model.trim="filters.username"></label>
         <label for="c-ip">IP address <input id="c-ip" v-model.trim="filters.ip_address"></label>

@@ -15,7 +15,7 @@ export const Retained = {
   template: `
     <section aria-labelledby="retained-title">
       <h1 id="retained-title" tabindex="-1">Retained messages</h1>
-      <form class="filters" @submit.prevent="load(1)" role="search" aria-label="Search retained messages">
+      <form class="filters" @submit.prevent="load(1)" aria-label="Search retained messages">
         <label for="r-filter">Topic filter <input id="r-filter" v-model.trim="filter" required></label>
         <button type="submit">Search</button>
       </form>

@@ -10,7 +10,7 @@ export const Subscriptions = {
   template: `
     <section aria-labelledby="subs-title">
       <h1 id="subs-title" tabindex="-1">Subscriptions</h1>
-      <form class="filters" @submit.prevent="load(1)" role="search" aria-label="Search subscriptions">
+      <form class="filters" @submit.prevent="load(1)" aria-label="Search subscriptions">
         <label for="s-topic">Filter (exactly) <input id="s-topic" v-model.trim="filters.topic" placeholder="sensors/+/temp"></label>
         <label for="s-match">Matching topic <input id="s-match" v-model.trim="filters.match_topic" placeholder="sensors/1/temp"></label>
         <label for="s-client">Client id <input id="s-client" v-model.trim="filters.clientid"></label>

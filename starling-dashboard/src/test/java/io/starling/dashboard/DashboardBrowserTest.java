@@ -45,7 +45,9 @@ class DashboardBrowserTest {
     @RegisterExtension
     final StarlingExtension broker = StarlingExtension.create(b -> b.extensions(true).storageType("memory")
             .allListeners().config("management.bind = \"127.0.0.1:0\"\nplugins.dir = \""
-                    + TEST_PLUGINS.toAbsolutePath() + "\"\nplugins.config_dir = \"" + home.resolve("etc") + "\"\n"));
+                    + TEST_PLUGINS.toAbsolutePath() + "\"\nplugins.config_dir = \"" + home.resolve("etc") + "\"\n"
+                    + "authentication.password_file = \"" + home.resolve("passwd") + "\"\n"
+                    + "authentication.password_iterations = 1000\n"));
 
     private final List<Mqtt5BlockingClient> clients = new ArrayList<>();
 
@@ -265,8 +267,8 @@ class DashboardBrowserTest {
         client("dash-phone");
         firstLogin();
         browser.size(390, 844);
-        for (String page : List.of("clients", "subscriptions", "retained", "publish", "viewer", "listeners", "plugins",
-                "overview")) {
+        for (String page : List.of("clients", "sessions", "subscriptions", "retained", "publish", "viewer", "listeners",
+                "plugins", "access", "overview")) {
             go(page);
             Long overflow = (Long) browser.driver.executeScript(
                     "return document.documentElement.scrollWidth - window.innerWidth;");
@@ -336,5 +338,57 @@ class DashboardBrowserTest {
         String table = browser.driver.findElement(By.cssSelector("table[aria-label='Messages received']")).getText();
         assertThat(table).contains("viewer/kitchen/temp", "21.5", "19.0").doesNotContain("elsewhere/x");
         browser.screenshot("viewer");
+    }
+
+    @Test
+    void listsAnOfflinePersistentSessionAndClearsIt() {
+        Mqtt5BlockingClient c = Mqtt5Client.builder().identifier("dash-persistent").serverHost(broker.host())
+                .serverPort(broker.port()).buildBlocking();
+        c.connectWith().cleanStart(true).sessionExpiryInterval(3600).send();
+        c.subscribeWith().topicFilter("queued/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        c.disconnect();
+        client("dash-publisher").publishWith().topic("queued/1").qos(MqttQos.AT_LEAST_ONCE).payload(new byte[3]).send();
+        firstLogin();
+        go("sessions");
+        browser.driver.findElement(By.cssSelector("#se-state option[value='disconnected']")).click();
+        browser.driver.findElement(By.cssSelector("form[aria-label='Search sessions'] button")).click();
+        WebElement row = browser.await(By.cssSelector("tr[data-session='dash-persistent']"));
+        browser.waiting().until(ExpectedConditions.invisibilityOfElementLocated(
+                By.cssSelector("tr[data-session='dash-publisher']")));
+        assertThat(row.getText()).contains("offline", "3600");
+        browser.screenshot("sessions");
+        browser.driver.findElement(By.cssSelector("button[aria-label='Clear the session of dash-persistent']")).click();
+        browser.driver.findElement(By.cssSelector("button[aria-label='Confirm: clear the session of dash-persistent']"))
+                .click();
+        browser.awaitText(By.cssSelector("[role=status]"), "dash-persistent was cleared");
+        browser.waiting().until(ExpectedConditions.invisibilityOfElementLocated(
+                By.cssSelector("tr[data-session='dash-persistent']")));
+        assertThat(broker.node().services().sessions().get("dash-persistent")).isNull();
+    }
+
+    @Test
+    void addsAnMqttUserAndCreatesAnApiKeyThatWorks() throws Exception {
+        firstLogin();
+        go("access");
+        browser.type(By.id("u-name"), "sensor-1");
+        browser.type(By.id("u-password"), "sensor-pass-1");
+        browser.driver.findElement(By.xpath("//button[normalize-space()='Add user']")).click();
+        browser.await(By.cssSelector("tr[data-user='sensor-1']"));
+        assertThat(broker.node().users().check("sensor-1", "sensor-pass-1".getBytes(StandardCharsets.UTF_8))).isTrue();
+
+        browser.driver.findElement(By.xpath("//button[normalize-space()='Create key']")).click();
+        String key = browser.await(By.cssSelector("[data-field=new-key]")).getText();
+        String secret = browser.driver.findElement(By.cssSelector("[data-field=new-secret]")).getText();
+        browser.screenshot("access");
+        java.net.http.HttpResponse<String> stats = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url() + "api/v5/stats")).header("Authorization",
+                        "Basic " + java.util.Base64.getEncoder().encodeToString((key + ":" + secret).getBytes(
+                                StandardCharsets.UTF_8))).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(stats.statusCode()).as("the new key calls the API").isEqualTo(200);
+
+        browser.driver.findElement(By.cssSelector("button[aria-label='Delete user sensor-1']")).click();
+        browser.driver.findElement(By.cssSelector("button[aria-label='Confirm: delete user sensor-1']")).click();
+        browser.waiting().until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr[data-user='sensor-1']")));
+        assertThat(broker.node().users().contains("sensor-1")).isFalse();
     }
 }

@@ -122,6 +122,17 @@ class DashboardHttpTest {
                 HttpRequest.BodyPublishers.ofString("{\"username\": \"admin\", \"password\": \"first-secret-1\"}")));
         assertThat(loginElsewhere.statusCode()).as("login from another site's page").isEqualTo(403);
 
+        String[] other = login("first-secret-1");
+        assertThat(send(request("/api/v5/stats").header("Cookie", other[0])).statusCode()).isEqualTo(200);
+        HttpResponse<String> changed = send(request("/api/v5/admins/admin/password").header("Cookie", session[0])
+                .header("X-CSRF-Token", session[1]).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"new_password\": \"second-secret-2\"}")));
+        assertThat(changed.statusCode()).isEqualTo(204);
+        assertThat(send(request("/api/v5/stats").header("Cookie", other[0])).statusCode())
+                .as("another login of the administrator whose password changed").isEqualTo(401);
+        assertThat(send(request("/api/v5/stats").header("Cookie", session[0])).statusCode())
+                .as("the login that changed it").isEqualTo(200);
+
         HttpResponse<String> out = send(request("/api/v5/dashboard/logout").header("Cookie", session[0])
                 .header("X-CSRF-Token", session[1]).POST(HttpRequest.BodyPublishers.noBody()));
         assertThat(out.statusCode()).isEqualTo(204);

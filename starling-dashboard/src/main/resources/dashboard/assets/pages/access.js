@@ -1,0 +1,145 @@
+// Who may do what: the built-in MQTT users (etc/passwd), the administrators of this API and dashboard, and the
+// API keys (a new key's secret is shown this once). Deleting asks for a second click.
+import { get, post, del } from '../api.js';
+
+export const Access = {
+  data: () => ({
+    users: [], admins: [], keys: [], error: '', status: '', usersError: '', confirming: null,
+    newUser: { username: '', password: '', superuser: false },
+    newAdmin: { username: '', password: '' },
+    newKeyRole: 'operator', created: null,
+  }),
+  template: `
+    <section aria-labelledby="access-title">
+      <h1 id="access-title" tabindex="-1">Users and keys</h1>
+      <p class="error" role="alert" v-if="error">{{ error }}</p>
+      <p class="ok" role="status" v-if="status">{{ status }}</p>
+
+      <h2 id="mqtt-users">MQTT users</h2>
+      <p v-if="usersError" class="notice">{{ usersError }}</p>
+      <template v-else>
+        <div class="overflow-auto">
+          <table class="striped" aria-labelledby="mqtt-users">
+            <thead><tr><th scope="col">Username</th><th scope="col">Superuser</th>
+              <th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+            <tbody>
+              <tr v-for="u in users" :key="u.name" :data-user="u.name"><td>{{ u.name }}</td><td>{{ u.superuser ? 'yes' : '' }}</td>
+                <td><div class="actions"><template v-if="confirming === 'user:' + u.name">
+                  <button class="contrast" @click="remove('/api/v5/users/', u.name, 'MQTT user')" :aria-label="'Confirm: delete user ' + u.name">Delete it</button>
+                  <button class="secondary" @click="confirming = null">Cancel</button></template>
+                  <button v-else class="secondary" @click="confirming = 'user:' + u.name" :aria-label="'Delete user ' + u.name">Delete</button>
+                </div></td></tr>
+              <tr v-if="users.length === 0"><td colspan="3">No users.</td></tr>
+            </tbody>
+          </table>
+        </div>
+        <form class="filters" @submit.prevent="addUser" aria-label="Add an MQTT user">
+          <label for="u-name">Username <input id="u-name" v-model.trim="newUser.username" required autocomplete="off"></label>
+          <label for="u-password">Password <input id="u-password" type="password" v-model="newUser.password" required autocomplete="new-password"></label>
+          <label for="u-super"><input id="u-super" type="checkbox" role="switch" v-model="newUser.superuser"> Superuser</label>
+          <button type="submit">Add user</button>
+        </form>
+      </template>
+
+      <h2 id="admins">Administrators</h2>
+      <div class="overflow-auto">
+        <table class="striped" aria-labelledby="admins">
+          <thead><tr><th scope="col">Username</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+          <tbody>
+            <tr v-for="a in admins" :key="a.username"><td>{{ a.username }}</td>
+              <td><div class="actions"><template v-if="confirming === 'admin:' + a.username">
+                <button class="contrast" @click="remove('/api/v5/admins/', a.username, 'administrator')" :aria-label="'Confirm: delete administrator ' + a.username">Delete it</button>
+                <button class="secondary" @click="confirming = null">Cancel</button></template>
+                <button v-else class="secondary" @click="confirming = 'admin:' + a.username" :aria-label="'Delete administrator ' + a.username">Delete</button>
+              </div></td></tr>
+          </tbody>
+        </table>
+      </div>
+      <form class="filters" @submit.prevent="addAdmin" aria-label="Add an administrator">
+        <label for="a-name">Username <input id="a-name" v-model.trim="newAdmin.username" required autocomplete="off"></label>
+        <label for="a-password">Password <input id="a-password" type="password" v-model="newAdmin.password" required autocomplete="new-password"></label>
+        <button type="submit">Add administrator</button>
+      </form>
+
+      <h2 id="keys">API keys</h2>
+      <div class="overflow-auto">
+        <table class="striped" aria-labelledby="keys">
+          <thead><tr><th scope="col">Key</th><th scope="col">Role</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+          <tbody>
+            <tr v-for="k in keys" :key="k.key"><td><code>{{ k.key }}</code></td><td>{{ k.role }}</td>
+              <td><div class="actions"><template v-if="confirming === 'key:' + k.key">
+                <button class="contrast" @click="remove('/api/v5/api_key/', k.key, 'API key')" :aria-label="'Confirm: delete key ' + k.key">Delete it</button>
+                <button class="secondary" @click="confirming = null">Cancel</button></template>
+                <button v-else class="secondary" @click="confirming = 'key:' + k.key" :aria-label="'Delete key ' + k.key">Delete</button>
+              </div></td></tr>
+            <tr v-if="keys.length === 0"><td colspan="3">No API keys.</td></tr>
+          </tbody>
+        </table>
+      </div>
+      <form class="filters" @submit.prevent="addKey" aria-label="Create an API key">
+        <label for="k-role">Role
+          <select id="k-role" v-model="newKeyRole"><option value="operator">operator (all but administrators and keys)</option>
+            <option value="administrator">administrator</option></select></label>
+        <button type="submit">Create key</button>
+      </form>
+      <article v-if="created" aria-labelledby="created-title">
+        <h3 id="created-title" tabindex="-1">New API key</h3>
+        <p>Key <code data-field="new-key">{{ created.key }}</code>, secret <code data-field="new-secret">{{ created.secret }}</code>
+          ({{ created.role }}). The secret is shown this once: use <code>key:secret</code> as HTTP Basic credentials.</p>
+        <button class="secondary" @click="created = null">Done</button>
+      </article>
+    </section>`,
+  methods: {
+    async load() {
+      try {
+        [this.admins, this.keys] = await Promise.all([get('/api/v5/admins'), get('/api/v5/api_key')]);
+      } catch (e) {
+        this.error = e.message;
+      }
+      try {
+        this.users = await get('/api/v5/users');
+        this.usersError = '';
+      } catch (e) {
+        this.usersError = e.message;
+      }
+    },
+    async run(action, done) {
+      this.error = '';
+      this.status = '';
+      try {
+        await action();
+        this.status = done;
+        await this.load();
+      } catch (e) {
+        this.error = e.message;
+      }
+    },
+    addUser() {
+      const u = { ...this.newUser };
+      return this.run(async () => {
+        await post('/api/v5/users', u);
+        this.newUser = { username: '', password: '', superuser: false };
+      }, 'MQTT user ' + u.username + ' added.');
+    },
+    addAdmin() {
+      const a = { ...this.newAdmin };
+      return this.run(async () => {
+        await post('/api/v5/admins', a);
+        this.newAdmin = { username: '', password: '' };
+      }, 'Administrator ' + a.username + ' added.');
+    },
+    addKey() {
+      return this.run(async () => {
+        this.created = await post('/api/v5/api_key', { role: this.newKeyRole });
+        this.$nextTick(() => document.getElementById('created-title')?.focus());
+      }, 'API key created.');
+    },
+    remove(base, name, what) {
+      this.confirming = null;
+      return this.run(() => del(base + encodeURIComponent(name)), 'The ' + what + ' ' + name + ' was deleted.');
+    },
+  },
+  mounted() {
+    this.load();
+  },
+};

@@ -1,10 +1,12 @@
 // Who may do what: the built-in MQTT users (etc/passwd), the administrators of this API and dashboard, and the
 // API keys (a new key's secret is shown this once). Deleting asks for a second click.
 import { get, post, del } from '../api.js';
+import { ConfirmButton } from './confirm.js';
 
 export const Access = {
+  components: { ConfirmButton },
   data: () => ({
-    users: [], admins: [], keys: [], error: '', status: '', usersError: '', confirming: null,
+    users: [], admins: [], keys: [], error: '', status: '', usersError: '',
     newUser: { username: '', password: '', superuser: false },
     newAdmin: { username: '', password: '' },
     newKeyRole: 'operator', created: null,
@@ -24,11 +26,8 @@ export const Access = {
               <th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
             <tbody>
               <tr v-for="u in users" :key="u.name" :data-user="u.name"><td>{{ u.name }}</td><td>{{ u.superuser ? 'yes' : '' }}</td>
-                <td><div class="actions"><template v-if="confirming === 'user:' + u.name">
-                  <button class="contrast" @click="remove('/api/v5/users/', u.name, 'MQTT user')" :aria-label="'Confirm: delete user ' + u.name">Delete it</button>
-                  <button class="secondary" @click="confirming = null">Cancel</button></template>
-                  <button v-else class="secondary" @click="confirming = 'user:' + u.name" :aria-label="'Delete user ' + u.name">Delete</button>
-                </div></td></tr>
+                <td><ConfirmButton label="Delete" confirm="Delete it" :target="'user ' + u.name"
+                                   @confirmed="remove('/api/v5/users/', u.name, 'MQTT user')"></ConfirmButton></td></tr>
               <tr v-if="users.length === 0"><td colspan="3">No users.</td></tr>
             </tbody>
           </table>
@@ -47,11 +46,8 @@ export const Access = {
           <thead><tr><th scope="col">Username</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
           <tbody>
             <tr v-for="a in admins" :key="a.username"><td>{{ a.username }}</td>
-              <td><div class="actions"><template v-if="confirming === 'admin:' + a.username">
-                <button class="contrast" @click="remove('/api/v5/admins/', a.username, 'administrator')" :aria-label="'Confirm: delete administrator ' + a.username">Delete it</button>
-                <button class="secondary" @click="confirming = null">Cancel</button></template>
-                <button v-else class="secondary" @click="confirming = 'admin:' + a.username" :aria-label="'Delete administrator ' + a.username">Delete</button>
-              </div></td></tr>
+              <td><ConfirmButton label="Delete" confirm="Delete it" :target="'administrator ' + a.username"
+                                 @confirmed="remove('/api/v5/admins/', a.username, 'administrator')"></ConfirmButton></td></tr>
           </tbody>
         </table>
       </div>
@@ -67,11 +63,8 @@ export const Access = {
           <thead><tr><th scope="col">Key</th><th scope="col">Role</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
           <tbody>
             <tr v-for="k in keys" :key="k.key"><td><code>{{ k.key }}</code></td><td>{{ k.role }}</td>
-              <td><div class="actions"><template v-if="confirming === 'key:' + k.key">
-                <button class="contrast" @click="remove('/api/v5/api_key/', k.key, 'API key')" :aria-label="'Confirm: delete key ' + k.key">Delete it</button>
-                <button class="secondary" @click="confirming = null">Cancel</button></template>
-                <button v-else class="secondary" @click="confirming = 'key:' + k.key" :aria-label="'Delete key ' + k.key">Delete</button>
-              </div></td></tr>
+              <td><ConfirmButton label="Delete" confirm="Delete it" :target="'key ' + k.key"
+                                 @confirmed="remove('/api/v5/api_key/', k.key, 'API key')"></ConfirmButton></td></tr>
             <tr v-if="keys.length === 0"><td colspan="3">No API keys.</td></tr>
           </tbody>
         </table>
@@ -135,7 +128,6 @@ export const Access = {
       }, 'API key created.');
     },
     remove(base, name, what) {
-      this.confirming = null;
       return this.run(() => del(base + encodeURIComponent(name)), 'The ' + what + ' ' + name + ' was deleted.');
     },
   },

@@ -3,14 +3,15 @@
 import { get, del, query } from '../api.js';
 import { number, time, duration } from '../format.js';
 import { Pager, loadInto } from './pager.js';
+import { ConfirmButton } from './confirm.js';
 
 const LIMIT = 20;
 
 export const Clients = {
-  components: { Pager },
+  components: { Pager, ConfirmButton },
   data: () => ({
     filters: { like_clientid: '', username: '', ip_address: '', conn_state: '' },
-    rows: [], meta: { page: 1, limit: LIMIT }, error: '', status: '', confirming: null,
+    rows: [], meta: { page: 1, limit: LIMIT }, error: '', status: '',
     detail: null, detailSubs: [],
   }),
   template: `
@@ -43,13 +44,8 @@ export const Clients = {
               <td>{{ c.connected ? time(c.connected_at) : 'disconnected' }}</td>
               <td>{{ number(c.subscriptions_cnt) }}</td><td>{{ number(c.mqueue_len) }}</td><td>{{ number(c.inflight_cnt) }}</td>
               <td>{{ c.node }}</td>
-              <td><div class="actions" v-if="c.connected">
-                <template v-if="confirming === c.clientid">
-                  <button class="contrast" @click="kick(c)" :aria-label="'Confirm: kick ' + c.clientid">Kick it</button>
-                  <button class="secondary" @click="confirming = null">Cancel</button>
-                </template>
-                <button v-else class="secondary" @click="confirming = c.clientid" :aria-label="'Kick ' + c.clientid">Kick</button>
-              </div></td>
+              <td><ConfirmButton v-if="c.connected" label="Kick" confirm="Kick it" :target="c.clientid"
+                                 @confirmed="kick(c)"></ConfirmButton></td>
             </tr>
             <tr v-if="rows.length === 0"><td colspan="11">No clients match.</td></tr>
           </tbody>
@@ -91,7 +87,6 @@ export const Clients = {
       }
     },
     async kick(c) {
-      this.confirming = null;
       try {
         await del('/api/v5/clients/' + encodeURIComponent(c.clientid));
         this.status = 'Client ' + c.clientid + ' was disconnected.';

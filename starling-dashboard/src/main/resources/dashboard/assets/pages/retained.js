@@ -3,13 +3,14 @@
 import { get, del, query, topicPath } from '../api.js';
 import { time, base64ToBytes, utf8, hexDump, prettyJson, bytes } from '../format.js';
 import { Pager, loadInto } from './pager.js';
+import { ConfirmButton } from './confirm.js';
 
 const LIMIT = 50;
 
 export const Retained = {
-  components: { Pager },
+  components: { Pager, ConfirmButton },
   data: () => ({
-    filter: '#', rows: [], meta: { page: 1, limit: LIMIT }, error: '', status: '', confirming: null,
+    filter: '#', rows: [], meta: { page: 1, limit: LIMIT }, error: '', status: '',
     message: null, view: 'text',
   }),
   template: `
@@ -29,13 +30,7 @@ export const Retained = {
             <tr v-for="m in rows" :key="m.topic" :data-topic="m.topic">
               <td><a href="#/retained" @click.prevent="show(m.topic)">{{ m.topic }}</a></td><td>{{ m.qos }}</td>
               <td>{{ time(m.published_at) }}</td><td>{{ m.message_expiry_interval ?? '' }}</td>
-              <td><div class="actions">
-                <template v-if="confirming === m.topic">
-                  <button class="contrast" @click="remove(m.topic)" :aria-label="'Confirm: delete ' + m.topic">Delete it</button>
-                  <button class="secondary" @click="confirming = null">Cancel</button>
-                </template>
-                <button v-else class="secondary" @click="confirming = m.topic" :aria-label="'Delete ' + m.topic">Delete</button>
-              </div></td>
+              <td><ConfirmButton label="Delete" confirm="Delete it" :target="m.topic" @confirmed="remove(m.topic)"></ConfirmButton></td>
             </tr>
             <tr v-if="rows.length === 0"><td colspan="5">No retained messages match.</td></tr>
           </tbody>
@@ -84,7 +79,6 @@ export const Retained = {
       }
     },
     async remove(topic) {
-      this.confirming = null;
       try {
         await del('/api/v5/retained/' + topicPath(topic));
         this.status = 'The retained message on ' + topic + ' was deleted.';

@@ -3,14 +3,14 @@
 import { del, query } from '../api.js';
 import { number } from '../format.js';
 import { Pager, loadInto } from './pager.js';
+import { ConfirmButton } from './confirm.js';
 
 const LIMIT = 20;
 
 export const Sessions = {
-  components: { Pager },
+  components: { Pager, ConfirmButton },
   data: () => ({
     filters: { like_clientid: '', conn_state: '' }, rows: [], meta: { page: 1, limit: LIMIT }, error: '', status: '',
-    confirming: null,
   }),
   template: `
     <section aria-labelledby="sessions-title">
@@ -38,14 +38,8 @@ export const Sessions = {
               <td>{{ s.durable ? 'yes' : 'no' }}</td><td>{{ s.expiry_interval }}</td>
               <td>{{ number(s.subscriptions?.length) }}</td><td>{{ number(s.mqueue_len) }}</td>
               <td>{{ number(s.inflight_cnt) }}</td><td>{{ number(s.awaiting_rel_cnt) }}</td><td>{{ s.node }}</td>
-              <td><div class="actions">
-                <template v-if="confirming === s.clientid">
-                  <button class="contrast" @click="clear(s)" :aria-label="'Confirm: clear the session of ' + s.clientid">Clear it</button>
-                  <button class="secondary" @click="confirming = null">Cancel</button>
-                </template>
-                <button v-else class="secondary" @click="confirming = s.clientid"
-                        :aria-label="'Clear the session of ' + s.clientid">Clear</button>
-              </div></td>
+              <td><ConfirmButton label="Clear" confirm="Clear it" :target="'the session of ' + s.clientid"
+                                 @confirmed="clear(s)"></ConfirmButton></td>
             </tr>
             <tr v-if="rows.length === 0"><td colspan="10">No sessions match.</td></tr>
           </tbody>
@@ -59,7 +53,6 @@ export const Sessions = {
       return loadInto(this, '/api/v5/sessions' + query({ ...this.filters, page, limit: LIMIT }));
     },
     async clear(s) {
-      this.confirming = null;
       try {
         await del('/api/v5/sessions/' + encodeURIComponent(s.clientid));
         this.status = 'The session of ' + s.clientid + ' was cleared.';

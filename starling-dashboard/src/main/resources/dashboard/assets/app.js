@@ -12,6 +12,7 @@ import { Listeners } from './pages/listeners.js';
 import { Plugins } from './pages/plugins.js';
 import { Sessions } from './pages/sessions.js';
 import { Access } from './pages/access.js';
+import { Metrics } from './pages/metrics.js';
 
 const PAGES = [
   { path: '/overview', title: 'Overview', component: Overview },
@@ -21,6 +22,7 @@ const PAGES = [
   { path: '/retained', title: 'Retained', component: Retained },
   { path: '/publish', title: 'Publish', component: Publish },
   { path: '/viewer', title: 'Topic viewer', component: Viewer },
+  { path: '/metrics', title: 'Metrics', component: Metrics },
   { path: '/listeners', title: 'Listeners', component: Listeners },
   { path: '/plugins', title: 'Plugins', component: Plugins },
   { path: '/access', title: 'Users and keys', component: Access },

@@ -267,8 +267,8 @@ class DashboardBrowserTest {
         client("dash-phone");
         firstLogin();
         browser.size(390, 844);
-        for (String page : List.of("clients", "sessions", "subscriptions", "retained", "publish", "viewer", "listeners",
-                "plugins", "access", "overview")) {
+        for (String page : List.of("clients", "sessions", "subscriptions", "retained", "publish", "viewer", "metrics",
+                "listeners", "plugins", "access", "overview")) {
             go(page);
             Long overflow = (Long) browser.driver.executeScript(
                     "return document.documentElement.scrollWidth - window.innerWidth;");
@@ -390,5 +390,24 @@ class DashboardBrowserTest {
         browser.driver.findElement(By.cssSelector("button[aria-label='Confirm: delete user sensor-1']")).click();
         browser.waiting().until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr[data-user='sensor-1']")));
         assertThat(broker.node().users().contains("sensor-1")).isFalse();
+    }
+
+    @Test
+    void showsTheMetricsAndAsksForALoginWhenTheSessionEnds() {
+        client("dash-metrics").publishWith().topic("nobody/listens").payload(new byte[1]).send();
+        firstLogin();
+        go("metrics");
+        browser.type(By.id("m-filter"), "dropped");
+        browser.awaitText(By.cssSelector("tr[data-metric='messages.dropped.no_subscribers']"), "1");
+        assertThat(browser.driver.findElements(By.cssSelector("tr[data-metric='messages.received']"))).isEmpty();
+        browser.screenshot("metrics");
+
+        // The session is gone (as when the cookie reaches its Max-Age, or the node ends it): the next request shows
+        // the login form with a note.
+        browser.driver.manage().deleteCookieNamed(SessionRoutes.COOKIE);
+        browser.driver.findElement(By.cssSelector("a[href='#/overview']")).click();
+        browser.awaitText(By.cssSelector("main.login"), "Your session has ended");
+        logIn(PASSWORD);
+        browser.await(By.cssSelector("a[href='#/clients']"));
     }
 }

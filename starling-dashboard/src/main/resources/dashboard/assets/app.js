@@ -13,6 +13,7 @@ import { Plugins } from './pages/plugins.js';
 import { Sessions } from './pages/sessions.js';
 import { Access } from './pages/access.js';
 import { Metrics } from './pages/metrics.js';
+import { Cluster } from './pages/cluster.js';
 
 const PAGES = [
   { path: '/overview', title: 'Overview', component: Overview },
@@ -23,6 +24,7 @@ const PAGES = [
   { path: '/publish', title: 'Publish', component: Publish },
   { path: '/viewer', title: 'Topic viewer', component: Viewer },
   { path: '/metrics', title: 'Metrics', component: Metrics },
+  { path: '/cluster', title: 'Cluster', component: Cluster },
   { path: '/listeners', title: 'Listeners', component: Listeners },
   { path: '/plugins', title: 'Plugins', component: Plugins },
   { path: '/access', title: 'Users and keys', component: Access },

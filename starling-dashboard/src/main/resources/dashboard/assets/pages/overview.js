@@ -1,5 +1,5 @@
-// The node at a glance: who it is, what it holds, and messages in/out per second as a live chart, with the
-// messages it dropped by reason. Polls the REST API every two seconds while the page is shown.
+// The node at a glance: who it is, what it holds, and messages in, out and dropped per second as a live chart,
+// with the messages it dropped by reason. Polls the REST API every two seconds while the page is shown.
 import uPlot from '/webjars/uplot/dist/uPlot.esm.js';
 import { get } from '../api.js';
 import { number, rate, duration, bytes } from '../format.js';
@@ -26,7 +26,7 @@ export const Overview = {
       <h2>Messages per second</h2>
       <p>In <strong data-field="rate-in">{{ rate(rates.in) }}</strong> · out <strong data-field="rate-out">{{ rate(rates.out) }}</strong>
         · dropped <strong>{{ rate(rates.dropped) }}</strong></p>
-      <div ref="chart" class="chart" role="img" aria-label="Messages received and sent per second, last three minutes"></div>
+      <div ref="chart" class="chart" role="img" aria-label="Messages received, sent and dropped per second, last three minutes"></div>
       <h2>Dropped messages by reason</h2>
       <div class="overflow-auto">
         <table class="striped">
@@ -74,28 +74,27 @@ export const Overview = {
         return;
       }
       this.rates = { in: per('messages.received'), out: per('messages.sent'), dropped: per('messages.dropped') };
-      const [t, i, o] = this.series;
-      t.push(now);
-      i.push(this.rates.in);
-      o.push(this.rates.out);
-      if (t.length > POINTS) {
-        t.shift();
-        i.shift();
-        o.shift();
-      }
+      const values = [now, this.rates.in, this.rates.out, this.rates.dropped];
+      this.series.forEach((s, k) => {
+        s.push(values[k]);
+        if (s.length > POINTS) {
+          s.shift();
+        }
+      });
       this.plot?.setData(this.series);
-      this.$refs.chart.dataset.points = t.length;
+      this.$refs.chart.dataset.points = this.series[0].length;
     },
     resize() {
       this.plot?.setSize({ width: this.$refs.chart.clientWidth, height: 260 });
     },
   },
   mounted() {
-    this.series = [[], [], []];
+    this.series = [[], [], [], []];
     this.plot = new uPlot({
       width: this.$refs.chart.clientWidth || 600,
       height: 260,
-      series: [{}, { label: 'in', stroke: '#1e88e5', width: 2 }, { label: 'out', stroke: '#43a047', width: 2 }],
+      series: [{}, { label: 'in', stroke: '#1e88e5', width: 2 }, { label: 'out', stroke: '#43a047', width: 2 },
+        { label: 'dropped', stroke: '#e53935', width: 2, dash: [6, 4] }],
       axes: [{}, { label: 'msg/s' }],
       scales: {
         // The last three minutes, however few samples there are yet.

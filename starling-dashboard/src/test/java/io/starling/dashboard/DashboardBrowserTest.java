@@ -268,7 +268,7 @@ class DashboardBrowserTest {
         firstLogin();
         browser.size(390, 844);
         for (String page : List.of("clients", "sessions", "subscriptions", "retained", "publish", "viewer", "metrics",
-                "listeners", "plugins", "access", "overview")) {
+                "cluster", "listeners", "plugins", "access", "overview")) {
             go(page);
             Long overflow = (Long) browser.driver.executeScript(
                     "return document.documentElement.scrollWidth - window.innerWidth;");
@@ -393,7 +393,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    void showsTheMetricsAndAsksForALoginWhenTheSessionEnds() {
+    void showsTheMetricsAndTheClusterAndAsksForALoginWhenTheSessionEnds() {
         client("dash-metrics").publishWith().topic("nobody/listens").payload(new byte[1]).send();
         firstLogin();
         go("metrics");
@@ -401,6 +401,9 @@ class DashboardBrowserTest {
         browser.awaitText(By.cssSelector("tr[data-metric='messages.dropped.no_subscribers']"), "1");
         assertThat(browser.driver.findElements(By.cssSelector("tr[data-metric='messages.received']"))).isEmpty();
         browser.screenshot("metrics");
+        go("cluster");
+        browser.awaitText(By.cssSelector("[data-field=cluster-summary]"), "runs alone");
+        browser.awaitText(By.cssSelector("tr[data-node='" + broker.node().config().nodeName() + "']"), "this node");
 
         // The session is gone (as when the cookie reaches its Max-Age, or the node ends it): the next request shows
         // the login form with a note.

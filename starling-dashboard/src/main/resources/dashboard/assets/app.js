@@ -166,7 +166,10 @@ const App = {
     watch(() => [state.route, state.session?.password_change_required], () => nextTick(() => {
       document.querySelector('main h1')?.focus();
     }));
-    return { state, PAGES, page, mustChange, startSession, refreshSession, logout };
+    function skipToMain() {
+      document.querySelector('main h1')?.focus();
+    }
+    return { state, PAGES, page, mustChange, startSession, refreshSession, logout, skipToMain };
   },
   async mounted() {
     try {
@@ -181,6 +184,7 @@ const App = {
     <main v-if="state.checking" class="container"><p aria-busy="true">Loading…</p></main>
     <Login v-else-if="!state.session" :expired="state.expired" @done="startSession"></Login>
     <template v-else>
+      <a href="#main" class="skip" @click.prevent="skipToMain">Skip to the page</a>
       <header class="topbar">
         <nav class="container-fluid" aria-label="Main">
           <ul><li><a href="#/overview" class="brand"><img src="/assets/starling.svg" alt="" width="24" height="24">
@@ -196,7 +200,7 @@ const App = {
           </ul>
         </nav>
       </header>
-      <main class="container-fluid page">
+      <main class="container-fluid page" id="main">
         <ChangePassword v-if="mustChange || state.route === '/password'" :session="state.session" :forced="mustChange"
                         @done="refreshSession"></ChangePassword>
         <component v-else :is="page.component" :key="page.path"></component>

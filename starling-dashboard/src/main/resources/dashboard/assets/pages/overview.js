@@ -84,6 +84,9 @@ export const Overview = {
       this.plot?.setData(this.series);
       this.$refs.chart.dataset.points = this.series[0].length;
     },
+    ink() {
+      return getComputedStyle(document.body).color;
+    },
     resize() {
       this.plot?.setSize({ width: this.$refs.chart.clientWidth, height: 260 });
     },
@@ -95,7 +98,9 @@ export const Overview = {
       height: 260,
       series: [{}, { label: 'in', stroke: '#1e88e5', width: 2 }, { label: 'out', stroke: '#43a047', width: 2 },
         { label: 'dropped', stroke: '#e53935', width: 2, dash: [6, 4] }],
-      axes: [{}, { label: 'msg/s' }],
+      // The page's own text colour, so that the axes read in the dark theme too.
+      axes: [{ stroke: this.ink(), grid: { stroke: 'rgba(128,128,128,.25)' } },
+        { label: 'msg/s', stroke: this.ink(), grid: { stroke: 'rgba(128,128,128,.25)' } }],
       scales: {
         // The last three minutes, however few samples there are yet.
         x: { time: true, range: (u, min, max) => [max - (POINTS * INTERVAL_MS) / 1000, max] },

@@ -284,6 +284,14 @@ class DashboardBrowserTest {
         go("overview");
         browser.awaitText(By.cssSelector("[data-field=connections]"), "1");
         browser.screenshot("overview-phone");
+        // The first Tab stop, shown when focused, skips the navigation to the page's heading.
+        assertThat(browser.driver.executeScript("return document.querySelector('a[href], button, input, select, "
+                + "textarea') === document.querySelector('a.skip');")).isEqualTo(true);
+        browser.driver.executeScript("document.querySelector('a.skip').focus();");
+        WebElement skip = browser.driver.switchTo().activeElement();
+        assertThat(skip.getText()).isEqualTo("Skip to the page");
+        skip.sendKeys(org.openqa.selenium.Keys.ENTER);
+        assertThat(browser.driver.switchTo().activeElement().getTagName()).isEqualToIgnoringCase("h1");
         // Every form field has a label.
         go("publish");
         Long unlabelled = (Long) browser.driver.executeScript("return [...document.querySelectorAll('input, select, "

@@ -75,7 +75,7 @@ final class AdminAuth {
      * other request is refused with 403 until then, so that no node runs its API on a published password.
      */
     void requirePasswordChanged(String who, io.javalin.http.Context ctx) {
-        if (!defaultPassword || !who.equals("admin:" + config.defaultUsername())) {
+        if (!mustChangePassword(who)) {
             return;
         }
         String change = "/api/v5/admins/" + config.defaultUsername() + "/password";
@@ -88,16 +88,14 @@ final class AdminAuth {
         }
     }
 
+    /** Whether {@code who} is the default administrator with the default password still. */
+    boolean mustChangePassword(String who) {
+        return defaultPassword && who.equals("admin:" + config.defaultUsername());
+    }
+
     /** Checks the request's credentials; throws 401 or 429. Returns who it is ({@code admin:x} or {@code key:y}). */
     String authenticate(Context ctx) {
-        String address = ctx.ip();
-        long now = System.currentTimeMillis();
-        long wait = throttle.lockedFor(address, now);
-        if (wait > 0) {
-            ctx.header("Retry-After", Long.toString((wait + 999) / 1000));
-            throw new ApiException(429, "TOO_MANY_ATTEMPTS", "too many failed logins from " + address
-                    + "; try again in " + ((wait + 999) / 1000) + " s");
-        }
+        refuseLockedOut(ctx, System.currentTimeMillis());
         String header = ctx.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
             ctx.header("WWW-Authenticate", "Basic realm=\"starling\"");
@@ -112,6 +110,24 @@ final class AdminAuth {
         int colon = decoded.indexOf(':');
         String name = colon < 0 ? decoded : decoded.substring(0, colon);
         byte[] secret = (colon < 0 ? "" : decoded.substring(colon + 1)).getBytes(StandardCharsets.UTF_8);
+        return check(ctx, name, secret);
+    }
+
+    /** Throws 429 while the request's address is locked out for failed logins. */
+    private void refuseLockedOut(Context ctx, long now) {
+        long wait = throttle.lockedFor(ctx.ip(), now);
+        if (wait > 0) {
+            ctx.header("Retry-After", Long.toString((wait + 999) / 1000));
+            throw new ApiException(429, "TOO_MANY_ATTEMPTS", "too many failed logins from " + ctx.ip()
+                    + "; try again in " + ((wait + 999) / 1000) + " s");
+        }
+    }
+
+    /** Checks a name and secret however they came (Basic credentials, a login form); as {@link #authenticate}. */
+    String check(Context ctx, String name, byte[] secret) {
+        String address = ctx.ip();
+        long now = System.currentTimeMillis();
+        refuseLockedOut(ctx, now);
         // One check per request, whoever it names: an unknown name costs a decoy hash in the administrators'
         // database, so that neither the time nor a second hash tells names that exist from those that do not.
         boolean key = apiKeys.contains(name);

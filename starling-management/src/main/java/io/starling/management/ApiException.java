@@ -1,12 +1,12 @@
 package io.starling.management;
 
 /** A request the API refuses: its HTTP status, a stable code and a message for the caller. Never a 500. */
-final class ApiException extends RuntimeException {
+public final class ApiException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final int status;
     private final String code;
 
-    ApiException(int status, String code, String message) {
+    public ApiException(int status, String code, String message) {
         super(message, null, false, false);
         this.status = status;
         this.code = code;
@@ -24,11 +24,11 @@ final class ApiException extends RuntimeException {
         return new ApiException(409, "CONFLICT", message);
     }
 
-    int status() {
+    public int status() {
         return status;
     }
 
-    String code() {
+    public String code() {
         return code;
     }
 }

@@ -1,6 +1,7 @@
 package io.starling.management;
 
 import io.javalin.Javalin;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.starling.broker.bootstrap.Starling;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.ServiceLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +20,7 @@ import org.slf4j.LoggerFactory;
  * {@code /api/v5/prometheus/stats} and {@code /metrics}, and the OpenAPI description at
  * {@code /api/v5/openapi.json}. Every endpoint takes an administrator or an API key; every refusal is JSON with
  * a code and a message, never a stack trace. Requests run on Jetty's threads, never on the MQTT network threads.
+ * Other modules add to it through {@link ManagementContributor} (the dashboard its pages at {@code /}).
  */
 public final class ManagementServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
@@ -34,10 +37,21 @@ public final class ManagementServer implements AutoCloseable {
             c.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             c.http.defaultContentType = "application/json";
         });
+        ManagementContext context = new ManagementContext(app, node, auth);
         app.before(ctx -> {
-            RequestGuard.sameOrigin(ctx);
-            RequestGuard.jsonBody(ctx);
-            String who = auth.authenticate(ctx);
+            boolean open = context.isPublic(ctx.path());
+            // Public pages may be reached by a link from anywhere; what they send back is checked as the API is.
+            if (!open || !isRead(ctx.method())) {
+                RequestGuard.sameOrigin(ctx);
+                RequestGuard.jsonBody(ctx);
+            }
+            if (open) {
+                return;
+            }
+            String who = context.authenticate(ctx);
+            if (who == null) {
+                who = auth.authenticate(ctx);
+            }
             auth.requirePasswordChanged(who, ctx);
             auth.requireRole(who, ctx);
             ctx.attribute("who", who);
@@ -50,6 +64,10 @@ public final class ManagementServer implements AutoCloseable {
         new MessageRoutes(node).register(app);
         new BridgeRoutes(node).register(app);
         new AdminRoutes(node, auth, config.defaultUsername()).register(app);
+        for (ManagementContributor contributor : ServiceLoader.load(ManagementContributor.class,
+                ManagementServer.class.getClassLoader())) {
+            contributor.contribute(context);
+        }
         app.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(error(e.code(), e.getMessage())));
         app.exception(Exception.class, (e, ctx) -> {
             LOG.warn("management API: {} {} failed", ctx.method(), ctx.path(), e);
@@ -74,6 +92,10 @@ public final class ManagementServer implements AutoCloseable {
     /** The port bound: with port 0 in the settings, the one the OS chose. */
     public int port() {
         return app.port();
+    }
+
+    private static boolean isRead(HandlerType method) {
+        return method == HandlerType.GET || method == HandlerType.HEAD;
     }
 
     private static Map<String, Object> error(String code, String message) {

@@ -137,6 +137,7 @@ public final class ConfigLoader {
                     ClusterConfigParser.parse(c),
                     StompConfigParser.parse(c),
                     BridgeConfigParser.parse(c),
+                    DashboardConfigParser.parse(c),
                     source);
         } catch (ConfigException e) {
             throw new ConfigurationException(describe(e), e);

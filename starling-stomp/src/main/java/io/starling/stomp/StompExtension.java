@@ -42,7 +42,13 @@ public final class StompExtension implements NodeExtension {
         server.start();
         if (config.sockjs().enabled()) {
             sockJs = new SockJsServer(config, threads, sink -> new StompConnection(gateway, sink));
-            sockJs.start();
+            try {
+                sockJs.start();
+            } catch (RuntimeException e) {
+                sockJs = null;
+                close();
+                throw e;
+            }
         }
     }
 

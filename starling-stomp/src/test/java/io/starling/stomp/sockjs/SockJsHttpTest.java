@@ -33,7 +33,7 @@ class SockJsHttpTest {
     private static final String CONNECT = "CONNECT\\naccept-version:1.2\\nhost:h\\nclient-id:%s\\n\\n\\u0000";
 
     @RegisterExtension
-    static final StarlingExtension BROKER = SockJsNodes.sockJsNode("");
+    static final StarlingExtension BROKER = SockJsNodes.sockJsNode("stomp.sockjs.max_buffered_bytes = 4kB\n");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -165,6 +165,23 @@ class SockJsHttpTest {
         await().atMost(5, TimeUnit.SECONDS).until(() -> BROKER.node().services().sessions().get("sockjs-quiet") == null
                 || !BROKER.node().services().sessions().get("sockjs-quiet").isOnline());
         await().atMost(5, TimeUnit.SECONDS).until(() -> post("/000/quiet/xhr_send", "[\"\\n\"]").statusCode() == 404);
+    }
+
+    @Test
+    void aClientThatSendsWithoutReceivingIsClosedWhenItsOutputPilesUp() throws Exception {
+        assertThat(post("/000/deaf/xhr", "").body()).isEqualTo("o\n");
+        post("/000/deaf/xhr_send", "[\"" + CONNECT.formatted("sockjs-deaf") + "\"]");
+        assertThat(post("/000/deaf/xhr", "").body()).startsWith("a[\"CONNECTED");
+        // Each SEND asks for a RECEIPT; nobody polls: 200 receipts are more than max_buffered_bytes (4kB).
+        String send = "SEND\\ndestination:/topic/deaf\\nreceipt:r-%d\\n\\nx\\u0000";
+        StringBuilder sends = new StringBuilder("[");
+        for (int i = 0; i < 200; i++) {
+            sends.append(i == 0 ? "\"" : ",\"").append(send.formatted(i)).append('"');
+        }
+        assertThat(post("/000/deaf/xhr_send", sends.append(']').toString()).statusCode()).isEqualTo(204);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> BROKER.node().services().sessions().get("sockjs-deaf") == null
+                || !BROKER.node().services().sessions().get("sockjs-deaf").isOnline());
+        assertThat(post("/000/deaf/xhr", "").body()).isEqualTo("c[3001,\"Too much output waiting\"]\n");
     }
 
     @Test

@@ -40,6 +40,11 @@ final class HttpReceiver implements Receiver {
     }
 
     @Override
+    public boolean alive() {
+        return !finished && channel.isActive();
+    }
+
+    @Override
     public void finish() {
         if (!finished) {
             finished = true;

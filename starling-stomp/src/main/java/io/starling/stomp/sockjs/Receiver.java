@@ -8,6 +8,9 @@ interface Receiver {
     /** Writes one SockJS frame; false when the receiver is done after it (a poll, or a stream over its limit). */
     boolean write(String frame);
 
+    /** False once its connection closed: it takes nothing more (what it would be given stays with the session). */
+    boolean alive();
+
     /** Ends the response (or closes the WebSocket). */
     void finish();
 }

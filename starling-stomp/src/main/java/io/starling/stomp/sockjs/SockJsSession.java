@@ -86,6 +86,12 @@ final class SockJsSession implements FrameSink {
             r.finish();
             return;
         }
+        if (!r.alive()) {
+            return; // the client gave up on the request before the session saw it
+        }
+        if (receiver != null && !receiver.alive()) {
+            detached(receiver);
+        }
         if (receiver != null) {
             r.write(SockJsFrames.STILL_OPEN);
             r.finish();
@@ -145,6 +151,10 @@ final class SockJsSession implements FrameSink {
     private void flush() {
         flushScheduled = false;
         if (receiver == null || closeFrame != null) {
+            return;
+        }
+        if (!receiver.alive()) {
+            detached(receiver); // its close is on the way: the frames wait for the next request
             return;
         }
         if (!outbox.isEmpty()) {

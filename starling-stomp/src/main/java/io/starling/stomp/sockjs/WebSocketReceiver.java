@@ -24,6 +24,11 @@ final class WebSocketReceiver implements Receiver {
     }
 
     @Override
+    public boolean alive() {
+        return !finished && channel.isActive();
+    }
+
+    @Override
     public void finish() {
         if (!finished) {
             finished = true;

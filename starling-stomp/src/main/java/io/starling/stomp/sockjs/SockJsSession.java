@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -42,6 +43,8 @@ final class SockJsSession implements FrameSink {
     private final ArrayDeque<String> outbox = new ArrayDeque<>();
     private final ByteBuf inbound = Unpooled.buffer();
     private long outboxBytes;
+    /** Characters sent and not yet written to a receiver, counted on the sending thread: what isWritable sees. */
+    private final AtomicLong queued = new AtomicLong();
     private volatile boolean unwritable;
     private boolean opened;
     private boolean closing;
@@ -160,9 +163,10 @@ final class SockJsSession implements FrameSink {
         if (!outbox.isEmpty()) {
             String frame = SockJsFrames.messages(outbox);
             outbox.clear();
+            long left = queued.addAndGet(-outboxBytes);
             outboxBytes = 0;
             boolean more = receiver.write(frame);
-            if (unwritable) {
+            if (unwritable && left <= config.maxBufferedBytes() / 2) {
                 unwritable = false;
                 connection.writable();
             }
@@ -245,10 +249,21 @@ final class SockJsSession implements FrameSink {
         FrameWriter.write(frame, buf);
         String text = buf.toString(StandardCharsets.UTF_8);
         buf.release();
+        account(text);
         if (loop.inEventLoop()) {
             offer(text);
         } else {
             loop.execute(() -> offer(text));
+        }
+    }
+
+    /**
+     * Counts a frame when it is sent, before it reaches the loop: past half the bound the node's session holds
+     * further deliveries in its own bounded queue (a burst from another thread cannot overshoot unseen).
+     */
+    private void account(String text) {
+        if (queued.addAndGet(text.length()) > config.maxBufferedBytes() / 2) {
+            unwritable = true;
         }
     }
 
@@ -259,16 +274,13 @@ final class SockJsSession implements FrameSink {
         lastOut = System.nanoTime();
         outbox.add(text);
         outboxBytes += text.length();
-        // Deliveries stop at half the bound (isWritable); what still piles up past it (receipts, a client that
-        // sends without receiving) ends the session. One frame alone may be larger: it is what the node sends.
-        if (outboxBytes > config.maxBufferedBytes() && outbox.size() > 1) {
+        // What still piles up past the bound (receipts, a client that sends without receiving) ends the session.
+        // One frame alone may be larger: it is what the node has to send.
+        if (queued.get() > config.maxBufferedBytes() && outbox.size() > 1) {
             LOG.warn("{} session {} from {}: {} bytes wait for a client that does not receive them: closed",
-                    LISTENER, id, remote, outboxBytes);
+                    LISTENER, id, remote, queued.get());
             end(SockJsFrames.close(3001, "Too much output waiting"));
             return;
-        }
-        if (outboxBytes > config.maxBufferedBytes() / 2) {
-            unwritable = true; // the node's session holds further deliveries in its own bounded queue
         }
         scheduleFlush();
     }
@@ -291,6 +303,7 @@ final class SockJsSession implements FrameSink {
         if (sendMillis > 0) {
             stompSend = loop.scheduleAtFixedRate(() -> {
                 if (System.nanoTime() - lastOut >= TimeUnit.MILLISECONDS.toNanos(sendMillis)) {
+                    account("\n");
                     offer("\n");
                 }
             }, sendMillis, sendMillis, TimeUnit.MILLISECONDS);

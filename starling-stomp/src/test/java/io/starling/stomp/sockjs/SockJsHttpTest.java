@@ -185,6 +185,40 @@ class SockJsHttpTest {
     }
 
     @Test
+    void aSlowPollerHoldsLittleAndLosesNothing() throws Exception {
+        assertThat(post("/000/slow/xhr", "").body()).isEqualTo("o\n");
+        post("/000/slow/xhr_send", "[\"" + CONNECT.formatted("sockjs-slow")
+                + "SUBSCRIBE\\nid:1\\ndestination:/topic/slow\\nreceipt:s\\n\\n\\u0000\"]");
+        StringBuilder seen = new StringBuilder();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> seen.append(post("/000/slow/xhr", "").body())
+                .indexOf("RECEIPT") >= 0);
+        // 300 messages of 100 bytes while nobody polls: 30kB, against max_buffered_bytes = 4kB.
+        var mqtt = com.hivemq.client.mqtt.mqtt5.Mqtt5Client.builder().identifier("slow-pub").serverHost("127.0.0.1")
+                .serverPort(BROKER.port()).buildBlocking();
+        mqtt.connect();
+        for (int i = 0; i < 300; i++) {
+            mqtt.publishWith().topic("slow").payload(String.format("m-%098d", i).getBytes(StandardCharsets.UTF_8))
+                    .qos(com.hivemq.client.mqtt.datatypes.MqttQos.AT_LEAST_ONCE).send();
+        }
+        mqtt.disconnect();
+        assertThat(BROKER.node().services().sessions().get("sockjs-slow").isOnline()).isTrue();
+        java.util.List<String> bodies = new java.util.ArrayList<>();
+        int polls = 0;
+        while (bodies.size() < 300 && polls++ < 200) {
+            String r = post("/000/slow/xhr", "").body();
+            assertThat(r.length()).isLessThan(4096 + 1024); // half the bound, plus the frame that crossed it
+            if (r.startsWith("a")) {
+                for (String frame : SockJsFrames.parse(r.substring(1))) {
+                    bodies.add(frame.substring(frame.indexOf("\n\n") + 2, frame.length() - 1));
+                }
+            }
+        }
+        assertThat(bodies).hasSize(300);
+        assertThat(bodies.get(0)).isEqualTo(String.format("m-%098d", 0));
+        assertThat(bodies.get(299)).isEqualTo(String.format("m-%098d", 299));
+    }
+
+    @Test
     void theRawWebSocketCarriesPlainStomp() throws Exception {
         LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
         WebSocket ws = http.newWebSocketBuilder().subprotocols("v12.stomp")

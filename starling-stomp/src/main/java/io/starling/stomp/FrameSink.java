@@ -37,4 +37,9 @@ public interface FrameSink {
 
     /** The listener's name in listings and logs, such as {@code stomp:tcp}. */
     String listener();
+
+    /** The protocol the node's client listings show, such as {@code STOMP} or {@code STOMP/SockJS}. */
+    default String protocol() {
+        return "STOMP";
+    }
 }

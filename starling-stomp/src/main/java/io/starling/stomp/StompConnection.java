@@ -533,7 +533,7 @@ public final class StompConnection implements ClientConnection, PublishGate.Sour
 
     @Override
     public String protocolName() {
-        return "STOMP";
+        return sink.protocol();
     }
 
     // ---- PublishGate.Source ----

@@ -6,11 +6,13 @@ import io.starling.broker.bootstrap.Version;
 import io.starling.broker.config.StompConfig;
 import io.starling.broker.extension.NodeExtension;
 import io.starling.broker.transport.EventLoops;
+import io.starling.stomp.sockjs.SockJsServer;
 import io.starling.stomp.tcp.StompServer;
 
 /** Starts the STOMP gateway with the node when {@code stomp.enabled = true}. */
 public final class StompExtension implements NodeExtension {
     private StompServer server;
+    private SockJsServer sockJs;
     private Starling node;
     private HookListener forgetEnded;
 
@@ -38,6 +40,21 @@ public final class StompExtension implements NodeExtension {
                 : EventLoops.defaultWorkerThreads(Runtime.getRuntime().availableProcessors());
         server = new StompServer(config, threads, sink -> new StompConnection(gateway, sink));
         server.start();
+        if (config.sockjs().enabled()) {
+            sockJs = new SockJsServer(config, threads, sink -> new StompConnection(gateway, sink));
+            try {
+                sockJs.start();
+            } catch (RuntimeException e) {
+                sockJs = null;
+                close();
+                throw e;
+            }
+        }
+    }
+
+    /** The running SockJS endpoint, or null when it is off. */
+    public SockJsServer sockJs() {
+        return sockJs;
     }
 
     /** The running gateway's listeners, or null when it is off. */
@@ -47,6 +64,10 @@ public final class StompExtension implements NodeExtension {
 
     @Override
     public void close() {
+        if (sockJs != null) {
+            sockJs.close();
+            sockJs = null;
+        }
         if (server != null) {
             server.close();
             server = null;

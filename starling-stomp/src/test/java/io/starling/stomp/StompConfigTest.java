@@ -23,6 +23,29 @@ class StompConfigTest {
     }
 
     @Test
+    void sockJsIsOffByDefaultOnPort61616() {
+        StompConfig.SockJs s = ConfigLoader.fromString("").stomp().sockjs();
+        assertThat(s.enabled()).isFalse();
+        assertThat(s.bind().port()).isEqualTo(61616);
+        assertThat(s.path()).isEqualTo("/stomp");
+        assertThat(s.heartbeat().toSeconds()).isEqualTo(25);
+        assertThat(s.disconnectDelay().toSeconds()).isEqualTo(5);
+        assertThat(s.tls()).isNull();
+        // SockJS alone is something to listen on.
+        StompConfig only = ConfigLoader.fromString("stomp { enabled = true, tcp.enabled = false, sockjs.enabled = true }")
+                .stomp();
+        assertThat(only.tcp()).isNull();
+        assertThat(only.sockjs().enabled()).isTrue();
+        assertThatThrownBy(() -> ConfigLoader.fromString("\n\nstomp.sockjs.path = \"stomp/\""))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("config:3")
+                .hasMessageContaining("stomp.sockjs.path");
+        assertThatThrownBy(() -> ConfigLoader.fromString("stomp { enabled = true, sockjs { enabled = true, tls = true } }"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("stomp.sockjs.tls");
+        assertThatThrownBy(() -> ConfigLoader.fromString("stomp.sockjs.heartbeat = 0s"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("stomp.sockjs.heartbeat");
+    }
+
+    @Test
     void theShippedFileLeavesItOffAndTurnsOnAsDocumented() throws Exception {
         java.nio.file.Path shipped = java.nio.file.Path.of("../starling-dist/src/main/dist/etc/starling.conf");
         org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(shipped), "not in the source tree");
@@ -31,6 +54,11 @@ class StompConfigTest {
         assertThat(on.enabled()).isTrue();
         assertThat(on.tcp().port()).isEqualTo(61613);
         assertThat(on.ssl()).isNull();
+        assertThat(on.sockjs().enabled()).isFalse();
+        StompConfig sockjs = ConfigLoader.load(shipped, java.util.Map.of("STARLING_STOMP__ENABLED", "true",
+                "STARLING_STOMP__SOCKJS__ENABLED", "true")).stomp();
+        assertThat(sockjs.sockjs().enabled()).isTrue();
+        assertThat(sockjs.sockjs().bind().port()).isEqualTo(61616);
     }
 
     @Test

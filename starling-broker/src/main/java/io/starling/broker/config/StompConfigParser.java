@@ -28,8 +28,10 @@ final class StompConfigParser {
             }
             ssl = new StompConfig.Endpoint(bind.host(), bind.port(), tls);
         }
-        if (enabled && tcp == null && ssl == null) {
-            throw invalid(c, "stomp.enabled", "is true, but both stomp.tcp and stomp.ssl are off: nothing to listen on");
+        StompConfig.SockJs sockjs = sockJs(c, enabled);
+        if (enabled && tcp == null && ssl == null && !sockjs.enabled()) {
+            throw invalid(c, "stomp.enabled",
+                    "is true, but stomp.tcp, stomp.ssl and stomp.sockjs are all off: nothing to listen on");
         }
         int maxFrame = bytes(c, "stomp.max_frame_bytes");
         int maxHeaderBytes = bytes(c, "stomp.max_header_bytes");
@@ -57,7 +59,29 @@ final class StompConfigParser {
                 positiveDuration(c, "stomp.connect_timeout"), maxFrame, positive(c, "stomp.max_headers"),
                 maxHeaderBytes, positive(c, "stomp.max_inflight"), positive(c, "stomp.max_transactions"),
                 positive(c, "stomp.max_transaction_frames"), sendQos, nonNegativeDuration(c, "stomp.heartbeat.send"),
-                nonNegativeDuration(c, "stomp.heartbeat.receive"), tolerance, topicPrefix, queuePrefix, separator);
+                nonNegativeDuration(c, "stomp.heartbeat.receive"), tolerance, topicPrefix, queuePrefix, separator, sockjs);
+    }
+
+    private static StompConfig.SockJs sockJs(Config c, boolean stompEnabled) {
+        boolean on = c.getBoolean("stomp.sockjs.enabled");
+        ConfigValues.HostPort bind = ConfigValues.hostPort(c, "stomp.sockjs.bind");
+        String path = c.getString("stomp.sockjs.path");
+        if (!path.startsWith("/") || path.endsWith("/") && path.length() > 1 || path.contains("?")
+                || path.contains("#")) {
+            throw invalid(c, "stomp.sockjs.path", "must start with '/' and not end with one, was '" + path + "'");
+        }
+        TlsConfig tls = null;
+        if (c.getBoolean("stomp.sockjs.tls")) {
+            tls = ListenerConfigParser.tls(c, "stomp.ssl");
+            if (tls.certFile() == null && on && stompEnabled) {
+                throw invalid(c, "stomp.sockjs.tls", "is on, but stomp.ssl.certfile names no certificate (PEM)");
+            }
+        }
+        int maxMessage = bytes(c, "stomp.sockjs.max_message_bytes");
+        int maxBuffered = bytes(c, "stomp.sockjs.max_buffered_bytes");
+        return new StompConfig.SockJs(on, new StompConfig.Endpoint(bind.host(), bind.port(), tls),
+                path.equals("/") ? "" : path, positiveDuration(c, "stomp.sockjs.heartbeat"),
+                positiveDuration(c, "stomp.sockjs.disconnect_delay"), maxMessage, maxBuffered, tls);
     }
 
     private static int bytes(Config c, String path) {

@@ -32,6 +32,8 @@ final class Inbound {
     private final String clientId;
     private final BridgeStats stats;
     private final String description;
+    /** Messages from the remote that no 'in' rule matched (on the link's thread). */
+    private long unmatched;
     private final Set<Integer> awaitingRelease = new HashSet<>();
 
     Inbound(BrokerServices services, TopicMap topics, PublishGate.Publisher source, BridgeStats stats) {
@@ -52,8 +54,11 @@ final class Inbound {
         }
         String local = topics.toLocal(p.topic());
         if (local == null) {
-            LOG.info("{}: a message on remote topic '{}' matches none of its 'in' rules: dropped", description,
-                    LogSafe.escape(p.topic()));
+            // Logged once in a thousand: a remote sending many such messages must not flood the log.
+            if (unmatched++ % 1000 == 0) {
+                LOG.info("{}: a message on remote topic '{}' matches none of its 'in' rules: dropped ({} so far)",
+                        description, LogSafe.escape(p.topic()), unmatched);
+            }
             answer(link, p, ReasonCode.SUCCESS);
             return;
         }

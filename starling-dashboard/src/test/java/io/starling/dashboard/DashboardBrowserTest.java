@@ -174,6 +174,13 @@ class DashboardBrowserTest {
         browser.await(By.cssSelector("tr[data-clientid='dash-kick-me']"));
         browser.waiting().until(ExpectedConditions.invisibilityOfElementLocated(
                 By.cssSelector("tr[data-clientid='dash-stays']")));
+        // A filter on the protocol: no STOMP client is called that, the MQTT one is.
+        new org.openqa.selenium.support.ui.Select(browser.await(By.id("c-proto"))).selectByValue("STOMP");
+        browser.driver.findElement(By.cssSelector("form[aria-label='Search clients'] button")).click();
+        browser.awaitText(By.cssSelector("table[aria-label=Clients] tbody"), "No clients match.");
+        new org.openqa.selenium.support.ui.Select(browser.await(By.id("c-proto"))).selectByValue("MQTT");
+        browser.driver.findElement(By.cssSelector("form[aria-label='Search clients'] button")).click();
+        browser.await(By.cssSelector("tr[data-clientid='dash-kick-me']"));
 
         browser.driver.findElement(By.linkText("dash-kick-me")).click();
         browser.awaitText(By.cssSelector("article.detail"), "kick/+/state");

@@ -10,6 +10,7 @@ const LIMIT = 20;
 export const Clients = {
   components: { Pager, ConfirmButton },
   data: () => ({
+    title: 'Clients',
     filters: { like_clientid: '', username: '', ip_address: '', conn_state: '', listener: '', proto_name: '',
       min_queued: '', min_inflight: '' },
     rows: [], meta: { page: 1, limit: LIMIT }, error: '', status: '',
@@ -17,7 +18,7 @@ export const Clients = {
   }),
   template: `
     <section aria-labelledby="clients-title">
-      <h1 id="clients-title" tabindex="-1">Clients</h1>
+      <h1 id="clients-title" tabindex="-1">{{ title }}</h1>
       <form class="filters" @submit.prevent="load(1)" aria-label="Search clients">
         <label for="c-id">Client id contains <input id="c-id" name="clientid" v-model.trim="filters.like_clientid"></label>
         <label for="c-user">Username <input id="c-user" v-model.trim="filters.username"></label>
@@ -83,7 +84,7 @@ export const Clients = {
         return '';
       }
       return c.proto_name === 'MQTT' ? 'MQTT ' + ({ 3: '3.1', 4: '3.1.1', 5: '5.0' }[c.proto_ver] ?? c.proto_ver)
-        : c.proto_name + (c.proto_ver ? ' ' + c.proto_ver : '');
+        : c.proto_name + (c.proto_ver ? ' ' + (c.proto_ver / 10).toFixed(1) : ''); // STOMP: 12 is 1.2
     },
     load(page) {
       return loadInto(this, '/api/v5/clients' + query({ ...this.filters, page, limit: LIMIT }));
@@ -119,5 +120,17 @@ export const Clients = {
       this.filters.like_clientid = wanted;
     }
     this.load(1);
+  },
+};
+
+// The STOMP sessions: the clients page with its protocol filter set to STOMP (a STOMP connection is a client
+// like an MQTT one, with its subscriptions and queue).
+export const StompClients = {
+  ...Clients,
+  data: () => {
+    const d = Clients.data();
+    d.title = 'STOMP sessions';
+    d.filters.proto_name = 'STOMP';
+    return d;
   },
 };

@@ -45,7 +45,8 @@ class DashboardBrowserTest {
             .allListeners().config("management.bind = \"127.0.0.1:0\"\nplugins.dir = \""
                     + TEST_PLUGINS.toAbsolutePath() + "\"\nplugins.config_dir = \"" + home.resolve("etc") + "\"\n"
                     + "authentication.password_file = \"" + home.resolve("passwd") + "\"\n"
-                    + "authentication.password_iterations = 1000\n"));
+                    + "authentication.password_iterations = 1000\n"
+                    + "authorization.acl_file = \"" + AclFiles.write(home.resolve("acl.conf")) + "\"\n"));
 
     private final List<Mqtt5BlockingClient> clients = new ArrayList<>();
 
@@ -371,6 +372,17 @@ class DashboardBrowserTest {
         String key = browser().await(By.cssSelector("[data-field=new-key]")).getText();
         String secret = browser().driver.findElement(By.cssSelector("[data-field=new-secret]")).getText();
         browser().screenshot("access");
+        // The ACL file's rules, in order, read only.
+        WebElement acl = browser().await(By.cssSelector("table[aria-labelledby=acl-rules]"));
+        browser().driver.executeScript("arguments[0].scrollIntoView()", browser().driver.findElement(By.id("acl-rules")));
+        assertThat(acl.findElements(By.cssSelector("tbody tr[data-rule]"))).hasSize(AclFiles.RULES);
+        assertThat(acl.findElement(By.cssSelector("tr[data-rule='1']")).getText()).contains("deny", "all",
+                "subscribe", "eq #");
+        assertThat(acl.findElement(By.cssSelector("tr[data-rule='2']")).getText()).contains("allow",
+                "user sensor-1", "publish", "sensors/%c/#");
+        assertThat(browser().driver.findElement(By.cssSelector("[data-field=acl-summary]")).getText())
+                .contains("acl.conf", "first that matches");
+        browser().screenshot("acl");
         java.net.http.HttpResponse<String> stats = java.net.http.HttpClient.newHttpClient().send(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create(url() + "api/v5/stats")).header("Authorization",
                         "Basic " + java.util.Base64.getEncoder().encodeToString((key + ":" + secret).getBytes(

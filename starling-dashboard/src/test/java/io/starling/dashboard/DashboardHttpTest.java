@@ -28,9 +28,13 @@ class DashboardHttpTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
 
+    @org.junit.jupiter.api.io.TempDir
+    static java.nio.file.Path home;
+
     @RegisterExtension
     final StarlingExtension broker = StarlingExtension.create(b -> b.extensions(true).storageType("memory")
-            .config("management.bind = \"127.0.0.1:0\"\n"));
+            .config("management.bind = \"127.0.0.1:0\"\nauthorization.acl_file = \""
+                    + AclFiles.write(home.resolve("acl.conf")) + "\"\n"));
 
     private String base() {
         return "http://127.0.0.1:" + broker.node().extension(ManagementExtension.class).server().port();
@@ -212,4 +216,35 @@ class DashboardHttpTest {
         rows.forEach(r -> out.add(r.get("clientid").asText()));
         return out;
     }
+    /** The ACL file's rules, in order, as the file says them; for administrators and administrator keys only. */
+    @Test
+    void showsTheAclRulesToAdministratorsOnly() throws Exception {
+        String[] session = firstLogin();
+        HttpResponse<String> r = send(request("/api/v5/authorization/rules").header("Cookie", session[0]));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode acl = JSON.readTree(r.body());
+        assertThat(acl.get("file").asText()).endsWith("acl.conf");
+        assertThat(acl.get("no_match").asText()).isIn("allow", "deny");
+        assertThat(acl.get("rules")).hasSize(AclFiles.RULES);
+        assertThat(acl.get("rules").get(0).toString()).isEqualTo(
+                "{\"permission\":\"deny\",\"who\":\"all\",\"action\":\"subscribe\",\"topics\":[\"eq #\"]}");
+        assertThat(acl.get("rules").get(1).toString()).isEqualTo("{\"permission\":\"allow\",\"who\":{\"user\":"
+                + "\"sensor-1\"},\"action\":\"publish\",\"topics\":[\"sensors/%c/#\"]}");
+        assertThat(acl.get("rules").get(2).toString()).isEqualTo(
+                "{\"permission\":\"allow\",\"who\":\"all\",\"action\":\"all\",\"topics\":[]}");
+
+        for (String role : new String[] {"operator", "administrator"}) {
+            HttpResponse<String> created = send(request("/api/v5/api_key").header("Cookie", session[0])
+                    .header("X-CSRF-Token", session[1]).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"role\": \"" + role + "\"}")));
+            assertThat(created.statusCode()).as(created.body()).isIn(200, 201);
+            JsonNode key = JSON.readTree(created.body());
+            String basic = "Basic " + Base64.getEncoder().encodeToString((key.get("key").asText() + ":"
+                    + key.get("secret").asText()).getBytes());
+            HttpResponse<String> asKey = send(request("/api/v5/authorization/rules").header("Authorization", basic));
+            assertThat(asKey.statusCode()).as(role + ": " + asKey.body()).isEqualTo(role.equals("operator") ? 403
+                    : 200);
+        }
+    }
+
 }

@@ -3,7 +3,8 @@
 import { createApp, reactive, computed, nextTick, watch } from '/webjars/vue/dist/vue.esm-browser.prod.js';
 import { get, post, put, setCsrfToken, onSessionExpired } from './api.js';
 import { Overview } from './pages/overview.js';
-import { Clients } from './pages/clients.js';
+import { Clients, StompClients } from './pages/clients.js';
+import { Bridges } from './pages/bridges.js';
 import { Subscriptions } from './pages/subscriptions.js';
 import { Retained } from './pages/retained.js';
 import { Publish } from './pages/publish.js';
@@ -25,6 +26,8 @@ const PAGES = [
   { path: '/viewer', title: 'Topic viewer', component: Viewer },
   { path: '/metrics', title: 'Metrics', component: Metrics },
   { path: '/cluster', title: 'Cluster', component: Cluster },
+  { path: '/bridges', title: 'Bridges', component: Bridges },
+  { path: '/stomp', title: 'STOMP', component: StompClients },
   { path: '/listeners', title: 'Listeners', component: Listeners },
   { path: '/plugins', title: 'Plugins', component: Plugins },
   { path: '/access', title: 'Users and keys', component: Access },

@@ -185,6 +185,11 @@ class ClusterOperationsTest {
         assertThat(second.at("/meta/count").asInt()).isEqualTo(4);
         assertThat(texts(second.get("data"), "clientid")).containsExactly("mid-on-c", "zeta-on-a");
         assertThat(api.get("/api/v5/clients?like_clientid=on-c").json().at("/meta/count").asInt()).isEqualTo(2);
+        // The newer filters reach the other nodes too.
+        assertThat(api.get("/api/v5/clients?like_clientid=on-c&proto_name=MQTT").json().at("/meta/count").asInt())
+                .isEqualTo(2);
+        assertThat(api.get("/api/v5/clients?listener=nowhere:0").json().at("/meta/count").asInt()).isZero();
+        assertThat(api.get("/api/v5/clients?min_inflight=1").json().at("/meta/count").asInt()).isZero();
 
         JsonNode shown = api.get("/api/v5/clients/kick-me").json();
         assertThat(shown.get("node").asText()).isEqualTo("b@test");

@@ -1,10 +1,11 @@
-// Who may do what: the built-in MQTT users (etc/passwd), the administrators of this API and dashboard, and the
+// Who may do what: the built-in MQTT users (etc/passwd), the ACL rules (read only), the administrators of this API and dashboard, and the
 // API keys (a new key's secret is shown this once). Deleting asks for a second click.
 import { get, post, del } from '../api.js';
 import { ConfirmButton } from './confirm.js';
+import { AclRules } from './acl.js';
 
 export const Access = {
-  components: { ConfirmButton },
+  components: { ConfirmButton, AclRules },
   data: () => ({
     users: [], admins: [], keys: [], error: '', status: '', usersError: '',
     newUser: { username: '', password: '', superuser: false },
@@ -39,6 +40,8 @@ export const Access = {
           <button type="submit">Add user</button>
         </form>
       </template>
+
+      <AclRules></AclRules>
 
       <h2 id="admins">Administrators</h2>
       <div class="overflow-auto">

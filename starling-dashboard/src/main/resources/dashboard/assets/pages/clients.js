@@ -1,5 +1,5 @@
-// Clients of every node: search by client id (part of it), user name or address, connected or not; paged; the
-// detail of one with its subscriptions and queues; kick (after a second click that confirms it).
+// Clients of every node: search by client id (part of it), user name or address, connected or not, listener,
+// protocol (MQTT or STOMP) and backlog (at least N queued or in flight); paged; the detail of one with its subscriptions and queues; kick (after a second click that confirms it).
 import { get, del, query } from '../api.js';
 import { number, time, duration } from '../format.js';
 import { Pager, loadInto } from './pager.js';
@@ -10,13 +10,15 @@ const LIMIT = 20;
 export const Clients = {
   components: { Pager, ConfirmButton },
   data: () => ({
-    filters: { like_clientid: '', username: '', ip_address: '', conn_state: '' },
+    title: 'Clients',
+    filters: { like_clientid: '', username: '', ip_address: '', conn_state: '', listener: '', proto_name: '',
+      min_queued: '', min_inflight: '' },
     rows: [], meta: { page: 1, limit: LIMIT }, error: '', status: '',
     detail: null, detailSubs: [],
   }),
   template: `
     <section aria-labelledby="clients-title">
-      <h1 id="clients-title" tabindex="-1">Clients</h1>
+      <h1 id="clients-title" tabindex="-1">{{ title }}</h1>
       <form class="filters" @submit.prevent="load(1)" aria-label="Search clients">
         <label for="c-id">Client id contains <input id="c-id" name="clientid" v-model.trim="filters.like_clientid"></label>
         <label for="c-user">Username <input id="c-user" v-model.trim="filters.username"></label>
@@ -26,6 +28,13 @@ export const Clients = {
             <option value="">Any</option><option value="connected">Connected</option>
             <option value="disconnected">Disconnected</option>
           </select></label>
+        <label for="c-listener">Listener <input id="c-listener" v-model.trim="filters.listener" placeholder="tcp:default"></label>
+        <label for="c-proto">Protocol
+          <select id="c-proto" v-model="filters.proto_name">
+            <option value="">Any</option><option value="MQTT">MQTT</option><option value="STOMP">STOMP</option>
+          </select></label>
+        <label for="c-queued">Queued at least <input id="c-queued" type="number" min="0" v-model="filters.min_queued"></label>
+        <label for="c-inflight">In flight at least <input id="c-inflight" type="number" min="0" v-model="filters.min_inflight"></label>
         <button type="submit">Search</button>
       </form>
       <p class="error" role="alert" v-if="error">{{ error }}</p>
@@ -40,7 +49,7 @@ export const Clients = {
             <tr v-for="c in rows" :key="c.node + c.clientid" :data-clientid="c.clientid">
               <td><a href="#/clients" @click.prevent="show(c)">{{ c.clientid }}</a></td>
               <td>{{ c.username ?? '' }}</td><td>{{ c.ip_address ? c.ip_address + ':' + c.port : '' }}</td>
-              <td>{{ c.proto_ver ? 'MQTT ' + protocol(c.proto_ver) : '' }}</td><td>{{ c.listener ?? '' }}</td>
+              <td>{{ protocolOf(c) }}</td><td>{{ c.listener ?? '' }}</td>
               <td>{{ c.connected ? time(c.connected_at) : 'disconnected' }}</td>
               <td>{{ number(c.subscriptions_cnt) }}</td><td>{{ number(c.mqueue_len) }}</td><td>{{ number(c.inflight_cnt) }}</td>
               <td>{{ c.node }}</td>
@@ -70,8 +79,12 @@ export const Clients = {
     </section>`,
   methods: {
     number, time, duration,
-    protocol(v) {
-      return { 3: '3.1', 4: '3.1.1', 5: '5.0' }[v] ?? v;
+    protocolOf(c) {
+      if (!c.proto_name) {
+        return '';
+      }
+      return c.proto_name === 'MQTT' ? 'MQTT ' + ({ 3: '3.1', 4: '3.1.1', 5: '5.0' }[c.proto_ver] ?? c.proto_ver)
+        : c.proto_name + (c.proto_ver ? ' ' + (c.proto_ver / 10).toFixed(1) : ''); // STOMP: 12 is 1.2
     },
     load(page) {
       return loadInto(this, '/api/v5/clients' + query({ ...this.filters, page, limit: LIMIT }));
@@ -107,5 +120,17 @@ export const Clients = {
       this.filters.like_clientid = wanted;
     }
     this.load(1);
+  },
+};
+
+// The STOMP sessions: the clients page with its protocol filter set to STOMP (a STOMP connection is a client
+// like an MQTT one, with its subscriptions and queue).
+export const StompClients = {
+  ...Clients,
+  data: () => {
+    const d = Clients.data();
+    d.title = 'STOMP sessions';
+    d.filters.proto_name = 'STOMP';
+    return d;
   },
 };

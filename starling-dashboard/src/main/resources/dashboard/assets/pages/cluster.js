@@ -2,10 +2,12 @@
 // the others (forwarded, dropped, reconnects, takeovers). Refreshed every five seconds.
 import { get } from '../api.js';
 import { number, duration, bytes } from '../format.js';
+import { refreshedEvery } from './polling.js';
 
 const INTERVAL_MS = 5000;
 
 export const Cluster = {
+  mixins: [refreshedEvery(INTERVAL_MS)],
   data: () => ({ cluster: null, error: '' }),
   template: `
     <section aria-labelledby="cluster-title">
@@ -54,12 +56,5 @@ export const Cluster = {
         this.error = e.message;
       }
     },
-  },
-  mounted() {
-    this.load();
-    this.timer = setInterval(() => this.load(), INTERVAL_MS);
-  },
-  unmounted() {
-    clearInterval(this.timer);
   },
 };

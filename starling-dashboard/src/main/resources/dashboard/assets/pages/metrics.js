@@ -2,10 +2,12 @@
 // five seconds, with a filter on the names.
 import { get } from '../api.js';
 import { number } from '../format.js';
+import { refreshedEvery } from './polling.js';
 
 const INTERVAL_MS = 5000;
 
 export const Metrics = {
+  mixins: [refreshedEvery(INTERVAL_MS)],
   data: () => ({ stats: {}, metrics: {}, filter: '', error: '' }),
   template: `
     <section aria-labelledby="metrics-title">
@@ -42,12 +44,5 @@ export const Metrics = {
         this.error = e.message;
       }
     },
-  },
-  mounted() {
-    this.load();
-    this.timer = setInterval(() => this.load(), INTERVAL_MS);
-  },
-  unmounted() {
-    clearInterval(this.timer);
   },
 };

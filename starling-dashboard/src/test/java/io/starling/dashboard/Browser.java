@@ -86,6 +86,28 @@ final class Browser implements AutoCloseable {
         e.sendKeys(text);
     }
 
+    /** Opens the page from the navigation and waits until it is the current one. */
+    void go(String page) {
+        await(By.cssSelector("a[href='#/" + page + "']")).click();
+        await(By.cssSelector("a[href='#/" + page + "'][aria-current='page']"));
+    }
+
+    void logIn(String password) {
+        type(By.id("login-username"), "admin");
+        type(By.id("login-password"), password);
+        driver.findElement(By.cssSelector("form[aria-label='Log in'] button[type=submit]")).click();
+    }
+
+    /** The first visit: log in as admin/public, change the forced password, land on the overview. */
+    void firstLogin(String url, String password) {
+        driver.get(url);
+        logIn("public");
+        await(By.id("new-password")).sendKeys(password);
+        type(By.id("repeat-password"), password);
+        driver.findElement(By.cssSelector("form[aria-label='Change password'] button")).click();
+        await(By.cssSelector("a[href='#/clients']"));
+    }
+
     void size(int width, int height) {
         driver.manage().window().setSize(new Dimension(width, height));
     }

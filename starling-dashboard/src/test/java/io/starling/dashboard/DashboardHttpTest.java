@@ -1,9 +1,13 @@
 package io.starling.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import io.starling.management.ManagementExtension;
 import io.starling.testkit.StarlingExtension;
 import java.io.IOException;
@@ -11,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,9 +28,13 @@ class DashboardHttpTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
 
+    @org.junit.jupiter.api.io.TempDir
+    static java.nio.file.Path home;
+
     @RegisterExtension
     final StarlingExtension broker = StarlingExtension.create(b -> b.extensions(true).storageType("memory")
-            .config("management.bind = \"127.0.0.1:0\"\n"));
+            .config("management.bind = \"127.0.0.1:0\"\nauthorization.acl_file = \""
+                    + AclFiles.write(home.resolve("acl.conf")) + "\"\n"));
 
     private String base() {
         return "http://127.0.0.1:" + broker.node().extension(ManagementExtension.class).server().port();
@@ -162,4 +171,80 @@ class DashboardHttpTest {
         assertThat(session.get("username").asText()).isEqualTo("admin");
         assertThat(session.get("password_change_required").asBoolean()).isFalse();
     }
+    /** The clients page's filters as the API takes them: listener, protocol and a backlog of queued messages. */
+    @Test
+    void filtersClientsByListenerProtocolAndBacklog() throws Exception {
+        String[] session = firstLogin();
+        Mqtt5BlockingClient slow = Mqtt5Client.builder().identifier("filter-backlog").serverHost(broker.host())
+                .serverPort(broker.port()).buildBlocking();
+        slow.connectWith().cleanStart(true).sessionExpiryInterval(300).send();
+        slow.subscribeWith().topicFilter("backlog/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        slow.disconnect();
+        Mqtt5BlockingClient publisher = Mqtt5Client.builder().identifier("filter-publisher")
+                .serverHost(broker.host()).serverPort(broker.port()).buildBlocking();
+        publisher.connect();
+        try {
+            for (int i = 0; i < 3; i++) {
+                publisher.publishWith().topic("backlog/" + i).qos(MqttQos.AT_LEAST_ONCE).send();
+            }
+            String listener = ids(session, "?clientid=filter-publisher").get(0).get("listener").asText();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(names(ids(session,
+                    "?min_queued=3"))).containsExactly("filter-backlog"));
+            assertThat(names(ids(session, "?min_queued=4"))).isEmpty();
+            assertThat(names(ids(session, "?min_queued=&min_inflight=0&like_clientid=filter-")))
+                    .as("an empty parameter does not filter").containsExactly("filter-backlog", "filter-publisher");
+            assertThat(names(ids(session, "?listener=" + listener))).containsExactly("filter-publisher");
+            assertThat(names(ids(session, "?listener=nowhere:0"))).isEmpty();
+            assertThat(names(ids(session, "?proto_name=mqtt"))).containsExactly("filter-publisher");
+            assertThat(names(ids(session, "?proto_name=STOMP"))).isEmpty();
+            HttpResponse<String> bad = send(request("/api/v5/clients?min_queued=-1").header("Cookie", session[0]));
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(bad.body()).contains("min_queued");
+        } finally {
+            publisher.disconnect();
+        }
+    }
+
+    private JsonNode ids(String[] session, String query) throws Exception {
+        HttpResponse<String> r = send(request("/api/v5/clients" + query).header("Cookie", session[0]));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body()).get("data");
+    }
+
+    private static java.util.List<String> names(JsonNode rows) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        rows.forEach(r -> out.add(r.get("clientid").asText()));
+        return out;
+    }
+    /** The ACL file's rules, in order, as the file says them; for administrators and administrator keys only. */
+    @Test
+    void showsTheAclRulesToAdministratorsOnly() throws Exception {
+        String[] session = firstLogin();
+        HttpResponse<String> r = send(request("/api/v5/authorization/rules").header("Cookie", session[0]));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode acl = JSON.readTree(r.body());
+        assertThat(acl.get("file").asText()).endsWith("acl.conf");
+        assertThat(acl.get("no_match").asText()).isIn("allow", "deny");
+        assertThat(acl.get("rules")).hasSize(AclFiles.RULES);
+        assertThat(acl.get("rules").get(0).toString()).isEqualTo(
+                "{\"permission\":\"deny\",\"who\":\"all\",\"action\":\"subscribe\",\"topics\":[\"eq #\"]}");
+        assertThat(acl.get("rules").get(1).toString()).isEqualTo("{\"permission\":\"allow\",\"who\":{\"user\":"
+                + "\"sensor-1\"},\"action\":\"publish\",\"topics\":[\"sensors/%c/#\"]}");
+        assertThat(acl.get("rules").get(2).toString()).isEqualTo(
+                "{\"permission\":\"allow\",\"who\":\"all\",\"action\":\"all\",\"topics\":[]}");
+
+        for (String role : new String[] {"operator", "administrator"}) {
+            HttpResponse<String> created = send(request("/api/v5/api_key").header("Cookie", session[0])
+                    .header("X-CSRF-Token", session[1]).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"role\": \"" + role + "\"}")));
+            assertThat(created.statusCode()).as(created.body()).isIn(200, 201);
+            JsonNode key = JSON.readTree(created.body());
+            String basic = "Basic " + Base64.getEncoder().encodeToString((key.get("key").asText() + ":"
+                    + key.get("secret").asText()).getBytes());
+            HttpResponse<String> asKey = send(request("/api/v5/authorization/rules").header("Authorization", basic));
+            assertThat(asKey.statusCode()).as(role + ": " + asKey.body()).isEqualTo(role.equals("operator") ? 403
+                    : 200);
+        }
+    }
+
 }

@@ -9,7 +9,10 @@ import io.starling.broker.security.UserDatabase;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Plugins (list, load, unload), the built-in MQTT users, the API's administrators and its API keys. */
+/**
+ * Plugins (list, load, unload), the ACL file's rules (read only), the built-in MQTT users, the API's administrators
+ * and its API keys.
+ */
 final class AdminRoutes {
     private final Starling node;
     private final AdminAuth auth;
@@ -31,6 +34,15 @@ final class AdminRoutes {
                 return null;
             });
             ctx.status(204);
+        });
+        app.get("/api/v5/authorization/rules", ctx -> {
+            auth.requireAdministrator(ctx, "reading the ACL rules");
+            Map<String, Object> m = new LinkedHashMap<>();
+            java.nio.file.Path file = node.config().security().aclFile();
+            m.put("file", file == null ? null : file.toString());
+            m.put("no_match", node.config().authorizationNoMatchAllows() ? "allow" : "deny");
+            m.put("rules", node.aclRules());
+            ctx.json(m);
         });
         app.get("/api/v5/users", ctx -> ctx.json(mqttUsers().list()));
         app.post("/api/v5/users", ctx -> {

@@ -96,15 +96,40 @@ final class ClientRoutes {
         }
     }
 
-    /** Filtered by the query: clientid, like_clientid, username, ip_address, conn_state. */
+    /**
+     * Filtered by the query: clientid, like_clientid, username, ip_address, conn_state, listener, proto_name,
+     * min_queued, min_inflight (an empty parameter does not filter, as a form's empty field sends it).
+     */
     private static ClientViews.Query query(Context ctx) {
-        String state = ctx.queryParam("conn_state");
+        String state = param(ctx, "conn_state");
         if (state != null && !state.equals("connected") && !state.equals("disconnected")) {
             throw ApiException.badRequest("conn_state must be connected or disconnected, was '" + state + "'");
         }
-        return new ClientViews.Query(ctx.queryParam("clientid"), ctx.queryParam("like_clientid"),
-                ctx.queryParam("username"), ctx.queryParam("ip_address"), state == null ? null
-                : state.equals("connected"));
+        return new ClientViews.Query(ctx.queryParam("clientid"), param(ctx, "like_clientid"),
+                param(ctx, "username"), param(ctx, "ip_address"), state == null ? null : state.equals("connected"),
+                param(ctx, "listener"), param(ctx, "proto_name"), atLeast(ctx, "min_queued"),
+                atLeast(ctx, "min_inflight"));
+    }
+
+    private static String param(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    private static Integer atLeast(Context ctx, String name) {
+        String v = param(ctx, name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // Answered below.
+        }
+        throw ApiException.badRequest(name + " must be a whole number of 0 or more, was '" + v + "'");
     }
 
     /** {@code {"topic": "a/b", "qos": 1, "nl": 0, "rap": 0, "rh": 0}}: as the client's own SUBSCRIBE would. */

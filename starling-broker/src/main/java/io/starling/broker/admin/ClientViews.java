@@ -22,9 +22,19 @@ public final class ClientViews {
     private ClientViews() {
     }
 
-    /** Which sessions a listing keeps; null fields do not filter. */
-    public record Query(String clientId, String likeClientId, String username, String ipAddress, Boolean connected) {
+    /**
+     * Which sessions a listing keeps; null fields do not filter. A listener or protocol keeps connected clients only;
+     * {@code minQueued} and {@code minInflight} keep the sessions with at least that many messages waiting in their
+     * queue or unacknowledged (a backlog).
+     */
+    public record Query(String clientId, String likeClientId, String username, String ipAddress, Boolean connected,
+            String listener, String protoName, Integer minQueued, Integer minInflight) {
         public static final Query ALL = new Query(null, null, null, null, null);
+
+        /** By identity, address and state only. */
+        public Query(String clientId, String likeClientId, String username, String ipAddress, Boolean connected) {
+            this(clientId, likeClientId, username, ipAddress, connected, null, null, null, null);
+        }
 
         Predicate<Session> predicate() {
             Predicate<Session> keep = s -> true;
@@ -43,6 +53,21 @@ public final class ClientViews {
             }
             if (connected != null) {
                 keep = keep.and(s -> s.isOnline() == connected);
+            }
+            if (listener != null) {
+                keep = keep.and(s -> info(s) != null && listener.equals(info(s).listener()));
+            }
+            if (protoName != null) {
+                keep = keep.and(s -> {
+                    ClientConnection c = s.connection();
+                    return c != null && protoName.equalsIgnoreCase(c.protocolName());
+                });
+            }
+            if (minQueued != null) {
+                keep = keep.and(s -> s.queuedCount() >= minQueued);
+            }
+            if (minInflight != null) {
+                keep = keep.and(s -> s.inflightCount() >= minInflight);
             }
             return keep;
         }

@@ -53,6 +53,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.ServiceLoader;
 import java.util.concurrent.Executors;
@@ -493,6 +494,14 @@ public final class Starling implements AutoCloseable {
 
     AclAuthorizer acl() {
         return acl;
+    }
+
+    /**
+     * The rules of the ACL file in force ({@code security.acl_file}, read again when it changes), in the order they
+     * are tried; empty when there is no file.
+     */
+    public List<Map<String, Object>> aclRules() {
+        return acl == null ? List.of() : acl.describe();
     }
 
     /**

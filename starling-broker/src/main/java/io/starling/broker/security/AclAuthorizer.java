@@ -37,6 +37,11 @@ public final class AclAuthorizer implements Authorizer {
         return rules.size();
     }
 
+    /** The rules in force, in the order they are tried, as the file says them (the management API shows them). */
+    public List<java.util.Map<String, Object>> describe() {
+        return rules.stream().map(AclRule::describe).toList();
+    }
+
     @Override
     public CompletionStage<Decision> authorize(ClientInfo client, Action action, String topic) {
         for (AclRule rule : rules) {

@@ -50,6 +50,30 @@ record AclRule(boolean allow, Who who, Action action, List<String> topics) {
         }
     }
 
+    /**
+     * As the file says it: {@code permission}, {@code who} ({@code "all"}, {@code "bridge"} or {@code {"user": ..}},
+     * {@code {"clientid": ..}}, {@code {"ipaddr": ..}}), {@code action} ({@code publish}, {@code subscribe} or
+     * {@code all}) and {@code topics}.
+     */
+    java.util.Map<String, Object> describe() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("permission", allow ? "allow" : "deny");
+        Object whom = "all";
+        if (who instanceof Bridge) {
+            whom = "bridge";
+        } else if (who instanceof User u) {
+            whom = java.util.Map.of("user", u.name());
+        } else if (who instanceof ClientId c) {
+            whom = java.util.Map.of("clientid", c.id());
+        } else if (who instanceof Address a) {
+            whom = java.util.Map.of("ipaddr", a.text());
+        }
+        m.put("who", whom);
+        m.put("action", action == null ? "all" : action == Action.PUBLISH ? "publish" : "subscribe");
+        m.put("topics", topics);
+        return m;
+    }
+
     /** Whether the rule decides for this client, action (null: both) and topic. */
     boolean matches(ClientInfo client, Action requested, String topic) {
         if (action != null && action != requested) {

@@ -12,7 +12,7 @@ export const Clients = {
   data: () => ({
     title: 'Clients',
     filters: { like_clientid: '', username: '', ip_address: '', conn_state: '', listener: '', proto_name: '',
-      min_queued: '', min_inflight: '' },
+      min_queued: '', min_inflight: '', min_dropped: '' },
     rows: [], meta: { page: 1, limit: LIMIT }, error: '', status: '',
     detail: null, detailSubs: [],
   }),
@@ -35,6 +35,7 @@ export const Clients = {
           </select></label>
         <label for="c-queued">Queued at least <input id="c-queued" type="number" min="0" v-model="filters.min_queued"></label>
         <label for="c-inflight">In flight at least <input id="c-inflight" type="number" min="0" v-model="filters.min_inflight"></label>
+        <label for="c-dropped">Dropped at least <input id="c-dropped" type="number" min="0" v-model="filters.min_dropped"></label>
         <button type="submit">Search</button>
       </form>
       <p class="error" role="alert" v-if="error">{{ error }}</p>
@@ -43,7 +44,7 @@ export const Clients = {
         <table class="striped" aria-label="Clients">
           <thead><tr><th scope="col">Client id</th><th scope="col">Username</th><th scope="col">Address</th>
             <th scope="col">Protocol</th><th scope="col">Listener</th><th scope="col">Connected at</th>
-            <th scope="col">Subs</th><th scope="col">Queue</th><th scope="col">In-flight</th><th scope="col">Node</th>
+            <th scope="col">Subs</th><th scope="col">Queue</th><th scope="col">In-flight</th><th scope="col">Dropped</th><th scope="col">Node</th>
             <th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
           <tbody>
             <tr v-for="c in rows" :key="c.node + c.clientid" :data-clientid="c.clientid">
@@ -51,7 +52,7 @@ export const Clients = {
               <td>{{ c.username ?? '' }}</td><td>{{ c.ip_address ? c.ip_address + ':' + c.port : '' }}</td>
               <td>{{ protocolOf(c) }}</td><td>{{ c.listener ?? '' }}</td>
               <td>{{ c.connected ? time(c.connected_at) : 'disconnected' }}</td>
-              <td>{{ number(c.subscriptions_cnt) }}</td><td>{{ number(c.mqueue_len) }}</td><td>{{ number(c.inflight_cnt) }}</td>
+              <td>{{ number(c.subscriptions_cnt) }}</td><td>{{ number(c.mqueue_len) }}</td><td>{{ number(c.inflight_cnt) }}</td><td>{{ number(c.dropped_cnt) }}</td>
               <td>{{ c.node }}</td>
               <td><ConfirmButton v-if="c.connected" label="Kick" confirm="Kick it" :target="c.clientid"
                                  @confirmed="kick(c)"></ConfirmButton></td>

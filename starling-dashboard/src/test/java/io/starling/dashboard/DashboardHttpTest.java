@@ -197,6 +197,12 @@ class DashboardHttpTest {
             assertThat(names(ids(session, "?listener=nowhere:0"))).isEmpty();
             assertThat(names(ids(session, "?proto_name=mqtt"))).containsExactly("filter-publisher");
             assertThat(names(ids(session, "?proto_name=STOMP"))).isEmpty();
+            // A QoS 0 message for the offline session is given up (mqtt.queue_qos0 is off): one drop, counted.
+            assertThat(names(ids(session, "?min_dropped=1"))).isEmpty();
+            publisher.publishWith().topic("backlog/qos0").qos(MqttQos.AT_MOST_ONCE).send();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(names(ids(session,
+                    "?min_dropped=1"))).containsExactly("filter-backlog"));
+            assertThat(ids(session, "?clientid=filter-backlog").get(0).get("dropped_cnt").asLong()).isEqualTo(1);
             HttpResponse<String> bad = send(request("/api/v5/clients?min_queued=-1").header("Cookie", session[0]));
             assertThat(bad.statusCode()).isEqualTo(400);
             assertThat(bad.body()).contains("min_queued");

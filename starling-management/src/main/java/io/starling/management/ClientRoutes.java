@@ -98,7 +98,7 @@ final class ClientRoutes {
 
     /**
      * Filtered by the query: clientid, like_clientid, username, ip_address, conn_state, listener, proto_name,
-     * min_queued, min_inflight (an empty parameter does not filter, as a form's empty field sends it).
+     * min_queued, min_inflight, min_dropped (an empty parameter does not filter, as a form's empty field sends it).
      */
     private static ClientViews.Query query(Context ctx) {
         String state = param(ctx, "conn_state");
@@ -108,7 +108,7 @@ final class ClientRoutes {
         return new ClientViews.Query(ctx.queryParam("clientid"), param(ctx, "like_clientid"),
                 param(ctx, "username"), param(ctx, "ip_address"), state == null ? null : state.equals("connected"),
                 param(ctx, "listener"), param(ctx, "proto_name"), atLeast(ctx, "min_queued"),
-                atLeast(ctx, "min_inflight"));
+                atLeast(ctx, "min_inflight"), atLeast(ctx, "min_dropped"));
     }
 
     private static String param(Context ctx, String name) {

@@ -25,15 +25,15 @@ public final class ClientViews {
     /**
      * Which sessions a listing keeps; null fields do not filter. A listener or protocol keeps connected clients only;
      * {@code minQueued} and {@code minInflight} keep the sessions with at least that many messages waiting in their
-     * queue or unacknowledged (a backlog).
+     * queue or unacknowledged (a backlog), {@code minDropped} those that gave up at least that many.
      */
     public record Query(String clientId, String likeClientId, String username, String ipAddress, Boolean connected,
-            String listener, String protoName, Integer minQueued, Integer minInflight) {
+            String listener, String protoName, Integer minQueued, Integer minInflight, Integer minDropped) {
         public static final Query ALL = new Query(null, null, null, null, null);
 
         /** By identity, address and state only. */
         public Query(String clientId, String likeClientId, String username, String ipAddress, Boolean connected) {
-            this(clientId, likeClientId, username, ipAddress, connected, null, null, null, null);
+            this(clientId, likeClientId, username, ipAddress, connected, null, null, null, null, null);
         }
 
         Predicate<Session> predicate() {
@@ -68,6 +68,9 @@ public final class ClientViews {
             }
             if (minInflight != null) {
                 keep = keep.and(s -> s.inflightCount() >= minInflight);
+            }
+            if (minDropped != null) {
+                keep = keep.and(s -> s.droppedCount() >= minDropped);
             }
             return keep;
         }
@@ -117,6 +120,7 @@ public final class ClientViews {
         m.put("subscriptions_cnt", s.subscriptionCount());
         m.put("mqueue_len", s.queuedCount());
         m.put("inflight_cnt", s.inflightCount());
+        m.put("dropped_cnt", s.droppedCount());
         m.put("expiry_interval", s.expirySeconds());
         return m;
     }
@@ -131,6 +135,7 @@ public final class ClientViews {
         m.put("subscriptions", subscriptions(s, nodeName));
         m.put("mqueue_len", s.queuedCount());
         m.put("inflight_cnt", s.inflightCount());
+        m.put("dropped_cnt", s.droppedCount());
         m.put("awaiting_rel_cnt", s.inboundQos2Count());
         return m;
     }

@@ -28,6 +28,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -53,6 +54,7 @@ public final class Session implements Destination {
     static final int PAGE = 64;
 
     private final String clientId;
+    private final LongAdder drops = new LongAdder();
     private final SessionSettings settings;
     private final DeliveryEvents events;
     private final NodeStorage storage;
@@ -750,6 +752,15 @@ public final class Session implements Destination {
     /** Whether a message is in flight under {@code packetId}: another packet of the client must not take it. */
     public synchronized boolean packetIdInUse(int packetId) {
         return inflight.get(packetId) != null;
+    }
+
+    /** Messages given up for this session since it began on this node (any reason: queue full, expired, ...). */
+    public long droppedCount() {
+        return drops.sum();
+    }
+
+    void countDrops(int count) {
+        drops.add(count);
     }
 
     public synchronized int inflightCount() {

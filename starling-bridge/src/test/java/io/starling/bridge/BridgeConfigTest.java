@@ -21,7 +21,7 @@ class BridgeConfigTest {
                   addresses = ["broker.example.com:1883", "[::1]:1884"]
                   protocol = "3.1.1"
                   topics = ["sensors/# out 1 edge/ site1/", "cmd/# in 2", "# both 0 \\"\\" mirror/", "all"]
-                  queue { max_messages = 500, when_full = drop_newest }
+                  queue { max_messages = 500, max_bytes = 2MB, when_full = drop_newest }
                 }
                 """).bridges().get(0);
         assertThat(b.name()).isEqualTo("cloud");
@@ -34,6 +34,7 @@ class BridgeConfigTest {
         assertThat(b.localClientId()).isEqualTo("bridge:cloud");
         assertThat(b.keepalive()).isEqualTo(Duration.ofSeconds(60));
         assertThat(b.queueMaxMessages()).isEqualTo(500);
+        assertThat(b.queueMaxBytes()).isEqualTo(2_000_000L);
         assertThat(b.whenFull()).isEqualTo(DropPolicy.DROP_NEWEST);
         assertThat(b.notificationTopic()).isEqualTo("$SYS/broker/connection/starling@127.0.0.1.cloud/state");
         BridgeConfig.TopicRule sensors = b.topics().get(0);

@@ -135,4 +135,33 @@ class BridgeReliabilityTest {
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
                 .until(() -> firstArrivals(atRemote).size() == 1000);
     }
+
+    @Test
+    void pastItsByteBoundTheBridgeDropsTheOldestAndCountsThem() throws Exception {
+        mosquitto = Mosquitto.start("");
+        List<Got> atRemote = Clients.persistentSubscriber(mosquitto.port(), "bytes-sub", "remote/kb");
+        mosquitto.stop();
+        Starling node = nodes.start(bridge("m", mosquitto.port(), "5", "queue { max_bytes = 100KiB }",
+                "kb out 1 \"\" remote/"));
+        Mqtt5AsyncClient local = Clients.connect(node.port());
+
+        // 1 KiB payloads: the byte bound (100 of them), not the count bound (1,000,000), is what holds.
+        List<CompletableFuture<?>> acks = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            byte[] payload = java.util.Arrays.copyOf(Integer.toString(i).getBytes(StandardCharsets.UTF_8), 1024);
+            acks.add(local.publishWith().topic("kb").payload(payload).qos(MqttQos.AT_LEAST_ONCE).send());
+        }
+        CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).join();
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(node).dropped() == 400);
+        assertThat(status(node).queued()).isEqualTo(100);
+        assertThat(node.services().sessions().get("bridge:m").queuedBytes()).isEqualTo(100 * 1024L);
+
+        mosquitto.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> atRemote.size() >= 100);
+        List<Integer> numbers = new ArrayList<>();
+        for (Got g : atRemote) {
+            numbers.add(Integer.parseInt(g.payload().trim()));
+        }
+        assertThat(new ArrayList<>(new LinkedHashSet<>(numbers))).isEqualTo(range(400, 100));
+    }
 }

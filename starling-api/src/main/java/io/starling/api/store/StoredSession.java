@@ -14,13 +14,15 @@ import java.util.Set;
  *                              filled when loaded at start-up
  * @param queuedSeqs            sequence numbers of the queued messages, in order, left in the storage until the
  *                              client takes them ({@link Storage#readQueued}); as {@code inflight}
+ * @param queuedSizes           payload sizes of those queued messages, in the same order, for the session's byte
+ *                              bound; shorter (even empty) when the storage does not know them: those count as 0
  * @param inboundQos2           packet ids of QoS 2 messages the client sent that await PUBREL; as {@code inflight}
  * @param owner                 who opened the session (its will is published as them, and only they resume it);
  *                              null when unknown (a record written before owners were stored)
  */
 public record StoredSession(String clientId, long expiryIntervalSeconds, long disconnectedAtMillis,
         List<StoredSubscription> subscriptions, Message will, long willDelaySeconds,
-        List<StoredDelivery> inflight, long[] queuedSeqs, Set<Integer> inboundQos2, Owner owner) {
+        List<StoredDelivery> inflight, long[] queuedSeqs, int[] queuedSizes, Set<Integer> inboundQos2, Owner owner) {
 
     /** The identity a session belongs to: the username it was opened with (null: none) and the superuser flag. */
     public record Owner(String username, boolean superuser) {
@@ -28,11 +30,13 @@ public record StoredSession(String clientId, long expiryIntervalSeconds, long di
 
     public static final long NEVER_EXPIRES = 0xFFFFFFFFL;
     private static final long[] NONE = new long[0];
+    private static final int[] NO_SIZES = new int[0];
 
     public StoredSession {
         subscriptions = List.copyOf(subscriptions);
         inflight = inflight == null ? List.of() : inflight;
         queuedSeqs = queuedSeqs == null ? NONE : queuedSeqs;
+        queuedSizes = queuedSizes == null ? NO_SIZES : queuedSizes;
         inboundQos2 = inboundQos2 == null ? Set.of() : inboundQos2;
     }
 
@@ -40,7 +44,7 @@ public record StoredSession(String clientId, long expiryIntervalSeconds, long di
     public StoredSession(String clientId, long expiryIntervalSeconds, long disconnectedAtMillis,
             List<StoredSubscription> subscriptions, Message will, long willDelaySeconds, Owner owner) {
         this(clientId, expiryIntervalSeconds, disconnectedAtMillis, subscriptions, will, willDelaySeconds, null, null,
-                null, owner);
+                null, null, owner);
     }
 
     /** As saved, its owner unknown. */
@@ -49,8 +53,10 @@ public record StoredSession(String clientId, long expiryIntervalSeconds, long di
         this(clientId, expiryIntervalSeconds, disconnectedAtMillis, subscriptions, will, willDelaySeconds, null);
     }
 
-    public StoredSession withState(List<StoredDelivery> storedInflight, long[] storedQueue, Set<Integer> storedInbound) {
+    /** As saved, with what the storage holds for it: loaded at start-up. */
+    public StoredSession withState(List<StoredDelivery> storedInflight, long[] storedQueue, int[] storedSizes,
+            Set<Integer> storedInbound) {
         return new StoredSession(clientId, expiryIntervalSeconds, disconnectedAtMillis, subscriptions, will,
-                willDelaySeconds, storedInflight, storedQueue, storedInbound, owner);
+                willDelaySeconds, storedInflight, storedQueue, storedSizes, storedInbound, owner);
     }
 }

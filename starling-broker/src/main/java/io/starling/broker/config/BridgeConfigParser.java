@@ -2,6 +2,7 @@ package io.starling.broker.config;
 
 import static io.starling.broker.config.ConfigValues.enumValue;
 import static io.starling.broker.config.ConfigValues.invalid;
+import static io.starling.broker.config.ConfigValues.nonNegativeBytes;
 import static io.starling.broker.config.ConfigValues.positive;
 import static io.starling.broker.config.ConfigValues.positiveDuration;
 
@@ -104,7 +105,7 @@ final class BridgeConfigParser {
         return new BridgeConfig(name, b.getBoolean(p + "enabled"), addresses, b.getBoolean(p + "round_robin"), version,
                 clientId, b.getBoolean(p + "clean_start"), Duration.ofSeconds(keepalive), orNull(b, p + "username"),
                 orNull(b, p + "password"), b.getBoolean(p + "try_private"), tls(b, p + "tls."), min, max, rules,
-                maxInflight, positive(b, p + "queue.max_messages"),
+                maxInflight, positive(b, p + "queue.max_messages"), nonNegativeBytes(b, p + "queue.max_bytes"),
                 enumValue(b, p + "queue.when_full", DropPolicy.class), b.getBoolean(p + "notifications"),
                 notificationTopic, b.getBoolean(p + "notifications_local_only"));
     }

@@ -236,6 +236,7 @@ public final class ConfigLoader {
                 maxInflight,
                 receiveMaximum,
                 positive(c, "mqtt.max_queued_messages"),
+                nonNegativeBytes(c, "mqtt.max_queued_bytes"),
                 c.getBoolean("mqtt.queue_qos0"),
                 enumValue(c, "mqtt.drop_policy", DropPolicy.class),
                 maxTopicAlias,

@@ -5,6 +5,7 @@ import java.time.Duration;
 /**
  * Protocol limits and capabilities, from the {@code mqtt} section.
  *
+ * @param maxQueuedBytes         payload bytes a session's queue holds at most, besides its count bound (0: none)
  * @param maxRetainedMessages    retained messages the node holds; a retained PUBLISH to a new topic beyond them is
  *                               refused (0: no limit)
  * @param maxRetainedPayloadSize largest payload a retained message may have, in bytes
@@ -17,6 +18,7 @@ public record MqttConfig(
         int maxInflight,
         int receiveMaximum,
         int maxQueuedMessages,
+        long maxQueuedBytes,
         boolean queueQos0,
         DropPolicy dropPolicy,
         int maxTopicAlias,
@@ -43,7 +45,7 @@ public record MqttConfig(
     /** These limits with the settings fixed at start (shared strategy, retained sweep) taken from {@code running}. */
     public MqttConfig withStartupSettingsOf(MqttConfig running) {
         return new MqttConfig(maxPacketSize, maxClientIdLength, maxTopicLevels, maxSubscriptions, maxInflight,
-                receiveMaximum, maxQueuedMessages, queueQos0, dropPolicy, maxTopicAlias, maxQos, retainAvailable,
+                receiveMaximum, maxQueuedMessages, maxQueuedBytes, queueQos0, dropPolicy, maxTopicAlias, maxQos, retainAvailable,
                 running.retainedSweepInterval(), wildcardSubscription, sharedSubscription, running.sharedStrategy(),
                 keepAliveMultiplier, maxKeepAlive, maxSessionExpirySeconds, connectTimeout, serverReference, serverMoved,
                 pausePublishers, maxPublisherPause, maxRetainedMessages, maxRetainedPayloadSize);

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * The bounded queue of messages waiting for a subscriber: offline, or behind a full in-flight window or a slow
  * socket. When it is full it gives up a QoS 0 message first, then the oldest or the newest as configured.
- * Not thread-safe: the session guards it.
+ * It keeps the sum of its payloads' sizes for a byte bound the session applies. Not thread-safe: the session
+ * guards it.
  */
 public final class DeliveryQueue {
 
@@ -20,6 +21,7 @@ public final class DeliveryQueue {
     private final int capacity;
     private final DropPolicy policy;
     private int qos0Count;
+    private long bytes;
 
     public DeliveryQueue(int capacity, DropPolicy policy) {
         this.capacity = capacity;
@@ -30,7 +32,7 @@ public final class DeliveryQueue {
     public Delivery offer(Delivery delivery) {
         boolean isQos0 = delivery.qos().value() == 0;
         if (queue.size() < capacity) {
-            add(delivery, isQos0);
+            add(delivery);
             return null;
         }
         if (isQos0) {
@@ -38,14 +40,14 @@ public final class DeliveryQueue {
         }
         Delivery victim = pollQos0();
         if (victim != null) {
-            add(delivery, false);
+            add(delivery);
             return victim;
         }
         if (policy == DropPolicy.DROP_NEWEST) {
             return delivery;
         }
         Delivery oldest = poll();
-        add(delivery, false);
+        add(delivery);
         return oldest;
     }
 
@@ -56,11 +58,17 @@ public final class DeliveryQueue {
         return queue;
     }
 
-    private void add(Delivery delivery, boolean isQos0) {
+    private void add(Delivery delivery) {
         writable().addLast(delivery);
-        if (isQos0) {
-            qos0Count++;
+        counted(delivery, 1);
+    }
+
+    /** Counts a delivery that came in ({@code sign} 1) or went out (-1). */
+    private void counted(Delivery delivery, int sign) {
+        if (delivery.qos().value() == 0) {
+            qos0Count += sign;
         }
+        bytes += sign * (long) delivery.message().payload().length;
     }
 
     /** Removes and returns the first QoS 0 delivery, or null when none waits: a full queue gives these up first. */
@@ -73,7 +81,7 @@ public final class DeliveryQueue {
             Delivery d = it.next();
             if (d.qos().value() == 0) {
                 it.remove();
-                qos0Count--;
+                counted(d, -1);
                 return d;
             }
         }
@@ -86,8 +94,8 @@ public final class DeliveryQueue {
 
     public Delivery poll() {
         Delivery d = queue.pollFirst();
-        if (d != null && d.qos().value() == 0) {
-            qos0Count--;
+        if (d != null) {
+            counted(d, -1);
         }
         return d;
     }
@@ -95,9 +103,7 @@ public final class DeliveryQueue {
     /** Puts a delivery back at the head, bypassing the bound: it was already counted once. */
     public void pushFront(Delivery delivery) {
         writable().addFirst(delivery);
-        if (delivery.qos().value() == 0) {
-            qos0Count++;
-        }
+        counted(delivery, 1);
     }
 
     public boolean isEmpty() {
@@ -106,6 +112,11 @@ public final class DeliveryQueue {
 
     public int size() {
         return queue.size();
+    }
+
+    /** The sum of the queued payloads' sizes. */
+    public long bytes() {
+        return bytes;
     }
 
     /** Removes and returns, in order, every delivery that is also in the storage. */
@@ -117,9 +128,7 @@ public final class DeliveryQueue {
             if (d.stored()) {
                 removed.add(d);
                 it.remove();
-                if (d.qos().value() == 0) {
-                    qos0Count--;
-                }
+                counted(d, -1);
             }
         }
         return removed;
@@ -134,9 +143,7 @@ public final class DeliveryQueue {
             if (d.group() != null) {
                 removed.add(d);
                 it.remove();
-                if (d.qos().value() == 0) {
-                    qos0Count--;
-                }
+                counted(d, -1);
             }
         }
         return removed;
@@ -146,6 +153,7 @@ public final class DeliveryQueue {
         List<Delivery> all = new ArrayList<>(queue);
         queue = EMPTY;
         qos0Count = 0;
+        bytes = 0;
         return all;
     }
 }

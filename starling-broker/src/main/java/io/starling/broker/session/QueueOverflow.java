@@ -22,8 +22,9 @@ import java.util.List;
 record QueueOverflow(Session session, NodeStorage storage, DeliveryEvents events) {
 
     /**
-     * Makes room for {@code arriving} in the full queue ({@code heap} before {@code disk}); false when it is
-     * {@code arriving} that must go.
+     * Makes room for {@code arriving} in the full queue ({@code heap} before {@code disk}, which is null for a
+     * session that keeps nothing in the storage) by giving up one message; false when it is {@code arriving}
+     * that must go.
      */
     boolean makeRoom(Delivery arriving, DeliveryQueue heap, OnDiskQueue disk, DropPolicy policy) {
         if (arriving.qos() == QoS.AT_MOST_ONCE) {
@@ -32,6 +33,9 @@ record QueueOverflow(Session session, NodeStorage storage, DeliveryEvents events
         Delivery victim = heap.pollQos0();
         if (victim == null && policy == DropPolicy.DROP_OLDEST) {
             if (heap.isEmpty()) {
+                if (disk == null || disk.isEmpty()) {
+                    return false;
+                }
                 dropStored(disk.pollFirst());
                 return true;
             }

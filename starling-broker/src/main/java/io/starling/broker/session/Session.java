@@ -209,7 +209,8 @@ public final class Session implements Destination {
             // Offline, the stored messages wait in the storage, not on the heap.
             List<Delivery> stored = queue.removeStored();
             for (int i = stored.size() - 1; i >= 0; i--) {
-                onDisk().addFirst(stored.get(i).seq());
+                Delivery d = stored.get(i);
+                onDisk().addFirst(d.seq(), d.message().payload().length);
             }
         }
         updateQueuedSize();
@@ -336,6 +337,11 @@ public final class Session implements Destination {
     }
 
     private void offer(Delivery d) {
+        if (!roomForBytes(d)) {
+            forget(d);
+            events.dropped(clientId, d.message(), DropReason.QUEUE_FULL);
+            return;
+        }
         if (d.stored() && (hasOnDisk() || connection == null || queue.size() >= HOT_QUEUE)) {
             leaveOnDisk(d);
             return;
@@ -448,26 +454,56 @@ public final class Session implements Destination {
             events.dropped(clientId, d.message(), DropReason.QUEUE_FULL);
             return;
         }
-        disk.addLast(d.seq());
+        disk.addLast(d.seq(), d.message().payload().length);
         updateQueuedSize();
     }
 
+    /**
+     * Under the byte bound ({@link SessionSettings#maxQueuedBytes}) with {@code d} queued too, making room by the
+     * queue's rule when it is not; false when it is {@code d} that must go.
+     */
+    private boolean roomForBytes(Delivery d) {
+        long max = settings.maxQueuedBytes();
+        if (max <= 0) {
+            return true;
+        }
+        int size = d.message().payload().length;
+        if (size > max) {
+            return false;
+        }
+        QueueOverflow overflow = null;
+        while (queuedBytes() + size > max) {
+            if (overflow == null) {
+                overflow = new QueueOverflow(this, storage, events);
+            }
+            if (!overflow.makeRoom(d, queue, onDisk, settings.dropPolicy())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The payload bytes waiting in the queue, on the heap and in the storage. */
+    public synchronized long queuedBytes() {
+        return queue.bytes() + (onDisk == null ? 0 : onDisk.bytes());
+    }
+
     private void readPage(ClientConnection c) {
-        long[] seqs = onDisk.pollPage(PAGE);
-        onDisk.reading(seqs);
-        storage.readQueued(clientId, seqs)
-                .whenComplete((page, failure) -> c.execute(() -> pageRead(seqs, page, failure)));
+        OnDiskQueue.Page reading = onDisk.pollPage(PAGE);
+        onDisk.reading(reading);
+        storage.readQueued(clientId, reading.seqs())
+                .whenComplete((page, failure) -> c.execute(() -> pageRead(reading, page, failure)));
     }
 
     /** Moves a page read from the storage to the heap queue, in order, and sends what the window allows. */
-    private synchronized void pageRead(long[] seqs, List<StoredDelivery> page, Throwable failure) {
-        if (onDisk.reading() != seqs) {
+    private synchronized void pageRead(OnDiskQueue.Page reading, List<StoredDelivery> page, Throwable failure) {
+        if (onDisk.reading() != reading) {
             return; // frozen meanwhile: the page went with the session to another node
         }
         onDisk.reading(null);
         if (failure != null || connection == null) {
             // Offline again (the messages stay in the storage) or not read: they go back to the front.
-            onDisk.pushBack(seqs);
+            onDisk.pushBack(reading);
             if (failure != null) {
                 LOG.warn("session {}: reading queued messages from the storage failed: {}", LogSafe.escape(clientId),
                         failure.toString());
@@ -806,9 +842,11 @@ public final class Session implements Destination {
                 storage.removeQueued(clientId, sd.seq());
             }
         }
-        for (long seq : stored.queuedSeqs()) {
-            onDisk().addLast(seq);
-            last = Math.max(last, seq);
+        long[] seqs = stored.queuedSeqs();
+        int[] sizes = stored.queuedSizes();
+        for (int i = 0; i < seqs.length; i++) {
+            onDisk().addLast(seqs[i], i < sizes.length ? sizes[i] : 0);
+            last = Math.max(last, seqs[i]);
         }
         lastSeq = last;
         detachedAtMillis = stored.disconnectedAtMillis();
@@ -867,10 +905,10 @@ public final class Session implements Destination {
         }
         long[] stored = new long[0];
         if (onDisk != null) {
-            long[] reading = onDisk.reading();
-            long[] rest = onDisk.pollPage(onDisk.size());
+            OnDiskQueue.Page reading = onDisk.reading();
+            long[] rest = onDisk.pollPage(onDisk.size()).seqs();
             onDisk.reading(null);
-            stored = reading == null ? rest : concat(reading, rest);
+            stored = reading == null ? rest : concat(reading.seqs(), rest);
         }
         if (retainedStream != null) {
             retainedStream.end();

@@ -56,6 +56,20 @@ final class Records {
         return new String(key, 2, n, StandardCharsets.UTF_8);
     }
 
+    /** The queue index's value: the message's payload size, for the session's byte bound. */
+    static byte[] queuedSize(int payloadBytes) {
+        return new Bytes(4).i32(payloadBytes).toArray();
+    }
+
+    /** The payload size an index value holds; 0 for an index row written before sizes were kept (empty). */
+    static int queuedSizeOf(byte[] indexValue) {
+        if (indexValue.length < 4) {
+            return 0;
+        }
+        return ((indexValue[0] & 0xFF) << 24) | ((indexValue[1] & 0xFF) << 16) | ((indexValue[2] & 0xFF) << 8)
+                | (indexValue[3] & 0xFF);
+    }
+
     static long seqOf(byte[] key) {
         long v = 0;
         for (int i = key.length - 8; i < key.length; i++) {

@@ -154,7 +154,7 @@ final class RocksDbStorage implements Storage {
     @Override
     public void putQueued(String clientId, StoredDelivery delivery) {
         writer.submit(new StoreWriter.QueueRow(queue, queueIndex, Records.queueKey(clientId, delivery.seq()),
-                Records.delivery(delivery)));
+                Records.delivery(delivery), Records.queuedSize(delivery.message().payload().length)));
     }
 
     @Override
@@ -330,8 +330,8 @@ final class RocksDbStorage implements Storage {
                 StoredSession s = decode(it.key(), () -> Records.session(it.value()));
                 byte[] prefix = Records.clientPrefix(s.clientId());
                 List<StoredDelivery> sent = new ArrayList<>(0);
-                long[] queued = queueOf(index, prefix, marksOf(marks, prefix), sent);
-                sink.accept(s.withState(sent, queued, inboundOf(inboundIds, prefix)));
+                QueuedRows queued = queueOf(index, prefix, marksOf(marks, prefix), sent);
+                sink.accept(s.withState(sent, queued.seqs(), queued.sizes(), inboundOf(inboundIds, prefix)));
             }
             check(it);
             check(marks);
@@ -352,12 +352,18 @@ final class RocksDbStorage implements Storage {
         return marks;
     }
 
+    /** Sequence numbers of a session's queued messages, in order, and their payload sizes. */
+    private record QueuedRows(long[] seqs, int[] sizes) {
+    }
+
     /**
-     * The session's queue, from the key-only index: in-flight messages read in full into {@code inflight}, the
-     * sequence numbers of the others returned (their messages are read when the client takes them).
+     * The session's queue, from the index (keys and payload sizes): in-flight messages read in full into
+     * {@code inflight}, the others returned (their messages are read when the client takes them).
      */
-    private long[] queueOf(RocksIterator it, byte[] prefix, Map<Long, Integer> marks, List<StoredDelivery> inflight) {
+    private QueuedRows queueOf(RocksIterator it, byte[] prefix, Map<Long, Integer> marks,
+            List<StoredDelivery> inflight) {
         long[] seqs = new long[16];
+        int[] sizes = new int[16];
         int n = 0;
         for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
             byte[] key = it.key();
@@ -374,11 +380,13 @@ final class RocksDbStorage implements Storage {
             } else {
                 if (n == seqs.length) {
                     seqs = Arrays.copyOf(seqs, n * 2);
+                    sizes = Arrays.copyOf(sizes, n * 2);
                 }
+                sizes[n] = Records.queuedSizeOf(it.value());
                 seqs[n++] = seq;
             }
         }
-        return Arrays.copyOf(seqs, n);
+        return new QueuedRows(Arrays.copyOf(seqs, n), Arrays.copyOf(sizes, n));
     }
 
     private static Set<Integer> inboundOf(RocksIterator it, byte[] prefix) {

@@ -91,32 +91,33 @@ final class StoreWriter implements AutoCloseable {
      * between them: nothing of it reaches the disk.
      */
     static final class QueueRow implements Change {
-        private static final byte[] EMPTY = new byte[0];
         final ColumnFamilyHandle cf;
         final ColumnFamilyHandle index;
         final byte[] key;
         final byte[] value;
+        final byte[] indexValue;
         boolean cancelled;
 
-        /** The row in {@code cf}, and its key alone in {@code index}. */
-        QueueRow(ColumnFamilyHandle cf, ColumnFamilyHandle index, byte[] key, byte[] value) {
+        /** The row in {@code cf}, and its key in {@code index} with {@code indexValue}. */
+        QueueRow(ColumnFamilyHandle cf, ColumnFamilyHandle index, byte[] key, byte[] value, byte[] indexValue) {
             this.cf = cf;
             this.index = index;
             this.key = key;
             this.value = value;
+            this.indexValue = indexValue;
         }
 
         @Override
         public void apply(WriteBatch batch) throws RocksDBException {
             if (!cancelled) {
                 batch.put(cf, key, value);
-                batch.put(index, key, EMPTY);
+                batch.put(index, key, indexValue);
             }
         }
 
         @Override
         public long size() {
-            return CHANGE_OVERHEAD + 2L * key.length + value.length;
+            return CHANGE_OVERHEAD + 2L * key.length + value.length + indexValue.length;
         }
     }
 

@@ -13,6 +13,7 @@ import io.starling.broker.routing.Subscription;
 import io.starling.broker.session.ClientConnection;
 import io.starling.broker.session.Session;
 import io.starling.broker.session.SessionRegistry;
+import io.starling.broker.session.SubscriptionLimits;
 import io.starling.codec.LogSafe;
 import io.starling.codec.Topics;
 import java.nio.charset.StandardCharsets;
@@ -129,6 +130,12 @@ final class LocalSide {
         } catch (Exception e) {
             LOG.warn("{}: the local subscription to '{}' could not be decided: {}", description,
                     LogSafe.escape(filter), e.toString());
+            return;
+        }
+        SubscriptionLimits.Refusal refusal = SubscriptionLimits.check(services.mqtt(), session, filter);
+        if (refusal != null) {
+            LOG.warn("{}: the node's limits refuse the local subscription to '{}': {}; nothing goes out for it",
+                    description, LogSafe.escape(filter), refusal.describe(services.mqtt()));
             return;
         }
         int granted = Math.min(qos, services.mqtt().maxQos());

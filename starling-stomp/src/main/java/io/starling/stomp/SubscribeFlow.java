@@ -3,13 +3,13 @@ package io.starling.stomp;
 import io.starling.api.Message;
 import io.starling.api.auth.Authorizer.Action;
 import io.starling.api.hook.SubscriptionRequest;
-import io.starling.broker.config.MqttConfig;
 import io.starling.broker.protocol.BrokerServices;
 import io.starling.broker.retain.RetainedMessages;
 import io.starling.broker.routing.Subscription;
 import io.starling.broker.session.Session;
 import io.starling.broker.session.SessionRegistry;
 import io.starling.broker.session.SharedFilter;
+import io.starling.broker.session.SubscriptionLimits;
 import io.starling.codec.Topics;
 import io.starling.stomp.StompSubscription.AckMode;
 import io.starling.stomp.frame.FrameException;
@@ -100,8 +100,10 @@ final class SubscribeFlow {
         if (conn.state != StompConnection.State.CONNECTED) {
             return null;
         }
-        String problem = allowed ? limitProblem(clientFilter) : "not authorized to subscribe to '" + r.destination()
-                + "'";
+        SubscriptionLimits.Refusal refusal = allowed ? SubscriptionLimits.check(services.mqtt(), conn.session,
+                clientFilter) : null;
+        String problem = !allowed ? "not authorized to subscribe to '" + r.destination() + "'"
+                : refusal != null ? refusal.describe(services.mqtt()) : null;
         if (problem != null) {
             conn.error(problem, r.frame());
             return null;
@@ -126,28 +128,6 @@ final class SubscribeFlow {
         Runnable retained = shared == null && services.mqtt().retainAvailable()
                 ? () -> streamRetained(session, subscription) : null;
         return afterStored(r.frame(), retained);
-    }
-
-    /** Why the node's limits refuse the filter, or null. */
-    private String limitProblem(String clientFilter) {
-        MqttConfig mqtt = services.mqtt();
-        SharedFilter shared = SharedFilter.parse(clientFilter);
-        String filter = shared == null ? clientFilter : shared.filter();
-        if (shared != null && !mqtt.sharedSubscription()) {
-            return "shared subscriptions (and queues) are not available on this node";
-        }
-        if (Topics.hasWildcard(filter) && !mqtt.wildcardSubscription()) {
-            return "wildcard subscriptions are not available on this node";
-        }
-        if (Topics.levels(filter) > mqtt.maxTopicLevels()) {
-            return "destination has more than " + mqtt.maxTopicLevels() + " levels";
-        }
-        Session session = conn.session;
-        if (mqtt.maxSubscriptions() > 0 && session.subscriptionCount() >= mqtt.maxSubscriptions()
-                && !session.hasSubscription(clientFilter)) {
-            return "more than " + mqtt.maxSubscriptions() + " subscriptions";
-        }
-        return null;
     }
 
     private void streamRetained(Session session, Subscription subscription) {

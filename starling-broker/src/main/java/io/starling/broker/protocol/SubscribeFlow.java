@@ -9,6 +9,7 @@ import io.starling.broker.routing.Subscription;
 import io.starling.broker.session.Session;
 import io.starling.broker.session.SessionRegistry;
 import io.starling.broker.session.SharedFilter;
+import io.starling.broker.session.SubscriptionLimits;
 import io.starling.codec.LogSafe;
 import io.starling.codec.MqttProperties;
 import io.starling.codec.ReasonCode;
@@ -200,18 +201,9 @@ final class SubscribeFlow {
             // string (when the client asked for problem information) and the log say why.
             return ReasonCode.UNSPECIFIED_ERROR;
         }
-        if (shared != null && !mqtt.sharedSubscription()) {
-            return ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED;
-        }
-        if (Topics.hasWildcard(filter) && !mqtt.wildcardSubscription()) {
-            return ReasonCode.WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED;
-        }
-        if (Topics.levels(filter) > mqtt.maxTopicLevels()) {
-            return ReasonCode.TOPIC_FILTER_INVALID;
-        }
-        if (mqtt.maxSubscriptions() > 0 && session.subscriptionCount() >= mqtt.maxSubscriptions()
-                && !session.hasSubscription(clientFilter)) {
-            return ReasonCode.QUOTA_EXCEEDED;
+        SubscriptionLimits.Refusal refusal = SubscriptionLimits.check(mqtt, session, clientFilter);
+        if (refusal != null) {
+            return refusal.reasonCode();
         }
         int granted = Math.min(t.qos(), mqtt.maxQos());
         Subscription subscription = new Subscription(filter, session, granted, t.noLocal(), t.retainAsPublished(),

@@ -60,6 +60,8 @@ public final class StompConnection implements ClientConnection, PublishGate.Sour
     private boolean busy;
     /** A subscriber this client published to fell behind: frames wait until it drained, or at most a while. */
     private boolean pausedForCongestion;
+    /** Completed when the congestion pause ends: a committed transaction's remaining SENDs wait on it. */
+    private CompletableFuture<Void> resumed = CompletableFuture.completedFuture(null);
     private long pauses;
     private long nextMessage;
     private String closeReason;
@@ -204,18 +206,20 @@ public final class StompConnection implements ClientConnection, PublishGate.Sour
         return runAll(frames, 0, f);
     }
 
-    /** Runs a committed transaction's frames in order, each after the one before it is done, then the receipt. */
+    /**
+     * Runs a committed transaction's frames in order, each after the one before it is done, then the receipt; a
+     * congestion pause holds the rest back as it holds back reading from the client.
+     */
     private CompletionStage<?> runAll(List<StompFrame> frames, int from, StompFrame commit) {
         for (int i = from; i < frames.size(); i++) {
+            if (pausedForCongestion) {
+                return after(resumed, frames, i, commit);
+            }
             StompFrame frame = frames.get(i);
             CompletionStage<?> stage = frame.command().equals("SEND") ? publish(frame) : ack(frame,
                     frame.command().equals("NACK"));
             if (stage != null && !stage.toCompletableFuture().isDone()) {
-                int next = i + 1;
-                return stage.thenComposeAsync(r -> {
-                    CompletionStage<?> rest = state == State.CLOSED ? null : runAll(frames, next, commit);
-                    return rest == null ? CompletableFuture.completedFuture(null) : rest;
-                }, sink::execute);
+                return after(stage, frames, i + 1, commit);
             }
             if (state == State.CLOSED) {
                 return null;
@@ -223,6 +227,14 @@ public final class StompConnection implements ClientConnection, PublishGate.Sour
         }
         receipt(commit);
         return null;
+    }
+
+    /** The rest of a committed transaction, from {@code next}, once {@code stage} is done (on this thread). */
+    private CompletionStage<?> after(CompletionStage<?> stage, List<StompFrame> frames, int next, StompFrame commit) {
+        return stage.thenComposeAsync(r -> {
+            CompletionStage<?> rest = state == State.CLOSED ? null : runAll(frames, next, commit);
+            return rest == null ? CompletableFuture.completedFuture(null) : rest;
+        }, sink::execute);
     }
 
     // ---- SEND ----
@@ -568,6 +580,7 @@ public final class StompConnection implements ClientConnection, PublishGate.Sour
             return;
         }
         pausedForCongestion = true;
+        resumed = new CompletableFuture<>();
         long pause = ++pauses;
         gateway.services().metrics().publisherPaused();
         sink.autoRead(false);
@@ -580,6 +593,7 @@ public final class StompConnection implements ClientConnection, PublishGate.Sour
             return;
         }
         pausedForCongestion = false;
+        resumed.complete(null);
         drainWaiting();
     }
 

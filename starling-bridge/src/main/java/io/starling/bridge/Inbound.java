@@ -11,7 +11,9 @@ import io.starling.codec.PacketType;
 import io.starling.codec.ReasonCode;
 import io.starling.codec.packet.AckPacket;
 import io.starling.codec.packet.PublishPacket;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,12 @@ final class Inbound {
     /** Messages from the remote that no 'in' rule matched (on the link's thread). */
     private long unmatched;
     private final Set<Integer> awaitingRelease = new HashSet<>();
+    /**
+     * QoS 2 messages at the gate or waiting for the storage, by packet id, with the link their PUBREC goes to: the
+     * latest that brought the message, so that one sent again meanwhile (a reconnect) is answered once, not
+     * published twice.
+     */
+    private final Map<Integer, RemoteLink> pendingQos2 = new HashMap<>();
 
     Inbound(BrokerServices services, TopicMap topics, PublishGate.Publisher source, BridgeStats stats) {
         this.services = services;
@@ -52,6 +60,11 @@ final class Inbound {
             link.send(AckPacket.of(PacketType.PUBREC, p.packetId()));
             return;
         }
+        if (p.qos() == 2 && pendingQos2.containsKey(p.packetId())) {
+            // Sent again while the first copy is still being taken: answered when that one is stored.
+            pendingQos2.put(p.packetId(), link);
+            return;
+        }
         String local = topics.toLocal(p.topic());
         if (local == null) {
             // Logged once in a thousand: a remote sending many such messages must not flood the log.
@@ -65,9 +78,17 @@ final class Inbound {
         Message m = MessageMapping.toMessage(local, p.payload(), p.qos(), p.retain(), p.properties(), clientId,
                 System.currentTimeMillis());
         link.inboundStarted();
+        if (p.qos() == 2) {
+            pendingQos2.put(p.packetId(), link);
+        }
         services.gate().publish(source, m).whenComplete((verdict, failure) -> link.execute(() -> {
             if (!decided(link, p, verdict, failure)) {
                 link.inboundFinished();
+                RemoteLink latest = p.qos() == 2 ? pendingQos2.remove(p.packetId()) : null;
+                if (latest != null && latest != link) {
+                    // Not taken, and the copy sent again meanwhile was held for it: the remote sends it once more.
+                    latest.close("the node could not take a message");
+                }
             }
         }));
     }
@@ -103,10 +124,11 @@ final class Inbound {
         // The storage holds the message (queued for its durable subscribers) before the remote forgets it.
         services.storage().barrier().whenComplete((r, e) -> link.execute(() -> {
             link.inboundFinished();
+            RemoteLink latest = p.qos() == 2 ? pendingQos2.remove(p.packetId()) : link;
             if (e != null) {
                 link.close("the storage failed: " + e);
-            } else {
-                answer(link, p, reason);
+            } else if (latest != null) {
+                answer(latest, p, reason);
             }
         }));
         return true;
@@ -134,6 +156,7 @@ final class Inbound {
     /** A clean start on the remote: its QoS 2 ids begin anew. */
     void forgetPending() {
         awaitingRelease.clear();
+        pendingQos2.clear();
     }
 
     private static AckPacket ack(PacketType type, int packetId, int reason) {

@@ -93,4 +93,27 @@ class BridgeWireTest {
         // Two 1 s periods of silence, then the reconnect backoff (at most 500 ms here).
         assertThat(reconnectedAfterMillis).isBetween(1000L, 3500L);
     }
+
+    /**
+     * A bridge that only writes (QoS 0 out, nothing comes back) still hears from the remote: it pings when it read
+     * nothing for a period, not only when it wrote nothing, and keeps the connection.
+     */
+    @Test
+    void aBridgeThatOnlySendsQos0StillPingsAndStaysConnected() throws Exception {
+        raw = new RawRemote(MqttProperties.builder().serverKeepAlive(1).build());
+        Starling node = nodes.start(bridge("z", raw.port(), "5", "notifications_local_only = true", "z/# out 0"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> node.bridges().list().get(0).state().equals("connected"));
+        var local = Clients.connect(node.port());
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(3500);
+        int sent = 0;
+        while (System.nanoTime() < until) {
+            Clients.publish(local, "z/x", "m" + sent++, 0, false);
+            // Paces the stream below the keep-alive period, so that the bridge is never idle writing.
+            Thread.sleep(50);
+        }
+        int total = sent;
+        await().atMost(Duration.ofSeconds(10)).until(() -> raw.all(PacketType.PUBLISH).size() == total);
+        assertThat(raw.all(PacketType.PINGREQ)).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(raw.all(PacketType.CONNECT)).hasSize(1);
+    }
 }

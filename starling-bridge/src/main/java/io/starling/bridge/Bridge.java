@@ -9,15 +9,18 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.starling.api.ClientInfo;
 import io.starling.broker.bridge.BridgeView;
 import io.starling.broker.config.BridgeConfig;
 import io.starling.broker.protocol.BrokerServices;
 import io.starling.broker.session.Session;
+import io.starling.codec.LogSafe;
 import io.starling.codec.MqttDecoder;
+import io.starling.codec.ReasonCode;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
@@ -31,6 +34,7 @@ import org.slf4j.LoggerFactory;
 final class Bridge {
     private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+    private static final long TOO_LARGE_WARNING_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final BridgeConfig config;
     private final BrokerServices services;
@@ -45,6 +49,11 @@ final class Bridge {
     private volatile String remote = "";
     private boolean running;
     private boolean bridgeBit;
+    /** The will's QoS and retain flag: lowered, for good, when a remote refuses them (CONNACK 0x9B, 0x9A). */
+    private int willQos = 1;
+    private boolean willRetain = true;
+    private final AtomicLong lastTooLargeWarning = new AtomicLong(System.nanoTime() - TOO_LARGE_WARNING_NANOS);
+    private final LongAdder tooLargeSinceWarning = new LongAdder();
     private int address;
     private RemoteLink link;
     private ScheduledFuture<?> retry;
@@ -143,8 +152,7 @@ final class Bridge {
                                 newLink.version()));
                         long keepalive = config.keepalive().toMillis();
                         if (keepalive > 0) {
-                            ch.pipeline().addLast("idle", new IdleStateHandler(keepalive * 3 / 2, keepalive, 0,
-                                    TimeUnit.MILLISECONDS));
+                            ch.pipeline().addLast(KeepAlive.NAME, new KeepAlive(newLink, keepalive));
                         }
                         ch.pipeline().addLast("bridge", newLink);
                     }
@@ -180,6 +188,47 @@ final class Bridge {
             bridgeBit = false;
             LOG.warn("bridge '{}': the remote refused the bridge bit (protocol level 0x84); connecting as a plain"
                     + " MQTT 3.1.1 client: loops are not prevented on its side", config.name());
+        }
+    }
+
+    int willQos() {
+        return willQos;
+    }
+
+    boolean willRetain() {
+        return willRetain;
+    }
+
+    /**
+     * MQTT 5: the remote refused the will (CONNACK 0x9B: its Maximum QoS is 0; 0x9A: it keeps no retained
+     * messages); the next attempt sends it as the remote allows. False when there was nothing left to lower.
+     */
+    boolean willRefused(int reasonCode) {
+        if (reasonCode == ReasonCode.QOS_NOT_SUPPORTED && willQos > 0) {
+            willQos = 0;
+        } else if (reasonCode == ReasonCode.RETAIN_NOT_SUPPORTED && willRetain) {
+            willRetain = false;
+        } else {
+            return false;
+        }
+        LOG.warn("bridge '{}': the remote refused the will on '{}' (CONNACK 0x{}); sending it {} from now on",
+                config.name(), config.notificationTopic(), Integer.toHexString(reasonCode),
+                reasonCode == ReasonCode.QOS_NOT_SUPPORTED ? "at QoS 0" : "not retained");
+        return true;
+    }
+
+    /**
+     * A message larger than the remote's Maximum Packet Size: its session drops it (counted in {@code dropped}) and
+     * goes on with the next one. Said at most once a minute, with how many since.
+     */
+    void tooLarge(String topic, long size, long remoteMaximum) {
+        tooLargeSinceWarning.increment();
+        long now = System.nanoTime();
+        long last = lastTooLargeWarning.get();
+        if (now - last >= TOO_LARGE_WARNING_NANOS && lastTooLargeWarning.compareAndSet(last, now)) {
+            LOG.warn("bridge '{}': a message on '{}' is {} bytes as a PUBLISH, above the remote's maximum packet"
+                    + " size ({} bytes): dropped ({} for this reason since the last warning)",
+                    config.name(), LogSafe.escape(topic), size, remoteMaximum, tooLargeSinceWarning.sumThenReset());
         }
     }
 

@@ -4,8 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.channel.ChannelPipeline;
 import io.starling.api.ClientInfo;
 import io.starling.api.Message;
 import io.starling.broker.config.BridgeConfig;
@@ -43,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * One connection of a bridge to its remote broker: an MQTT client (CONNECT with the bridge bit on 3.1.1, the
  * bridge's will, SUBSCRIBE to the {@code in} rules) and, once the remote accepted it, the connection the bridge's
  * local session is attached to ({@link ClientConnection}): the session's packet ids, in-flight window (the
- * remote's Receive Maximum) and resends after a reconnect are the remote's. Everything runs on the channel's
- * event loop.
+ * remote's Receive Maximum) and resends after a reconnect are the remote's. What else an MQTT 5 remote's CONNACK
+ * limits, the link keeps to: Maximum QoS, Retain Available, Maximum Packet Size, Server Keep Alive. Everything runs
+ * on the channel's event loop.
  */
 final class RemoteLink extends ChannelInboundHandlerAdapter implements ClientConnection {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteLink.class);
@@ -64,6 +64,10 @@ final class RemoteLink extends ChannelInboundHandlerAdapter implements ClientCon
     private Session session;
     private int subscribeId;
     private int remoteReceiveMaximum = 65535;
+    /** MQTT 5 CONNACK: what the remote takes; a PUBLISH above it is sent at it (the spec forbids sending more). */
+    private int remoteMaxQos = 2;
+    /** The keep-alive in use: the bridge's, or the remote's Server Keep Alive; -1 until the remote sets one. */
+    private int keepAliveSeconds = -1;
     private long remoteMaxPacketSize = Long.MAX_VALUE;
     private boolean retainAvailable = true;
     private boolean flushScheduled;
@@ -107,22 +111,13 @@ final class RemoteLink extends ChannelInboundHandlerAdapter implements ClientCon
                     .maximumPacketSize((long) services.mqtt().maxPacketSize())
                     .build();
         }
-        Will will = config.notifiesRemote() ? new Will(config.notificationTopic(), bytes("0"), 1, true,
-                MqttProperties.NONE) : null;
+        Will will = config.notifiesRemote() ? new Will(config.notificationTopic(), bytes("0"), bridge.willQos(),
+                bridge.willRetain(), MqttProperties.NONE) : null;
         ConnectPacket connect = new ConnectPacket(version, config.clientId(), config.cleanStart(),
                 (int) config.keepalive().toSeconds(), config.username(),
-                config.password() == null ? null : config.password().getBytes(StandardCharsets.UTF_8), will, props);
-        ByteBuf encoded = PacketEncoder.encode(connect, version, context.alloc());
-        if (bridgeBit) {
-            // The protocol level follows the fixed header, its length and the protocol name "MQTT".
-            int lengthEnd = 1;
-            while ((encoded.getByte(lengthEnd) & 0x80) != 0) {
-                lengthEnd++;
-            }
-            int levelAt = lengthEnd + 1 + 2 + 4;
-            encoded.setByte(levelAt, encoded.getByte(levelAt) | 0x80);
-        }
-        context.writeAndFlush(encoded);
+                config.password() == null ? null : config.password().getBytes(StandardCharsets.UTF_8), will, props,
+                bridgeBit);
+        context.writeAndFlush(encode(connect));
         context.fireChannelActive();
     }
 
@@ -144,7 +139,8 @@ final class RemoteLink extends ChannelInboundHandlerAdapter implements ClientCon
                 }
             }
             case PUBACK -> {
-                if (session != null && session.onPubAck(((AckPacket) packet).packetId())) {
+                int id = ((AckPacket) packet).packetId();
+                if (session != null && (session.onPubAck(id) || (remoteMaxQos < 2 && completeQos2(id)))) {
                     bridge.stats().forwarded.increment();
                 }
             }
@@ -181,6 +177,10 @@ final class RemoteLink extends ChannelInboundHandlerAdapter implements ClientCon
             if (bridgeBit && protocolRefused) {
                 bridge.bridgeBitRefused();
             }
+            if (isV5() && config.notifiesRemote() && bridge.willRefused(code)) {
+                close("the remote refused the bridge's will (CONNACK 0x" + Integer.toHexString(code) + ")");
+                return;
+            }
             String hint = config.notifiesRemote() && (code == ReasonCode.NOT_AUTHORIZED || (!isV5()
                     && code == ReasonCode.V3_NOT_AUTHORIZED)) ? "; if its rules refuse the bridge's will on '"
                     + config.notificationTopic() + "', allow it there or set notifications_local_only = true" : "";
@@ -197,12 +197,19 @@ final class RemoteLink extends ChannelInboundHandlerAdapter implements ClientCon
         if (p.retainAvailable() != null) {
             retainAvailable = p.retainAvailable() != 0;
         }
+        if (p.maximumQos() != null) {
+            remoteMaxQos = p.maximumQos();
+        }
+        if (p.serverKeepAlive() != null) {
+            useKeepAlive(p.serverKeepAlive());
+        }
         if (!ack.sessionPresent()) {
             bridge.inbound().forgetPending();
         }
         connectedAtMillis = System.currentTimeMillis();
-        LOG.info("{}: connected (MQTT {}{}, session {}, receive maximum {})", describe(), isV5() ? "5" : "3.1.1",
-                bridgeBit ? " as a bridge" : "", ack.sessionPresent() ? "resumed" : "new", remoteReceiveMaximum);
+        LOG.info("{}: connected (MQTT {}{}, session {}, receive maximum {}{})", describe(), isV5() ? "5" : "3.1.1",
+                bridgeBit ? " as a bridge" : "", ack.sessionPresent() ? "resumed" : "new", remoteReceiveMaximum,
+                limits());
         if (config.notifiesRemote()) {
             send(new PublishPacket(0, config.notificationTopic(), bytes("1"), 0, retainAvailable, false,
                     MqttProperties.NONE));
@@ -213,8 +220,10 @@ final class RemoteLink extends ChannelInboundHandlerAdapter implements ClientCon
         for (TopicRule r : bridge.topics().rules()) {
             if (r.direction().in()) {
                 // MQTT 5: no-local, so what goes out does not come back; retain as published, flags kept.
-                in.add(isV5() ? new TopicSubscription(r.remoteFilter(), r.qos(), true, true, 0)
-                        : TopicSubscription.of(r.remoteFilter(), r.qos()));
+                // Never above the remote's Maximum QoS: it would grant no more anyway.
+                int qos = Math.min(r.qos(), remoteMaxQos);
+                in.add(isV5() ? new TopicSubscription(r.remoteFilter(), qos, true, true, 0)
+                        : TopicSubscription.of(r.remoteFilter(), qos));
             }
         }
         if (in.isEmpty()) {
@@ -227,6 +236,24 @@ final class RemoteLink extends ChannelInboundHandlerAdapter implements ClientCon
         }
         phase = Phase.SUBSCRIBING;
         send(new SubscribePacket(subscribeId, in, MqttProperties.NONE));
+    }
+
+    /** What the remote's CONNACK limits, for the log line saying the bridge connected; empty when nothing. */
+    private String limits() {
+        StringBuilder b = new StringBuilder();
+        if (remoteMaxQos < 2) {
+            b.append(", maximum QoS ").append(remoteMaxQos);
+        }
+        if (!retainAvailable) {
+            b.append(", retain not available");
+        }
+        if (remoteMaxPacketSize != Long.MAX_VALUE) {
+            b.append(", maximum packet size ").append(remoteMaxPacketSize);
+        }
+        if (keepAliveSeconds >= 0) {
+            b.append(", server keep alive ").append(keepAliveSeconds).append(" s");
+        }
+        return b.toString();
     }
 
     private void onSubAck(SubAckPacket ack) {
@@ -294,15 +321,23 @@ final class RemoteLink extends ChannelInboundHandlerAdapter implements ClientCon
         }
     }
 
-    @Override
-    public void userEventTriggered(ChannelHandlerContext context, Object evt) {
-        if (evt instanceof IdleStateEvent idle) {
-            if (idle.state() == IdleState.WRITER_IDLE) {
-                context.writeAndFlush(encode(new PingReqPacket()));
-            } else if (idle.state() == IdleState.READER_IDLE) {
-                close("the remote was silent for 1.5 keep-alive periods");
-            }
+    /**
+     * MQTT 5: the remote's Server Keep Alive replaces the bridge's own for the PINGREQs and the silence detection
+     * (0: none), as the client must use it.
+     */
+    private void useKeepAlive(int seconds) {
+        ChannelPipeline pipeline = ctx.pipeline();
+        if (pipeline.get(KeepAlive.NAME) != null) {
+            pipeline.remove(KeepAlive.NAME);
         }
+        if (seconds > 0) {
+            pipeline.addBefore(ctx.name(), KeepAlive.NAME, new KeepAlive(this, seconds * 1000L));
+        }
+        keepAliveSeconds = seconds;
+    }
+
+    void ping() {
+        ctx.writeAndFlush(encode(new PingReqPacket()), ctx.voidPromise());
     }
 
     @Override
@@ -383,16 +418,32 @@ final class RemoteLink extends ChannelInboundHandlerAdapter implements ClientCon
         }
         MqttProperties props = isV5() ? MessageMapping.publishProperties(m, Delivery.NO_IDS, null,
                 System.currentTimeMillis()) : MqttProperties.NONE;
-        PublishPacket packet = new PublishPacket(packetId, topic, m.payload(), delivery.qos().value(),
-                delivery.retain() && retainAvailable, dup, props);
-        if (PacketEncoder.encodedSize(packet, version) > remoteMaxPacketSize) {
+        int qos = Math.min(delivery.qos().value(), remoteMaxQos);
+        PublishPacket packet = new PublishPacket(qos == 0 ? 0 : packetId, topic, m.payload(), qos,
+                delivery.retain() && retainAvailable, dup && qos > 0, props);
+        long size = PacketEncoder.encodedSize(packet, version);
+        if (size > remoteMaxPacketSize) {
+            bridge.tooLarge(topic, size, remoteMaxPacketSize);
             return false;
         }
         send(packet);
-        if (packet.qos() == 0) {
+        if (delivery.qos().value() == 0) {
             bridge.stats().forwarded.increment();
+        } else if (qos == 0) {
+            // Sent at QoS 0 to a remote that takes no more: no acknowledgement comes, the message is delivered
+            // as far as it can be. Completed after this call, which the session makes while it iterates.
+            execute(() -> {
+                if (phase == Phase.UP && (session.onPubAck(packetId) || completeQos2(packetId))) {
+                    bridge.stats().forwarded.increment();
+                }
+            });
         }
         return true;
+    }
+
+    /** A QoS 2 message sent below QoS 2 was acknowledged as far as the remote's Maximum QoS goes: it is done. */
+    private boolean completeQos2(int packetId) {
+        return session.onPubRec(packetId, false) && session.onPubComp(packetId);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.starling.bridge;
 
+import io.starling.api.auth.Authorizer;
 import io.starling.broker.bootstrap.Starling;
+import io.starling.broker.bootstrap.StarlingBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -8,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** Starling nodes with their extensions (the bridges), each on a port from the OS in a temp directory. */
 final class Nodes implements AutoCloseable {
@@ -19,12 +22,21 @@ final class Nodes implements AutoCloseable {
         return startWithManagement("management.enabled = false\n" + hocon);
     }
 
+    /** A node with {@code hocon} (management off) whose authorization {@code authorizer} decides first. */
+    Starling start(String hocon, Authorizer authorizer) {
+        return startIn("management.enabled = false\n" + hocon, newDir(), b -> b.authorizer(authorizer));
+    }
+
     /** A node with {@code hocon}, which sets the management API's port and files. */
     Starling startWithManagement(String hocon) {
+        return startIn(hocon, newDir(), b -> b);
+    }
+
+    private Path newDir() {
         try {
             Path dir = Files.createTempDirectory("starling-bridge-test");
             dirs.add(dir);
-            return startIn(hocon, dir, 0);
+            return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -41,9 +53,9 @@ final class Nodes implements AutoCloseable {
         return again;
     }
 
-    private Starling startIn(String hocon, Path dir, int port) {
-        Starling node = Starling.builder().config(hocon).extensions(true).ioThreads(2).host("127.0.0.1").port(port)
-                .dataDir(dir).start();
+    private Starling startIn(String hocon, Path dir, UnaryOperator<StarlingBuilder> more) {
+        Starling node = more.apply(Starling.builder().config(hocon).extensions(true).ioThreads(2).host("127.0.0.1")
+                .port(0).dataDir(dir)).start();
         nodes.add(node);
         return node;
     }

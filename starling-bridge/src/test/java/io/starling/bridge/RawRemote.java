@@ -35,8 +35,8 @@ import java.util.concurrent.TimeUnit;
  * acknowledges every PUBLISH, answers PINGREQs until told to fall silent, and records what it got, with when.
  */
 final class RawRemote implements AutoCloseable {
-    /** A packet the server read, with {@link System#nanoTime()} when. */
-    record Received(MqttPacket packet, long atNanos) {
+    /** A packet the server read, with {@link System#nanoTime()} when, on its {@code connection}-th (from 1). */
+    record Received(MqttPacket packet, long atNanos, int connection) {
     }
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -44,6 +44,9 @@ final class RawRemote implements AutoCloseable {
     private final Channel server;
     final List<Received> received = new CopyOnWriteArrayList<>();
     private volatile boolean silent;
+    private volatile boolean sessionPresent;
+    private volatile Channel latest;
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
 
     RawRemote(MqttProperties connAck) throws InterruptedException {
         this.connAck = connAck;
@@ -58,6 +61,22 @@ final class RawRemote implements AutoCloseable {
 
     int port() {
         return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** From now on CONNACKs say the session was kept, as a remote with a persistent session. */
+    void keepSessions() {
+        sessionPresent = true;
+    }
+
+    /** Sends {@code packet} to the bridge on the latest connection, as MQTT 5. */
+    void send(MqttPacket packet) {
+        Channel c = latest;
+        c.writeAndFlush(PacketEncoder.encode(packet, MqttVersion.MQTT_5, c.alloc())).syncUninterruptibly();
+    }
+
+    /** Closes the latest connection, as a network failure: the bridge connects again. */
+    void dropConnection() {
+        latest.close().syncUninterruptibly();
     }
 
     /** From now on nothing is answered, as a remote that hangs. */
@@ -78,17 +97,25 @@ final class RawRemote implements AutoCloseable {
 
     private final class Handler extends SimpleChannelInboundHandler<MqttPacket> {
         private MqttVersion version = MqttVersion.MQTT_5;
+        private int connection;
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            connection = connections.incrementAndGet();
+            latest = ctx.channel();
+            ctx.fireChannelActive();
+        }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, MqttPacket packet) {
-            received.add(new Received(packet, System.nanoTime()));
+            received.add(new Received(packet, System.nanoTime(), connection));
             if (silent) {
                 return;
             }
             MqttPacket answer = null;
             if (packet instanceof ConnectPacket c) {
                 version = c.version();
-                answer = new ConnAckPacket(false, 0, version.isV5() ? connAck : MqttProperties.NONE);
+                answer = new ConnAckPacket(sessionPresent, 0, version.isV5() ? connAck : MqttProperties.NONE);
             } else if (packet instanceof SubscribePacket s) {
                 answer = new SubAckPacket(s.packetId(), s.subscriptions().stream().map(TopicSubscription::qos)
                         .toList(), MqttProperties.NONE);

@@ -260,7 +260,19 @@ public final class Session implements Destination {
         ClientConnection c = connection;
         // Stored here, on the publisher's thread, so that the barrier its acknowledgement waits for covers it.
         Delivery d = durable ? journal(routed, c == null) : routed;
-        if (c != null && (!c.inEventLoop() || inboxSize > 0)) {
+        if (c == null) {
+            synchronized (this) {
+                if (connection == null) {
+                    // Routed while the client was still connected, some may wait in the inbox for a task on the
+                    // old connection's thread: they go first, or this one would overtake them in the queue.
+                    takeInboxHere();
+                    enqueueHere(d);
+                    return;
+                }
+                c = connection;
+            }
+        }
+        if (!c.inEventLoop() || inboxSize > 0) {
             if (inboxSize >= settings.maxQueued()) {
                 // The connection's thread is that far behind: refuse at the hand-off so that memory stays bounded.
                 forget(d);
@@ -290,6 +302,17 @@ public final class Session implements Destination {
             }
             return;
         }
+        synchronized (this) {
+            takeInboxHere();
+            releaseDrainWaitersIfBelowLowWater();
+        }
+    }
+
+    /**
+     * Sends or queues what waits in the inbox, oldest first. Taken under the session's monitor, so that a delivery
+     * enqueued while offline (which takes the inbox itself) cannot slip between the taking and the queueing.
+     */
+    private void takeInboxHere() {
         InboxNode newestFirst = INBOX.getAndSet(this, null);
         InboxNode oldestFirst = null;
         int taken = 0;
@@ -301,11 +324,8 @@ public final class Session implements Destination {
             taken++;
         }
         INBOX_SIZE.addAndGet(this, -taken);
-        synchronized (this) {
-            for (InboxNode n = oldestFirst; n != null; n = n.next) {
-                enqueueHere(n.delivery);
-            }
-            releaseDrainWaitersIfBelowLowWater();
+        for (InboxNode n = oldestFirst; n != null; n = n.next) {
+            enqueueHere(n.delivery);
         }
     }
 

@@ -5,6 +5,7 @@ import io.starling.broker.protocol.BrokerServices;
 import io.starling.broker.protocol.MessageMapping;
 import io.starling.broker.routing.PublishGate;
 import io.starling.broker.routing.PublishGate.Verdict;
+import io.starling.broker.session.Session;
 import io.starling.codec.LogSafe;
 import io.starling.codec.MqttProperties;
 import io.starling.codec.PacketType;
@@ -12,9 +13,7 @@ import io.starling.codec.ReasonCode;
 import io.starling.codec.packet.AckPacket;
 import io.starling.codec.packet.PublishPacket;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * the publish gate as the bridge ({@code bridge:<name>}, its username): hooks, authorization and limits apply, and
  * it is counted. The remote gets PUBACK or PUBREC only once the gate took the message and the storage holds what
  * it made of it, so a crash before that makes the remote send it again. The QoS 2 packet ids awaiting PUBREL
- * outlive a connection (the remote's session does); they are kept on the bridge's network thread only.
+ * outlive a connection and the node (the remote's session does): they are the bridge's local session's, stored
+ * with it before the PUBREC goes out.
  */
 final class Inbound {
     private static final Logger LOG = LoggerFactory.getLogger(Inbound.class);
@@ -36,7 +36,6 @@ final class Inbound {
     private final String description;
     /** Messages from the remote that no 'in' rule matched (on the link's thread). */
     private long unmatched;
-    private final Set<Integer> awaitingRelease = new HashSet<>();
     /**
      * QoS 2 messages at the gate or waiting for the storage, by packet id, with the link their PUBREC goes to: the
      * latest that brought the message, so that one sent again meanwhile (a reconnect) is answered once, not
@@ -55,7 +54,7 @@ final class Inbound {
 
     /** A PUBLISH from the remote, on the link's thread. */
     void publish(RemoteLink link, PublishPacket p) {
-        if (p.qos() == 2 && awaitingRelease.contains(p.packetId())) {
+        if (p.qos() == 2 && link.session() != null && link.session().awaitsRelease(p.packetId())) {
             // Sent again because our PUBREC was lost: answered, not published twice.
             link.send(AckPacket.of(PacketType.PUBREC, p.packetId()));
             return;
@@ -71,6 +70,9 @@ final class Inbound {
             if (unmatched++ % 1000 == 0) {
                 LOG.info("{}: a message on remote topic '{}' matches none of its 'in' rules: dropped ({} so far)",
                         description, LogSafe.escape(p.topic()), unmatched);
+            }
+            if (p.qos() == 2 && link.session() != null) {
+                link.session().beginInboundQos2(p.packetId());
             }
             answer(link, p, ReasonCode.SUCCESS);
             return;
@@ -121,6 +123,11 @@ final class Inbound {
         if (p.qos() == 0) {
             return false;
         }
+        int code = link.isV5() ? reason : ReasonCode.SUCCESS;
+        if (p.qos() == 2 && !ReasonCode.isError(code) && link.session() != null) {
+            // Stored with the barrier below, before the PUBREC: a DUP after a node restart is answered, not published.
+            link.session().beginInboundQos2(p.packetId());
+        }
         // The storage holds the message (queued for its durable subscribers) before the remote forgets it.
         services.storage().barrier().whenComplete((r, e) -> link.execute(() -> {
             link.inboundFinished();
@@ -128,34 +135,30 @@ final class Inbound {
             if (e != null) {
                 link.close("the storage failed: " + e);
             } else if (latest != null) {
-                answer(latest, p, reason);
+                answer(latest, p, code);
             }
         }));
         return true;
     }
 
-    private void answer(RemoteLink link, PublishPacket p, int reason) {
-        int code = link.isV5() ? reason : ReasonCode.SUCCESS;
+    private void answer(RemoteLink link, PublishPacket p, int code) {
         if (p.qos() == 1) {
             link.send(ack(PacketType.PUBACK, p.packetId(), code));
         } else if (p.qos() == 2) {
-            if (!ReasonCode.isError(code)) {
-                awaitingRelease.add(p.packetId());
-            }
             link.send(ack(PacketType.PUBREC, p.packetId(), code));
         }
     }
 
     /** PUBREL from the remote: the exchange ends. */
     void release(RemoteLink link, int packetId) {
-        boolean known = awaitingRelease.remove(packetId);
+        boolean known = link.session() != null && link.session().releaseInboundQos2(packetId);
         link.send(ack(PacketType.PUBCOMP, packetId, known || !link.isV5() ? ReasonCode.SUCCESS
                 : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND));
     }
 
     /** A clean start on the remote: its QoS 2 ids begin anew. */
-    void forgetPending() {
-        awaitingRelease.clear();
+    void forgetPending(Session session) {
+        session.clearInboundQos2();
         pendingQos2.clear();
     }
 

@@ -203,9 +203,6 @@ final class RemoteLink extends ChannelInboundHandlerAdapter implements ClientCon
         if (p.serverKeepAlive() != null) {
             useKeepAlive(p.serverKeepAlive());
         }
-        if (!ack.sessionPresent()) {
-            bridge.inbound().forgetPending();
-        }
         connectedAtMillis = System.currentTimeMillis();
         LOG.info("{}: connected (MQTT {}{}, session {}, receive maximum {}{})", describe(), isV5() ? "5" : "3.1.1",
                 bridgeBit ? " as a bridge" : "", ack.sessionPresent() ? "resumed" : "new", remoteReceiveMaximum,
@@ -216,6 +213,9 @@ final class RemoteLink extends ChannelInboundHandlerAdapter implements ClientCon
         }
         // The session is ours from here: its in-flight ids are known, and SUBSCRIBE takes one that is free.
         session = bridge.local().open(this);
+        if (!ack.sessionPresent()) {
+            bridge.inbound().forgetPending(session);
+        }
         List<TopicSubscription> in = new ArrayList<>();
         for (TopicRule r : bridge.topics().rules()) {
             if (r.direction().in()) {
@@ -388,6 +388,11 @@ final class RemoteLink extends ChannelInboundHandlerAdapter implements ClientCon
         }
         ctx.flush();
         ctx.close();
+    }
+
+    /** The bridge's local session, once the remote accepted this connection; null before. */
+    Session session() {
+        return session;
     }
 
     // ---- the connection the bridge's local session is attached to ----

@@ -656,6 +656,14 @@ public final class Session implements Destination {
         return removed;
     }
 
+    /** Forgets every QoS 2 id awaiting release: the sender started a new session (a bridge's remote did). */
+    public synchronized void clearInboundQos2() {
+        if (durable) {
+            inboundQos2.forEach(id -> storage.removeInboundQos2(clientId, id));
+        }
+        inboundQos2 = Set.of();
+    }
+
     public synchronized int inboundQos2Count() {
         return inboundQos2.size();
     }

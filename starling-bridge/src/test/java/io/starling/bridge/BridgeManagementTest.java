@@ -65,6 +65,8 @@ class BridgeManagementTest {
                 .contains("\"state\":\"stopped\""));
         assertThat(call("POST", "/api/v5/bridges/nope/stop", "").statusCode()).isEqualTo(404);
         assertThat(call("POST", "/api/v5/bridges/up/start", "").statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/api/v5/openapi.json", null).body()).as("documented")
+                .contains("\"/api/v5/bridges\"", "\"/api/v5/bridges/{name}/stop\"", "\"/api/v5/bridges/{name}/start\"");
         await().atMost(Duration.ofSeconds(10)).until(() -> node.bridges().list().get(0).state().equals("connected"));
 
         Clients.publish(Clients.connect(node.port()), "api/x", "m", 1, false);

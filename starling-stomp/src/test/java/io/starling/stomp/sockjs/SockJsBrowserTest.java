@@ -15,15 +15,18 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -43,8 +46,25 @@ class SockJsBrowserTest {
     private static HttpServer pages;
     private static final LinkedBlockingQueue<String> REPORTS = new LinkedBlockingQueue<>();
 
-    @TempDir
-    Path profile;
+    /**
+     * Chromium's profile. Not a JUnit @TempDir: Chromium's helper processes may still write there for a moment after
+     * the browser exits, which made JUnit's strict clean-up fail a passed test; this one is deleted as far as it can.
+     */
+    private Path profile;
+
+    @BeforeEach
+    void newProfile() throws IOException {
+        profile = Files.createTempDirectory("starling-sockjs-chromium");
+    }
+
+    @AfterEach
+    void removeProfile() {
+        try (Stream<Path> paths = Files.walk(profile)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // a file a helper process wrote meanwhile: left in the temp directory, not worth failing the test
+        }
+    }
 
     @BeforeAll
     static void installAndServe() throws Exception {
@@ -159,12 +179,26 @@ class SockJsBrowserTest {
                     .isEqualTo("from chromium over " + transport);
         } finally {
             if (chromium != null) {
-                chromium.destroy();
-                if (!chromium.waitFor(5, TimeUnit.SECONDS)) {
-                    chromium.destroyForcibly();
-                }
+                stop(chromium);
             }
             mqtt.disconnect();
+        }
+    }
+
+    /** Stops the browser and its helper processes, waiting a little for each. */
+    private static void stop(Process chromium) throws InterruptedException {
+        List<ProcessHandle> helpers = chromium.descendants().toList();
+        chromium.destroy();
+        if (!chromium.waitFor(5, TimeUnit.SECONDS)) {
+            chromium.destroyForcibly();
+        }
+        for (ProcessHandle helper : helpers) {
+            helper.destroy();
+            try {
+                helper.onExit().get(2, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                helper.destroyForcibly();
+            }
         }
     }
 }

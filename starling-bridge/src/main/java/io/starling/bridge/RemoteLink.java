@@ -35,6 +35,7 @@ import io.starling.codec.packet.Will;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,6 +119,14 @@ final class RemoteLink extends ChannelInboundHandlerAdapter implements ClientCon
                 config.password() == null ? null : config.password().getBytes(StandardCharsets.UTF_8), will, props,
                 bridgeBit);
         context.writeAndFlush(encode(connect));
+        // Whatever the keep-alive (0: none), a remote that took the connection but does not answer is left.
+        long timeoutMillis = config.connectTimeout().toMillis();
+        context.executor().schedule(() -> {
+            if (phase == Phase.CONNECTING || phase == Phase.SUBSCRIBING) {
+                close("the remote did not answer the " + (phase == Phase.CONNECTING ? "CONNECT" : "SUBSCRIBE")
+                        + " within " + timeoutMillis + " ms (connect_timeout)");
+            }
+        }, timeoutMillis, TimeUnit.MILLISECONDS);
         context.fireChannelActive();
     }
 

@@ -116,4 +116,14 @@ class BridgeWireTest {
         assertThat(raw.all(PacketType.PINGREQ)).hasSizeGreaterThanOrEqualTo(2);
         assertThat(raw.all(PacketType.CONNECT)).hasSize(1);
     }
+
+    /** A remote that takes the TCP connection and never answers CONNECT is left after connect_timeout, keep-alive 0. */
+    @Test
+    void aRemoteThatNeverAnswersTheConnectIsLeftAfterTheConnectTimeout() throws Exception {
+        raw = new RawRemote(MqttProperties.NONE);
+        raw.fallSilent();
+        Starling node = nodes.start(bridge("s", raw.port(), "5", "keepalive = 0s\nconnect_timeout = 300ms", "s/# out 1"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> raw.all(PacketType.CONNECT).size() >= 2);
+        assertThat(node.bridges().list().get(0).state()).isNotEqualTo("connected");
+    }
 }

@@ -16,15 +16,17 @@ import java.util.List;
  * @param tls             null for a plain TCP connection
  * @param maxInflight     QoS 1/2 messages in flight to the remote at most (its Receive Maximum lowers it)
  * @param queueMaxMessages messages waiting for the remote at most (in the node's storage when it is durable)
+ * @param connectTimeout   how long the remote may take to answer CONNECT (and SUBSCRIBE) before the attempt is
+ *                         given up and the next one made
  * @param queueMaxBytes    payload bytes waiting for the remote at most; 0: no byte bound
  * @param notificationTopic where the connection's state (1/0, retained) is published, locally and on the remote
  * @param notificationsLocalOnly the state is published here only: no will and no state message on the remote
  */
 public record BridgeConfig(String name, boolean enabled, List<Address> addresses, boolean roundRobin,
-        int protocolVersion, String clientId, boolean cleanStart, Duration keepalive, String username, String password,
-        boolean tryPrivate, Tls tls, Duration reconnectMin, Duration reconnectMax, List<TopicRule> topics,
-        int maxInflight, int queueMaxMessages, long queueMaxBytes, DropPolicy whenFull, boolean notifications, String notificationTopic,
-        boolean notificationsLocalOnly) {
+        int protocolVersion, String clientId, boolean cleanStart, Duration keepalive, Duration connectTimeout,
+        String username, String password, boolean tryPrivate, Tls tls, Duration reconnectMin, Duration reconnectMax,
+        List<TopicRule> topics, int maxInflight, int queueMaxMessages, long queueMaxBytes, DropPolicy whenFull,
+        boolean notifications, String notificationTopic, boolean notificationsLocalOnly) {
 
     /** The prefix of every bridge's local client id: {@code bridge:<name>}. */
     public static final String CLIENT_ID_PREFIX = "bridge:";

@@ -103,7 +103,8 @@ final class BridgeConfigParser {
             throw invalid(b, p + "keepalive", "must be between 0 and 65535 seconds");
         }
         return new BridgeConfig(name, b.getBoolean(p + "enabled"), addresses, b.getBoolean(p + "round_robin"), version,
-                clientId, b.getBoolean(p + "clean_start"), Duration.ofSeconds(keepalive), orNull(b, p + "username"),
+                clientId, b.getBoolean(p + "clean_start"), Duration.ofSeconds(keepalive),
+                positiveDuration(b, p + "connect_timeout"), orNull(b, p + "username"),
                 orNull(b, p + "password"), b.getBoolean(p + "try_private"), tls(b, p + "tls."), min, max, rules,
                 maxInflight, positive(b, p + "queue.max_messages"), nonNegativeBytes(b, p + "queue.max_bytes"),
                 enumValue(b, p + "queue.when_full", DropPolicy.class), b.getBoolean(p + "notifications"),

@@ -25,9 +25,6 @@ public final class DeliveryEvents {
     private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> watched =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** Finds a client id's session to count its drops; set by the registry. */
-    private volatile java.util.function.Function<String, Session> sessions = id -> null;
-
     public DeliveryEvents(Hooks hooks, BrokerMetrics metrics) {
         this.hooks = hooks;
         this.metrics = metrics;
@@ -80,15 +77,7 @@ public final class DeliveryEvents {
         }
     }
 
-    void sessions(java.util.function.Function<String, Session> lookup) {
-        this.sessions = lookup;
-    }
-
     private void countFor(String clientId, int count) {
-        Session session = sessions.apply(clientId);
-        if (session != null) {
-            session.countDrops(count);
-        }
         if (!watched.isEmpty()) {
             java.util.concurrent.atomic.LongAdder counter = watched.get(clientId);
             if (counter != null) {

@@ -19,7 +19,7 @@ import java.util.List;
  * back rather than losing another). Made on the way, under the session's monitor: a session keeps no field
  * for a queue that is rarely full.
  */
-record QueueOverflow(Session session, NodeStorage storage, DeliveryEvents events) {
+record QueueOverflow(Session session, NodeStorage storage) {
 
     /**
      * Makes room for {@code arriving} in the full queue ({@code heap} before {@code disk}, which is null for a
@@ -45,7 +45,7 @@ record QueueOverflow(Session session, NodeStorage storage, DeliveryEvents events
             return false;
         }
         session.forget(victim);
-        events.dropped(session.clientId(), victim.message(), DropReason.QUEUE_FULL);
+        session.dropped(victim.message(), DropReason.QUEUE_FULL);
         return true;
     }
 
@@ -55,9 +55,9 @@ record QueueOverflow(Session session, NodeStorage storage, DeliveryEvents events
             List<StoredDelivery> found = failure == null ? read : List.of();
             if (found.isEmpty()) {
                 // Not read (the storage failed, or the session ended and took its rows): counted all the same.
-                events.droppedUnread(clientId, 1, DropReason.QUEUE_FULL);
+                session.droppedUnread(1, DropReason.QUEUE_FULL);
             } else {
-                events.dropped(clientId, found.get(0).message(), DropReason.QUEUE_FULL);
+                session.dropped(found.get(0).message(), DropReason.QUEUE_FULL);
             }
             storage.removeQueued(clientId, seq);
         });

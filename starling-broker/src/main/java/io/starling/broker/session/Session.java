@@ -179,7 +179,7 @@ public final class Session implements Destination {
             } else if (!newConnection.sendPublish(e.delivery(), e.packetId(), true)) {
                 inflight.remove(e.packetId());
                 forget(e.delivery());
-                events.dropped(clientId, e.delivery().message(), DropReason.TOO_LARGE);
+                dropped(e.delivery().message(), DropReason.TOO_LARGE);
             }
         }
     }
@@ -276,7 +276,7 @@ public final class Session implements Destination {
             if (inboxSize >= settings.maxQueued()) {
                 // The connection's thread is that far behind: refuse at the hand-off so that memory stays bounded.
                 forget(d);
-                events.dropped(clientId, d.message(), DropReason.QUEUE_FULL);
+                dropped(d.message(), DropReason.QUEUE_FULL);
                 return;
             }
             INBOX_SIZE.incrementAndGet(this);
@@ -342,7 +342,7 @@ public final class Session implements Destination {
         ClientConnection c = connection;
         if (c == null) {
             if (d.qos() == QoS.AT_MOST_ONCE && !settings.queueQos0()) {
-                events.dropped(clientId, d.message(), DropReason.QOS0_OFFLINE);
+                dropped(d.message(), DropReason.QOS0_OFFLINE);
                 return;
             }
             offer(d);
@@ -359,7 +359,7 @@ public final class Session implements Destination {
     private void offer(Delivery d) {
         if (!roomForBytes(d)) {
             forget(d);
-            events.dropped(clientId, d.message(), DropReason.QUEUE_FULL);
+            dropped(d.message(), DropReason.QUEUE_FULL);
             return;
         }
         if (d.stored() && (hasOnDisk() || connection == null || queue.size() >= HOT_QUEUE)) {
@@ -374,7 +374,7 @@ public final class Session implements Destination {
         updateQueuedSize();
         if (dropped != null) {
             forget(dropped);
-            events.dropped(clientId, dropped.message(), DropReason.QUEUE_FULL);
+            dropped(dropped.message(), DropReason.QUEUE_FULL);
         }
     }
 
@@ -382,7 +382,7 @@ public final class Session implements Destination {
         lastProgressNanos = System.nanoTime();
         if (d.message().isExpired(System.currentTimeMillis())) {
             forget(d);
-            events.dropped(clientId, d.message(), DropReason.EXPIRED);
+            dropped(d.message(), DropReason.EXPIRED);
             return;
         }
         if (d.qos() == QoS.AT_MOST_ONCE) {
@@ -390,7 +390,7 @@ public final class Session implements Destination {
             if (c.sendPublish(d, 0, false)) {
                 events.sent(clientId, d.message(), d.qos().value());
             } else {
-                events.dropped(clientId, d.message(), DropReason.TOO_LARGE);
+                dropped(d.message(), DropReason.TOO_LARGE);
             }
             return;
         }
@@ -412,7 +412,7 @@ public final class Session implements Destination {
         } else {
             inflight.remove(e.packetId());
             forget(d);
-            events.dropped(clientId, d.message(), DropReason.TOO_LARGE);
+            dropped(d.message(), DropReason.TOO_LARGE);
         }
     }
 
@@ -469,9 +469,9 @@ public final class Session implements Destination {
     private void leaveOnDisk(Delivery d) {
         OnDiskQueue disk = onDisk();
         if (queue.size() + disk.size() >= settings.maxQueued()
-                && !new QueueOverflow(this, storage, events).makeRoom(d, queue, disk, settings.dropPolicy())) {
+                && !new QueueOverflow(this, storage).makeRoom(d, queue, disk, settings.dropPolicy())) {
             forget(d);
-            events.dropped(clientId, d.message(), DropReason.QUEUE_FULL);
+            dropped(d.message(), DropReason.QUEUE_FULL);
             return;
         }
         disk.addLast(d.seq(), d.message().payload().length);
@@ -494,7 +494,7 @@ public final class Session implements Destination {
         QueueOverflow overflow = null;
         while (queuedBytes() + size > max) {
             if (overflow == null) {
-                overflow = new QueueOverflow(this, storage, events);
+                overflow = new QueueOverflow(this, storage);
             }
             if (!overflow.makeRoom(d, queue, onDisk, settings.dropPolicy())) {
                 return false;
@@ -794,7 +794,7 @@ public final class Session implements Destination {
             retainedStream.end();
         }
         if (onDisk != null) {
-            events.droppedUnread(clientId, onDisk.size(), DropReason.SESSION_ENDED);
+            droppedUnread(onDisk.size(), DropReason.SESSION_ENDED);
             onDisk.clear();
         }
         queuedSize = 0;
@@ -823,8 +823,16 @@ public final class Session implements Destination {
         return drops.sum();
     }
 
-    void countDrops(int count) {
+    /** Tells hooks and metrics of a message given up for this session, and counts it here. */
+    void dropped(Message message, DropReason reason) {
+        drops.increment();
+        events.dropped(clientId, message, reason);
+    }
+
+    /** As {@link #dropped}, for messages dropped without being read back from the storage. */
+    void droppedUnread(int count, DropReason reason) {
         drops.add(count);
+        events.droppedUnread(clientId, count, reason);
     }
 
     public synchronized int inflightCount() {

@@ -62,7 +62,6 @@ public final class SessionRegistry {
         this.scheduler = scheduler;
         this.settings = settings;
         this.events = events;
-        events.sessions(this::get);
         this.willSink = willSink;
         for (int i = 0; i < STRIPES; i++) {
             locks[i] = new Object();

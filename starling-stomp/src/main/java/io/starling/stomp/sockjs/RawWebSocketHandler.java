@@ -43,6 +43,8 @@ final class RawWebSocketHandler extends SimpleChannelInboundHandler<WebSocketFra
     private ChannelHandlerContext ctx;
     private ByteBuf inbound;
     private boolean failed;
+    /** What the connection asks for; reading also waits while the socket's outbound buffer is full. */
+    private volatile boolean readWanted = true;
 
     RawWebSocketHandler(FrameLimits limits, int maxBuffered, Function<FrameSink, StompConnection> connections) {
         this.parser = new FrameParser(limits);
@@ -89,7 +91,7 @@ final class RawWebSocketHandler extends SimpleChannelInboundHandler<WebSocketFra
     private void decode() {
         try {
             StompFrame frame;
-            while (!failed && context().channel().config().isAutoRead() && (frame = parser.next(inbound)) != null) {
+            while (!failed && connection.takesFrames() && (frame = parser.next(inbound)) != null) {
                 connection.received(frame);
             }
         } catch (FrameException e) {
@@ -107,10 +109,6 @@ final class RawWebSocketHandler extends SimpleChannelInboundHandler<WebSocketFra
         }
     }
 
-    private ChannelHandlerContext context() {
-        return ctx;
-    }
-
     @Override
     public void userEventTriggered(ChannelHandlerContext context, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent idle) {
@@ -126,6 +124,7 @@ final class RawWebSocketHandler extends SimpleChannelInboundHandler<WebSocketFra
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext context) throws Exception {
+        applyAutoRead();
         if (context.channel().isWritable()) {
             connection.writable();
         }
@@ -166,7 +165,8 @@ final class RawWebSocketHandler extends SimpleChannelInboundHandler<WebSocketFra
 
     @Override
     public void autoRead(boolean on) {
-        ctx.channel().config().setAutoRead(on);
+        readWanted = on;
+        applyAutoRead();
         if (on) {
             ctx.executor().execute(() -> {
                 if (!failed) {
@@ -174,6 +174,11 @@ final class RawWebSocketHandler extends SimpleChannelInboundHandler<WebSocketFra
                 }
             });
         }
+    }
+
+    /** As over TCP: a client that does not read what it is sent (receipts) is not read either. */
+    private void applyAutoRead() {
+        ctx.channel().config().setAutoRead(readWanted && ctx.channel().isWritable());
     }
 
     @Override
